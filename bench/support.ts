@@ -1,0 +1,57 @@
+/**
+ * Shared benchmark harness: ours and peers in one process, same warm-up and duration, printed as ops/s and the
+ * ratio to our first case. Benchmarks are measurements, never tests: nothing here asserts.
+ */
+import { Bench } from 'tinybench';
+
+export interface Case {
+  name: string;
+  fn: () => unknown;
+  /** Marks our own implementation; ratios are printed relative to the first case marked `ours` (or the first). */
+  ours?: boolean;
+}
+
+export interface CompareResult {
+  title: string;
+  rows: { name: string; opsPerSecond: number; ratio: number; rme: number }[];
+}
+
+const QUICK = process.env.BENCH_QUICK === '1';
+
+/** Runs `cases` and prints a table. `timeMs` per case (default 1000, 200 with BENCH_QUICK=1). */
+export async function compare(title: string, cases: Case[], options: { timeMs?: number } = {}): Promise<CompareResult> {
+  const time = QUICK ? 200 : (options.timeMs ?? 1000);
+  const bench = new Bench({ name: title, time, warmupTime: Math.min(200, time / 2) });
+  for (const c of cases) bench.add(c.name, c.fn);
+  await bench.run();
+  const ours = cases.find((c) => c.ours) ?? cases[0];
+  const rows = cases.map((c) => {
+    const task = bench.getTask(c.name);
+    const result = task?.result as { throughput?: { mean: number; rme: number } } | undefined;
+    const ops = result?.throughput?.mean ?? 0;
+    return { name: c.name, opsPerSecond: ops, ratio: 0, rme: result?.throughput?.rme ?? 0 };
+  });
+  const base = rows.find((r) => r.name === ours?.name)?.opsPerSecond ?? 1;
+  for (const r of rows) r.ratio = base / r.opsPerSecond;
+  printTable(title, rows, ours?.name);
+  return { title, rows };
+}
+
+function printTable(title: string, rows: CompareResult['rows'], oursName: string | undefined): void {
+  console.log(`\n## ${title}`);
+  const width = Math.max(...rows.map((r) => r.name.length), 10);
+  console.log(`${'case'.padEnd(width)}  ${'ops/s'.padStart(14)}  ${'±%'.padStart(6)}  ours ÷ this`);
+  for (const r of rows) {
+    const ratio = r.name === oursName ? '(ours)' : `${r.ratio.toFixed(2)}×`;
+    console.log(
+      `${r.name.padEnd(width)}  ${Math.round(r.opsPerSecond).toLocaleString('en-US').padStart(14)}  ${r.rme.toFixed(1).padStart(6)}  ${ratio}`,
+    );
+  }
+}
+
+/** Prints the machine line recorded with results in docs/benchmarks.md. */
+export async function machine(): Promise<string> {
+  const os = await import('node:os');
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  return `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+}

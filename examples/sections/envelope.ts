@@ -1,0 +1,3 @@
+export async function envelopeSection(): Promise<void> {
+  console.log('(not yet built)');
+}

@@ -1,0 +1,3 @@
+export async function otpSection(): Promise<void> {
+  console.log('(not yet built)');
+}

@@ -1,0 +1,3 @@
+export async function passwordSection(): Promise<void> {
+  console.log('(not yet built)');
+}

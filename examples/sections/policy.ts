@@ -1,0 +1,3 @@
+export async function policySection(): Promise<void> {
+  console.log('(not yet built)');
+}

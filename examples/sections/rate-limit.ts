@@ -1,0 +1,3 @@
+export async function rateLimitSection(): Promise<void> {
+  console.log('(not yet built)');
+}

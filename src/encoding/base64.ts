@@ -1,0 +1,128 @@
+import { assertBytes } from '../internal/bytes.js';
+import { invalidEncoding, requireString } from './errors.js';
+
+const STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+function decodeTable(alphabet: string): Int16Array {
+  const t = new Int16Array(128).fill(-1);
+  for (let i = 0; i < alphabet.length; i++) t[alphabet.charCodeAt(i)] = i;
+  return t;
+}
+const STD_TABLE = decodeTable(STD);
+const URL_TABLE = decodeTable(URL);
+
+// Pairs of characters per 12 bits: one table lookup per 12 bits instead of per 6.
+function pairTable(alphabet: string): string[] {
+  const t: string[] = new Array(4096);
+  for (let i = 0; i < 4096; i++) t[i] = (alphabet[i >> 6] as string) + (alphabet[i & 63] as string);
+  return t;
+}
+let STD_PAIRS: string[] | undefined;
+let URL_PAIRS: string[] | undefined;
+
+function encode(bytes: Uint8Array, alphabet: string, pad: boolean): string {
+  const pairs = alphabet === STD ? (STD_PAIRS ??= pairTable(STD)) : (URL_PAIRS ??= pairTable(URL));
+  const n = bytes.length;
+  const full = n - (n % 3);
+  const chunks: string[] = [];
+  let out = '';
+  for (let i = 0; i < full; i += 3) {
+    const v = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+    out += (pairs[v >> 12] as string) + (pairs[v & 4095] as string);
+    // Flush periodically so very large inputs do not build one deep rope.
+    if (out.length >= 32768) {
+      chunks.push(out);
+      out = '';
+    }
+  }
+  const rest = n - full;
+  if (rest === 1) {
+    const v = bytes[full] as number;
+    out += (alphabet[v >> 2] as string) + (alphabet[(v & 3) << 4] as string) + (pad ? '==' : '');
+  } else if (rest === 2) {
+    const v = ((bytes[full] as number) << 8) | (bytes[full + 1] as number);
+    out +=
+      (alphabet[v >> 10] as string) +
+      (alphabet[(v >> 4) & 63] as string) +
+      (alphabet[(v & 15) << 2] as string) +
+      (pad ? '=' : '');
+  }
+  if (chunks.length === 0) return out;
+  chunks.push(out);
+  return chunks.join('');
+}
+
+function decode(text: string, table: Int16Array, name: string, allowPadding: boolean): Uint8Array {
+  let end = text.length;
+  if (allowPadding && end % 4 === 0 && end > 0) {
+    if (text.charCodeAt(end - 1) === 61) end--;
+    if (text.charCodeAt(end - 1) === 61) end--;
+  }
+  const rest = end % 4;
+  if (rest === 1) throw invalidEncoding(name, 'length');
+  // Padding, when present, must complete the last quantum exactly.
+  if (end !== text.length && rest === 0) throw invalidEncoding(name, 'padding');
+  const out = new Uint8Array(((end - rest) / 4) * 3 + (rest === 0 ? 0 : rest - 1));
+  let o = 0;
+  let i = 0;
+  const full = end - rest;
+  for (; i < full; i += 4) {
+    const a = lookup(text, i, table, name);
+    const b = lookup(text, i + 1, table, name);
+    const c = lookup(text, i + 2, table, name);
+    const d = lookup(text, i + 3, table, name);
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = v >> 16;
+    out[o++] = (v >> 8) & 255;
+    out[o++] = v & 255;
+  }
+  if (rest === 2) {
+    const a = lookup(text, i, table, name);
+    const b = lookup(text, i + 1, table, name);
+    if ((b & 15) !== 0) throw invalidEncoding(name, 'non-canonical trailing bits');
+    out[o++] = (a << 2) | (b >> 4);
+  } else if (rest === 3) {
+    const a = lookup(text, i, table, name);
+    const b = lookup(text, i + 1, table, name);
+    const c = lookup(text, i + 2, table, name);
+    if ((c & 3) !== 0) throw invalidEncoding(name, 'non-canonical trailing bits');
+    out[o++] = (a << 2) | (b >> 4);
+    out[o++] = ((b & 15) << 4) | (c >> 2);
+  }
+  return out;
+}
+
+function lookup(text: string, i: number, table: Int16Array, name: string): number {
+  const c = text.charCodeAt(i);
+  const v = c < 128 ? (table[c] as number) : -1;
+  if (v < 0) throw invalidEncoding(name, 'character outside the alphabet');
+  return v;
+}
+
+/** Standard base64 (RFC 4648 §4). Emits padding unless `{ padding: false }` (as PHC strings want). */
+export function encodeBase64(bytes: Uint8Array, options: { padding?: boolean } = {}): string {
+  return encode(assertBytes(bytes, 'bytes'), STD, options.padding !== false);
+}
+
+/**
+ * Decodes standard base64, padded or not; refuses (ENCODING_INVALID) any character outside the alphabet,
+ * whitespace, a wrong length, misplaced padding, or non-zero trailing bits.
+ * @throws BulwarkError ENCODING_INVALID
+ */
+export function decodeBase64(text: string): Uint8Array {
+  return decode(requireString(text, 'base64'), STD_TABLE, 'base64', true);
+}
+
+/** base64url (RFC 4648 §5), never padded. */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  return encode(assertBytes(bytes, 'bytes'), URL, false);
+}
+
+/**
+ * Decodes base64url, padding optional; strict as {@link decodeBase64}.
+ * @throws BulwarkError ENCODING_INVALID
+ */
+export function decodeBase64Url(text: string): Uint8Array {
+  return decode(requireString(text, 'base64url'), URL_TABLE, 'base64url', true);
+}

@@ -1,0 +1,38 @@
+import { BulwarkError } from '../errors.js';
+
+/** Throws CONFIG_INVALID unless `value` is an integer within [min, max]. */
+export function assertIntegerInRange(value: unknown, name: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new BulwarkError('CONFIG_INVALID', `${name} must be an integer from ${min} to ${max}`, {
+      details: { parameter: name, min, max },
+    });
+  }
+  return value;
+}
+
+/** Throws INPUT_INVALID unless `value` is a string. */
+export function assertString(value: unknown, name: string): string {
+  if (typeof value !== 'string') {
+    throw new BulwarkError('INPUT_INVALID', `${name} must be a string`, { details: { parameter: name } });
+  }
+  return value;
+}
+
+/** Throws CONFIG_INVALID unless `value` is one of `allowed`. */
+export function assertOneOf<T extends string>(value: unknown, name: string, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new BulwarkError('CONFIG_INVALID', `${name} must be one of ${allowed.join(', ')}`, {
+      details: { parameter: name, allowed },
+    });
+  }
+  return value as T;
+}
+
+/** Reads an options argument: undefined becomes {}, anything that is not a plain object is refused. */
+export function readOptions<T extends object>(options: unknown, name = 'options'): Partial<T> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new BulwarkError('CONFIG_INVALID', `${name} must be an object`, { details: { parameter: name } });
+  }
+  return options as Partial<T>;
+}

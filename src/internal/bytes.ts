@@ -1,0 +1,58 @@
+import { BulwarkError } from '../errors.js';
+
+/**
+ * Cross-realm-safe Uint8Array check: a Node Buffer passes (it is a Uint8Array), and so does an array from another
+ * realm (a vm context, an iframe), where `instanceof` would lie.
+ */
+export function isBytes(value: unknown): value is Uint8Array {
+  return (
+    value instanceof Uint8Array ||
+    (ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === '[object Uint8Array]')
+  );
+}
+
+/** Throws INPUT_INVALID unless `value` is a Uint8Array; returns it typed. */
+export function assertBytes(value: unknown, name: string): Uint8Array {
+  if (!isBytes(value)) {
+    throw new BulwarkError('INPUT_INVALID', `${name} must be a Uint8Array`, { details: { parameter: name } });
+  }
+  return value;
+}
+
+/** Concatenates byte arrays into one new array. */
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/**
+ * Constant-time equality: the time depends only on the lengths, never on where the bytes differ.
+ * Lengths are not secret in any of our uses (digests, tags and codes have public, fixed lengths).
+ */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
+}
+
+/**
+ * A view of `bytes` that WebCrypto and Node accept everywhere. Node Buffers from the shared pool are views over
+ * a larger ArrayBuffer; passing the view (not `.buffer`) keeps us from reading bytes that are not ours.
+ */
+export function toArrayView(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  if (bytes.buffer instanceof ArrayBuffer) return bytes as Uint8Array<ArrayBuffer>;
+  return new Uint8Array(bytes) as Uint8Array<ArrayBuffer>;
+}
+
+/** Overwrites a buffer with zeros: best effort, JavaScript gives no guarantee that no copy exists elsewhere. */
+export function wipe(bytes: Uint8Array): void {
+  bytes.fill(0);
+}

@@ -1,0 +1,20 @@
+/**
+ * The runtime seam: the only code in `src/` that touches platform crypto. Modules import from here.
+ * Not a public subpath: its shape may change between minor versions.
+ */
+
+export { equalBytes as constantTimeEqual } from '../internal/bytes.js';
+export { AES_GCM, aesGcmOpen, aesGcmSeal } from './aes-gcm.js';
+export { assertHash, digest, digestSync, HASHES, type HashAlgorithm } from './hash.js';
+export { hkdf } from './hkdf.js';
+export { hmac, hmacSync, importHmacKey } from './hmac.js';
+export {
+  describeRuntime,
+  getNodeCrypto,
+  getSubtle,
+  getWebCrypto,
+  type NodeCrypto,
+  setRuntimeOverrideForTesting,
+} from './platform.js';
+export { fillRandom, randomBytes } from './random.js';
+export { pbkdf2Sha256, type ScryptParams, scrypt, scryptMemory } from './scrypt.js';
