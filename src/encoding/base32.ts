@@ -1,7 +1,9 @@
 import { assertBytes } from '../internal/bytes.js';
+import { asciiFromCodes, LARGE_OUTPUT } from './ascii.js';
 import { invalidEncoding, requireString } from './errors.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
 const TABLE = (() => {
   const t = new Int8Array(128).fill(-1);
   for (let i = 0; i < 32; i++) {
@@ -22,7 +24,10 @@ export interface DecodeBase32Options {
 /** RFC 4648 §6 base32, upper case. Unpadded unless `{ padding: true }` (authenticator apps expect no padding). */
 export function encodeBase32(bytes: Uint8Array, options: { padding?: boolean } = {}): string {
   assertBytes(bytes, 'bytes');
-  let out = '';
+  const chars = Math.ceil((bytes.length * 8) / 5);
+  const length = options.padding === true ? Math.ceil(chars / 8) * 8 : chars;
+  const out = new Uint8Array(length).fill(61);
+  let o = 0;
   let buffer = 0;
   let bits = 0;
   for (let i = 0; i < bytes.length; i++) {
@@ -30,12 +35,12 @@ export function encodeBase32(bytes: Uint8Array, options: { padding?: boolean } =
     bits += 8;
     while (bits >= 5) {
       bits -= 5;
-      out += ALPHABET[(buffer >>> bits) & 31];
+      out[o++] = CODES[(buffer >>> bits) & 31] as number;
     }
   }
-  if (bits > 0) out += ALPHABET[(buffer << (5 - bits)) & 31];
-  if (options.padding === true) while (out.length % 8 !== 0) out += '=';
-  return out;
+  if (bits > 0) out[o++] = CODES[(buffer << (5 - bits)) & 31] as number;
+  if (length >= LARGE_OUTPUT) return asciiFromCodes(out);
+  return String.fromCharCode.apply(null, out as unknown as number[]);
 }
 
 /**

@@ -1,4 +1,6 @@
 import { assertBytes } from '../internal/bytes.js';
+import { getNativeBase64 } from '../runtime/base64.js';
+import { asciiFromCodes, LARGE_OUTPUT } from './ascii.js';
 import { invalidEncoding, requireString } from './errors.js';
 
 const STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -9,48 +11,67 @@ function decodeTable(alphabet: string): Int16Array {
   for (let i = 0; i < alphabet.length; i++) t[alphabet.charCodeAt(i)] = i;
   return t;
 }
+const LARGE_INPUT = 1024;
+const STD_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+const URL_RE = /^[A-Za-z0-9_-]*={0,2}$/;
 const STD_TABLE = decodeTable(STD);
 const URL_TABLE = decodeTable(URL);
 
-// Pairs of characters per 12 bits: one table lookup per 12 bits instead of per 6.
-function pairTable(alphabet: string): string[] {
-  const t: string[] = new Array(4096);
-  for (let i = 0; i < 4096; i++) t[i] = (alphabet[i >> 6] as string) + (alphabet[i & 63] as string);
-  return t;
+function codesOf(alphabet: string): Uint8Array {
+  return Uint8Array.from(alphabet, (c) => c.charCodeAt(0));
 }
-let STD_PAIRS: string[] | undefined;
-let URL_PAIRS: string[] | undefined;
+const STD_CODES = codesOf(STD);
+const URL_CODES = codesOf(URL);
 
 function encode(bytes: Uint8Array, alphabet: string, pad: boolean): string {
-  const pairs = alphabet === STD ? (STD_PAIRS ??= pairTable(STD)) : (URL_PAIRS ??= pairTable(URL));
   const n = bytes.length;
   const full = n - (n % 3);
-  const chunks: string[] = [];
-  let out = '';
+  const rest = n - full;
+  const length = (full / 3) * 4 + (rest === 0 ? 0 : pad ? 4 : rest + 1);
+  if (length < LARGE_OUTPUT) {
+    let out = '';
+    for (let i = 0; i < full; i += 3) {
+      const v = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
+      out +=
+        (alphabet[v >> 18] as string) +
+        (alphabet[(v >> 12) & 63] as string) +
+        (alphabet[(v >> 6) & 63] as string) +
+        (alphabet[v & 63] as string);
+    }
+    return out + tail(bytes, full, rest, alphabet, pad);
+  }
+  const fast = getNativeBase64();
+  if (fast !== null) return fast.encode(bytes, alphabet === URL, pad);
+  const codes = alphabet === STD ? STD_CODES : URL_CODES;
+  const out = new Uint8Array(length);
+  let o = 0;
   for (let i = 0; i < full; i += 3) {
     const v = ((bytes[i] as number) << 16) | ((bytes[i + 1] as number) << 8) | (bytes[i + 2] as number);
-    out += (pairs[v >> 12] as string) + (pairs[v & 4095] as string);
-    // Flush periodically so very large inputs do not build one deep rope.
-    if (out.length >= 32768) {
-      chunks.push(out);
-      out = '';
-    }
+    out[o++] = codes[v >> 18] as number;
+    out[o++] = codes[(v >> 12) & 63] as number;
+    out[o++] = codes[(v >> 6) & 63] as number;
+    out[o++] = codes[v & 63] as number;
   }
-  const rest = n - full;
+  const t = tail(bytes, full, rest, alphabet, pad);
+  for (let i = 0; i < t.length; i++) out[o++] = t.charCodeAt(i);
+  return asciiFromCodes(out);
+}
+
+function tail(bytes: Uint8Array, full: number, rest: number, alphabet: string, pad: boolean): string {
   if (rest === 1) {
     const v = bytes[full] as number;
-    out += (alphabet[v >> 2] as string) + (alphabet[(v & 3) << 4] as string) + (pad ? '==' : '');
-  } else if (rest === 2) {
+    return (alphabet[v >> 2] as string) + (alphabet[(v & 3) << 4] as string) + (pad ? '==' : '');
+  }
+  if (rest === 2) {
     const v = ((bytes[full] as number) << 8) | (bytes[full + 1] as number);
-    out +=
+    return (
       (alphabet[v >> 10] as string) +
       (alphabet[(v >> 4) & 63] as string) +
       (alphabet[(v & 15) << 2] as string) +
-      (pad ? '=' : '');
+      (pad ? '=' : '')
+    );
   }
-  if (chunks.length === 0) return out;
-  chunks.push(out);
-  return chunks.join('');
+  return '';
 }
 
 function decode(text: string, table: Int16Array, name: string, allowPadding: boolean): Uint8Array {
@@ -63,6 +84,18 @@ function decode(text: string, table: Int16Array, name: string, allowPadding: boo
   if (rest === 1) throw invalidEncoding(name, 'length');
   // Padding, when present, must complete the last quantum exactly.
   if (end !== text.length && rest === 0) throw invalidEncoding(name, 'padding');
+  if (end >= LARGE_INPUT) {
+    const fast = getNativeBase64();
+    // A native regex scan validates the alphabet; native decoders would otherwise skip bad characters silently.
+    if (fast !== null) {
+      if (!(table === STD_TABLE ? STD_RE : URL_RE).test(text)) {
+        throw invalidEncoding(name, 'character outside the alphabet');
+      }
+      checkTrailingBits(text, end, rest, table, name);
+      // Padding, if any, was checked above; slicing it off would copy the string.
+      return fast.decode(text, table === URL_TABLE);
+    }
+  }
   const out = new Uint8Array(((end - rest) / 4) * 3 + (rest === 0 ? 0 : rest - 1));
   let o = 0;
   let i = 0;
@@ -91,6 +124,14 @@ function decode(text: string, table: Int16Array, name: string, allowPadding: boo
     out[o++] = ((b & 15) << 4) | (c >> 2);
   }
   return out;
+}
+
+function checkTrailingBits(text: string, end: number, rest: number, table: Int16Array, name: string): void {
+  if (rest === 0) return;
+  const last = lookup(text, end - 1, table, name);
+  if ((rest === 2 && (last & 15) !== 0) || (rest === 3 && (last & 3) !== 0)) {
+    throw invalidEncoding(name, 'non-canonical trailing bits');
+  }
 }
 
 function lookup(text: string, i: number, table: Int16Array, name: string): number {

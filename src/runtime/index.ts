@@ -5,6 +5,7 @@
 
 export { equalBytes as constantTimeEqual } from '../internal/bytes.js';
 export { AES_GCM, aesGcmOpen, aesGcmSeal } from './aes-gcm.js';
+export { getNativeBase64, type NativeBase64 } from './base64.js';
 export { assertHash, digest, digestSync, HASHES, type HashAlgorithm } from './hash.js';
 export { hkdf } from './hkdf.js';
 export { hmac, hmacSync, importHmacKey } from './hmac.js';

@@ -1,0 +1,121 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeBase32,
+  decodeBase64,
+  decodeBase64Url,
+  decodeHex,
+  decodeUtf8,
+  encodeBase32,
+  encodeBase64,
+  encodeBase64Url,
+  encodeHex,
+  encodeUtf8,
+} from '../../src/encoding/index.js';
+import { isBulwarkError } from '../../src/errors.js';
+
+// Mostly small inputs (the TypeScript path), sometimes large ones (the native path above 1 KiB of text).
+const bytes = fc.oneof(
+  { weight: 9, arbitrary: fc.uint8Array({ maxLength: 300 }) },
+  { weight: 1, arbitrary: fc.uint8Array({ minLength: 700, maxLength: 3000 }) },
+);
+
+/** Runs `decode`; returns its bytes, or 'invalid' for ENCODING_INVALID. Any other throw fails the property. */
+function attempt(decode: (s: string) => Uint8Array, s: string): Uint8Array | 'invalid' {
+  try {
+    return decode(s);
+  } catch (e) {
+    if (isBulwarkError(e, 'ENCODING_INVALID')) return 'invalid';
+    throw e;
+  }
+}
+
+describe('round trips for any bytes', () => {
+  it('base64 (padded and unpadded), base64url, base32 (padded and unpadded), hex', () => {
+    fc.assert(
+      fc.property(bytes, (b) => {
+        expect(decodeBase64(encodeBase64(b))).toEqual(b);
+        expect(decodeBase64(encodeBase64(b, { padding: false }))).toEqual(b);
+        expect(decodeBase64Url(encodeBase64Url(b))).toEqual(b);
+        expect(decodeBase32(encodeBase32(b))).toEqual(b);
+        expect(decodeBase32(encodeBase32(b, { padding: true }))).toEqual(b);
+        expect(decodeBase32(encodeBase32(b).toLowerCase())).toEqual(b);
+        expect(decodeHex(encodeHex(b))).toEqual(b);
+        expect(decodeHex(encodeHex(b).toUpperCase())).toEqual(b);
+      }),
+    );
+  });
+
+  it('agrees with Node Buffer on base64/base64url/hex output', () => {
+    fc.assert(
+      fc.property(bytes, (b) => {
+        const buf = Buffer.from(b);
+        expect(encodeBase64(b)).toBe(buf.toString('base64'));
+        expect(encodeBase64Url(b)).toBe(buf.toString('base64url'));
+        expect(encodeHex(b)).toBe(buf.toString('hex'));
+      }),
+    );
+  });
+
+  it('UTF-8 round-trips any well-formed string and matches TextEncoder', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 80 }), (s) => {
+        const encoded = encodeUtf8(s);
+        expect(encoded).toEqual(new TextEncoder().encode(s));
+        expect(decodeUtf8(encoded)).toBe(s);
+      }),
+    );
+  });
+
+  it('a Node Buffer is accepted wherever bytes are', () => {
+    const buf = Buffer.from('hello');
+    expect(encodeBase64(buf)).toBe('aGVsbG8=');
+    expect(decodeUtf8(buf)).toBe('hello');
+  });
+});
+
+describe('decoders on arbitrary strings: a canonical answer or ENCODING_INVALID, nothing else', () => {
+  const cases: [string, (s: string) => Uint8Array, (b: Uint8Array) => string[]][] = [
+    ['base64', decodeBase64, (b) => [encodeBase64(b), encodeBase64(b, { padding: false })]],
+    [
+      'base64url',
+      decodeBase64Url,
+      (b) => [encodeBase64Url(b), `${encodeBase64Url(b)}${'='.repeat((4 - (encodeBase64Url(b).length % 4)) % 4)}`],
+    ],
+    ['base32', decodeBase32, (b) => [encodeBase32(b), encodeBase32(b, { padding: true })]],
+    ['hex', decodeHex, (b) => [encodeHex(b)]],
+  ];
+  const alphabet = fc.constantFrom(
+    ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_= \n.é'.split(''),
+  );
+  for (const [name, decode, encodings] of cases) {
+    it(`${name}: whatever decodes re-encodes to the same text (modulo case for base32/hex)`, () => {
+      fc.assert(
+        fc.property(fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: alphabet, maxLength: 40 })), (s) => {
+          const out = attempt(decode, s);
+          if (out === 'invalid') return;
+          const forms = encodings(out);
+          const normalized = name === 'base32' ? s.toUpperCase() : name === 'hex' ? s.toLowerCase() : s;
+          expect(forms).toContain(normalized);
+        }),
+        { numRuns: 2000 },
+      );
+    });
+  }
+
+  it('UTF-8: arbitrary bytes decode or raise ENCODING_INVALID, and decoded text re-encodes to the same bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (b) => {
+        let s: string;
+        try {
+          s = decodeUtf8(b);
+        } catch (e) {
+          expect(isBulwarkError(e, 'ENCODING_INVALID')).toBe(true);
+          return;
+        }
+        expect(encodeUtf8(s)).toEqual(b);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
