@@ -1,9 +1,10 @@
 /**
  * The every-runtime conformance suite: external vectors and round trips, run against the built package on Node,
  * Bun, Deno, workerd and Chromium by the harnesses in test/runtimes/. Each module contributes one file here that
- * exports a function returning its cases; register it in `SUITES`.
+ * exports a function returning its cases; register it in `SUITES` (one import, one line).
  */
 import { encodingCases } from './encoding.js';
+import { runtimeCases } from './runtime.js';
 
 export interface ConformanceCase {
   name: string;
@@ -11,6 +12,7 @@ export interface ConformanceCase {
 }
 
 export const SUITES: Record<string, () => ConformanceCase[]> = {
+  runtime: runtimeCases,
   encoding: encodingCases,
 };
 
@@ -21,20 +23,49 @@ export interface ConformanceReport {
   bySuite: Record<string, { passed: number; failed: number }>;
 }
 
-export async function runConformance(): Promise<ConformanceReport> {
+/** A case that neither settles nor throws within this time fails, so one hang cannot eat the runtime's budget. */
+export const CASE_TIMEOUT_MS = 30_000;
+
+function withTimeout(run: () => void | Promise<void>, name: string): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name}: no result after ${CASE_TIMEOUT_MS} ms`)), CASE_TIMEOUT_MS);
+  });
+  return Promise.race([Promise.resolve().then(run), timeout]).finally(() => clearTimeout(timer));
+}
+
+function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const code = (e as { code?: unknown }).code;
+  const label = `${e.name === 'Error' ? '' : e.name}${typeof code === 'string' ? ` ${code}` : ''}`.trim();
+  return label === '' ? e.message : `${label}: ${e.message}`;
+}
+
+/**
+ * Runs every registered suite (or only those named in `only`), case by case; a suite whose case list itself
+ * throws counts as one failure.
+ */
+export async function runConformance(only?: readonly string[]): Promise<ConformanceReport> {
   const report: ConformanceReport = { passed: 0, failed: 0, failures: [], bySuite: {} };
-  for (const [suite, cases] of Object.entries(SUITES)) {
+  for (const [suite, makeCases] of Object.entries(SUITES)) {
+    if (only !== undefined && only.length > 0 && !only.includes(suite)) continue;
     const counts = { passed: 0, failed: 0 };
     report.bySuite[suite] = counts;
-    for (const c of cases()) {
+    let cases: ConformanceCase[];
+    try {
+      cases = makeCases();
+    } catch (e) {
+      cases = [{ name: '(building the case list)', run: () => Promise.reject(e) }];
+    }
+    for (const c of cases) {
       try {
-        await c.run();
+        await withTimeout(c.run, c.name);
         counts.passed++;
         report.passed++;
       } catch (e) {
         counts.failed++;
         report.failed++;
-        report.failures.push({ name: `${suite}: ${c.name}`, error: e instanceof Error ? e.message : String(e) });
+        report.failures.push({ name: `${suite}: ${c.name}`, error: describeError(e) });
       }
     }
   }
