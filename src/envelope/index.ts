@@ -1,1 +1,60 @@
-export {};
+/**
+ * bulwark/envelope: envelope encryption (a fresh AES-256-GCM data key per message, sealed under a rotating
+ * keyring), context binding, key rotation, field-level encryption, blind indexes and streaming.
+ * Guide: docs/envelope.md.
+ */
+export {
+  type BlindIndexKey,
+  type BlindIndexNormalize,
+  type BlindIndexOptions,
+  blindIndex,
+  createBlindIndexKey,
+  DEFAULT_BLIND_INDEX_OPTIONS,
+  generateBlindIndexKey,
+} from './blind-index.js';
+export { CONTEXT_LIMITS, type ContextValue, type EncryptionContext } from './context.js';
+export {
+  DEFAULT_ENVELOPE_OPTIONS,
+  decryptEnvelope,
+  decryptEnvelopeFromString,
+  type EnvelopeOptions,
+  encryptEnvelope,
+  encryptEnvelopeToString,
+} from './envelope.js';
+export { decryptFields, encryptFields, type FieldsOptions } from './fields.js';
+export {
+  changeKeyStatus,
+  createKeyring,
+  exportKeyring,
+  generateEnvelopeKey,
+  KEY_STATUSES,
+  type KeyDefinition,
+  type KeyInfo,
+  type KeyProvider,
+  type Keyring,
+  type KeyringDefinition,
+  type KeyStatus,
+  rotateKeyring,
+} from './keyring.js';
+export { type LoadKeyringOptions, parseKeyring, serializeKeyring } from './keyring-json.js';
+export {
+  DEFAULT_KEYRING_SCRYPT,
+  type KeyringScryptParams,
+  type KeyringSecret,
+  type OpenKeyringOptions,
+  openKeyring,
+  type SealKeyringOptions,
+  sealKeyring,
+} from './keyring-seal.js';
+export {
+  needsRotation,
+  type RotateAllOptions,
+  type RotateAllResult,
+  type RotationProgress,
+  type RotationRecord,
+  reencrypt,
+  rewrap,
+  rotateAll,
+  type StoredEnvelope,
+} from './rotation.js';
+export { DEFAULT_STREAM_OPTIONS, decryptStream, encryptStream, type StreamOptions } from './stream.js';

@@ -5,6 +5,7 @@
 
 export { equalBytes as constantTimeEqual } from '../internal/bytes.js';
 export { AES_GCM, aesGcmOpen, aesGcmSeal } from './aes-gcm.js';
+export { type AesGcmKey, importAesGcmKey } from './aes-gcm-key.js';
 export { getNativeBase64, type NativeBase64 } from './base64.js';
 export { assertHash, digest, digestSync, HASHES, type HashAlgorithm } from './hash.js';
 export { hkdf } from './hkdf.js';
@@ -18,4 +19,5 @@ export {
   setRuntimeOverrideForTesting,
 } from './platform.js';
 export { fillRandom, randomBytes } from './random.js';
+export { resetRandomPool, takeRandomBytes } from './random-pool.js';
 export { pbkdf2Sha256, type ScryptParams, scrypt, scryptMemory } from './scrypt.js';

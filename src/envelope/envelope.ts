@@ -1,0 +1,205 @@
+import { decodeBase64Url, encodeBase64Url, encodeUtf8 } from '../encoding/index.js';
+import { BulwarkError, isBulwarkError } from '../errors.js';
+import { assertBytes, wipe } from '../internal/bytes.js';
+import { importAesGcmKey, takeRandomBytes } from '../runtime/index.js';
+import { type EncryptionContext, encodeContext } from './context.js';
+import {
+  DATA_KEY_BYTES,
+  decryptFailed,
+  ENVELOPE_TEXT_PREFIX,
+  ENVELOPE_VERSION,
+  findKey,
+  IV_BYTES,
+  type KeyHeader,
+  keyAadFor,
+  keyHeaderLength,
+  malformedEnvelope,
+  readKeyHeader,
+  TAG_BYTES,
+  unwrapDataKey,
+  writeKeyHeader,
+} from './format.js';
+import { type Keyring, keyringState } from './keyring.js';
+
+/** Options of the one-shot envelope functions. */
+export interface EnvelopeOptions {
+  /** Where the data belongs, bound as additional data: decryption must pass the same context. */
+  context?: EncryptionContext;
+  /** Largest plaintext accepted, in bytes (default 64 MiB, at most 1 GiB); stream anything bigger. */
+  maxBytes?: number;
+}
+
+/** Defaults of {@link EnvelopeOptions}. */
+export const DEFAULT_ENVELOPE_OPTIONS = Object.freeze({ maxBytes: 64 * 1024 * 1024 });
+const MAX_MAX_BYTES = 1024 * 1024 * 1024;
+/** Room for the header on top of maxBytes when bounding a ciphertext: id ≤ 255, wrapped key ≤ 1024. */
+const MAX_OVERHEAD = 4 + 255 + 1024 + IV_BYTES + TAG_BYTES;
+
+export function readMaxBytes(options: EnvelopeOptions | undefined): number {
+  const value = options?.maxBytes ?? DEFAULT_ENVELOPE_OPTIONS.maxBytes;
+  if (!Number.isInteger(value) || value < 0 || value > MAX_MAX_BYTES) {
+    throw new BulwarkError('CONFIG_INVALID', `maxBytes must be an integer from 0 to ${MAX_MAX_BYTES}`, {
+      details: { parameter: 'maxBytes' },
+    });
+  }
+  return value;
+}
+
+function tooLarge(maxBytes: number): BulwarkError {
+  return new BulwarkError('ENVELOPE_TOO_LARGE', 'input exceeds maxBytes: use encryptStream for large data', {
+    details: { maxBytes },
+  });
+}
+
+/** Additional data of the payload: the version and the context, never the key part (so rewrap can change it). */
+function dataAad(context: EncryptionContext | Uint8Array | undefined): Uint8Array {
+  const encoded = context instanceof Uint8Array ? context : encodeContext(context);
+  const aad = new Uint8Array(1 + encoded.length);
+  aad[0] = ENVELOPE_VERSION;
+  aad.set(encoded, 1);
+  return aad;
+}
+
+function plaintextBytes(plaintext: Uint8Array | string): Uint8Array {
+  return typeof plaintext === 'string' ? encodeUtf8(plaintext) : assertBytes(plaintext, 'plaintext');
+}
+
+/** Encrypts with a pre-encoded context (encryptFields passes one that holds a reserved `$field`). */
+export async function sealEnvelope(
+  keyring: Keyring,
+  plaintext: Uint8Array | string,
+  context: EncryptionContext | Uint8Array | undefined,
+  options: EnvelopeOptions | undefined,
+): Promise<Uint8Array> {
+  const { primary } = keyringState(keyring);
+  const maxBytes = readMaxBytes(options);
+  const data = plaintextBytes(plaintext);
+  if (data.length > maxBytes) throw tooLarge(maxBytes);
+  const aad = dataAad(context);
+  const fresh = takeRandomBytes(DATA_KEY_BYTES + IV_BYTES);
+  const dataKey = fresh.subarray(0, DATA_KEY_BYTES);
+  const keyAad = keyAadFor(ENVELOPE_VERSION, primary);
+  try {
+    const wrapped = await primary.wrap(dataKey, keyAad);
+    const head = keyHeaderLength(primary, wrapped) + IV_BYTES;
+    const out = await importAesGcmKey(dataKey).seal(fresh.subarray(DATA_KEY_BYTES), data, aad, head);
+    writeKeyHeader(out, keyAad, wrapped);
+    out.set(fresh.subarray(DATA_KEY_BYTES), head - IV_BYTES);
+    return out;
+  } finally {
+    wipe(fresh);
+  }
+}
+
+/** Parses an envelope's layout: key part, data IV, sealed payload. */
+export function readEnvelope(envelope: Uint8Array): { header: KeyHeader; iv: Uint8Array; sealed: Uint8Array } {
+  const header = readKeyHeader(assertBytes(envelope, 'envelope'), ENVELOPE_VERSION);
+  if (envelope.length < header.end + IV_BYTES + TAG_BYTES) throw malformedEnvelope();
+  return {
+    header,
+    iv: envelope.subarray(header.end, header.end + IV_BYTES),
+    sealed: envelope.subarray(header.end + IV_BYTES),
+  };
+}
+
+/** Decrypts with a pre-encoded context. */
+export async function openEnvelope(
+  keyring: Keyring,
+  envelope: Uint8Array,
+  context: EncryptionContext | Uint8Array | undefined,
+  options: EnvelopeOptions | undefined,
+): Promise<Uint8Array> {
+  keyringState(keyring);
+  const maxBytes = readMaxBytes(options);
+  if (assertBytes(envelope, 'envelope').length > maxBytes + MAX_OVERHEAD) throw tooLarge(maxBytes);
+  const aad = dataAad(context);
+  const { header, iv, sealed } = readEnvelope(envelope);
+  const entry = findKey(keyring, header.keyId);
+  const dataKey = await unwrapDataKey(entry, header);
+  try {
+    const plaintext = await importAesGcmKey(dataKey).open(iv, sealed, aad);
+    if (plaintext === null) throw decryptFailed();
+    return plaintext;
+  } finally {
+    wipe(dataKey);
+  }
+}
+
+/**
+ * Encrypts `plaintext` (bytes, or a string as UTF-8) under a fresh 256-bit data key, itself sealed under the
+ * keyring's primary key; both with AES-256-GCM. The context is bound: decryption needs the same one.
+ * @throws BulwarkError ENVELOPE_TOO_LARGE above maxBytes; INPUT_INVALID for a bad context or plaintext
+ * @example
+ * const sealed = await encryptEnvelope(keyring, 'alice@example.com', { context: { table: 'users', id: 42 } });
+ */
+export function encryptEnvelope(
+  keyring: Keyring,
+  plaintext: Uint8Array | string,
+  options?: EnvelopeOptions,
+): Promise<Uint8Array> {
+  return sealEnvelope(keyring, plaintext, options?.context, options);
+}
+
+/**
+ * Decrypts an envelope made by {@link encryptEnvelope}, with the same context.
+ * @throws BulwarkError ENVELOPE_MALFORMED, ENVELOPE_DECRYPT_FAILED (wrong context, key or any changed byte; one
+ * fixed message), KEY_NOT_FOUND, KEY_DISABLED, ENVELOPE_TOO_LARGE
+ * @example
+ * const bytes = await decryptEnvelope(keyring, sealed, { context: { table: 'users', id: 42 } });
+ */
+export function decryptEnvelope(
+  keyring: Keyring,
+  envelope: Uint8Array,
+  options?: EnvelopeOptions,
+): Promise<Uint8Array> {
+  return openEnvelope(keyring, envelope, options?.context, options);
+}
+
+/** The text form of an envelope: `bwe1.` ‖ base64url(bytes). */
+export function envelopeToText(envelope: Uint8Array): string {
+  return ENVELOPE_TEXT_PREFIX + encodeBase64Url(envelope);
+}
+
+/** Bytes of an envelope's text form, or ENVELOPE_MALFORMED (wrong prefix, bad base64url). */
+export function envelopeFromText(text: string): Uint8Array {
+  if (typeof text !== 'string' || !text.startsWith(ENVELOPE_TEXT_PREFIX)) throw malformedEnvelope();
+  try {
+    return decodeBase64Url(text.slice(ENVELOPE_TEXT_PREFIX.length));
+  } catch (e) {
+    if (isBulwarkError(e, 'ENCODING_INVALID')) throw malformedEnvelope();
+    throw e;
+  }
+}
+
+/**
+ * {@link encryptEnvelope} to text for a database column: `bwe1.` followed by base64url.
+ * @throws BulwarkError ENVELOPE_TOO_LARGE, INPUT_INVALID
+ * @example
+ * const column = await encryptEnvelopeToString(keyring, 'alice@example.com', { context: { id: 42 } });
+ */
+export async function encryptEnvelopeToString(
+  keyring: Keyring,
+  plaintext: Uint8Array | string,
+  options?: EnvelopeOptions,
+): Promise<string> {
+  return envelopeToText(await sealEnvelope(keyring, plaintext, options?.context, options));
+}
+
+/**
+ * Decrypts the text form made by {@link encryptEnvelopeToString}; returns the plaintext bytes
+ * (`decodeUtf8` them for text).
+ * @throws BulwarkError ENVELOPE_MALFORMED, ENVELOPE_DECRYPT_FAILED, KEY_NOT_FOUND, KEY_DISABLED, ENVELOPE_TOO_LARGE
+ * @example
+ * const email = decodeUtf8(await decryptEnvelopeFromString(keyring, column, { context: { id: 42 } }));
+ */
+export async function decryptEnvelopeFromString(
+  keyring: Keyring,
+  text: string,
+  options?: EnvelopeOptions,
+): Promise<Uint8Array> {
+  keyringState(keyring);
+  const maxBytes = readMaxBytes(options);
+  // Bound before decoding: base64url is 4 characters per 3 bytes.
+  if (typeof text === 'string' && text.length > ((maxBytes + MAX_OVERHEAD) * 4) / 3 + 8) throw tooLarge(maxBytes);
+  return openEnvelope(keyring, envelopeFromText(text), options?.context, options);
+}

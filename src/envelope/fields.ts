@@ -1,0 +1,94 @@
+import { decodeUtf8, encodeUtf8 } from '../encoding/index.js';
+import { BulwarkError } from '../errors.js';
+import { type EncryptionContext, extendContext } from './context.js';
+import { envelopeFromText, envelopeToText, openEnvelope, sealEnvelope } from './envelope.js';
+import type { Keyring } from './keyring.js';
+
+/** Options of {@link encryptFields} and {@link decryptFields}. */
+export interface FieldsOptions {
+  keyring: Keyring;
+  /** The record's context (e.g. `{ table: 'users', id: 42 }`); each field adds `$field: <name>` to it. */
+  context?: EncryptionContext;
+  /** Largest JSON encoding of one field, in bytes (default 64 MiB). */
+  maxBytes?: number;
+}
+
+const MAX_FIELDS = 256;
+
+function checkFields(object: unknown, fields: readonly string[]): Record<string, unknown> {
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) {
+    throw new BulwarkError('INPUT_INVALID', 'object must be a plain object', { details: { parameter: 'object' } });
+  }
+  if (!Array.isArray(fields) || fields.length > MAX_FIELDS || fields.some((f) => typeof f !== 'string' || f === '')) {
+    throw new BulwarkError('INPUT_INVALID', `fields must be an array of at most ${MAX_FIELDS} field names`, {
+      details: { parameter: 'fields' },
+    });
+  }
+  return object as Record<string, unknown>;
+}
+
+function jsonBytes(value: unknown, field: string): Uint8Array {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) {
+    throw new BulwarkError('INPUT_INVALID', 'field value must be JSON-serializable', { details: { field } });
+  }
+  return encodeUtf8(text);
+}
+
+/**
+ * A copy of `object` whose listed fields hold envelope text (`bwe1.…`) instead of their values. Each value may be
+ * any JSON value; each is bound to the context plus its own field name, so two fields cannot be swapped. Fields
+ * absent from the object (or `undefined`) are left out; other fields are copied untouched.
+ * @throws BulwarkError INPUT_INVALID for a non-JSON value or a bad context; ENVELOPE_TOO_LARGE
+ * @example
+ * const row = await encryptFields(user, ['email', 'phone'], { keyring, context: { table: 'users', id: user.id } });
+ */
+export async function encryptFields<T extends object, K extends keyof T & string>(
+  object: T,
+  fields: readonly K[],
+  options: FieldsOptions,
+): Promise<Omit<T, K> & { [P in K]: string }> {
+  const source = checkFields(object, fields);
+  const out: Record<string, unknown> = { ...source };
+  for (const field of new Set(fields)) {
+    if (!Object.hasOwn(source, field) || source[field] === undefined) continue;
+    const aad = extendContext(options?.context, '$field', field);
+    const sealed = await sealEnvelope(options.keyring, jsonBytes(source[field], field), aad, options);
+    out[field] = envelopeToText(sealed);
+  }
+  return out as Omit<T, K> & { [P in K]: string };
+}
+
+/**
+ * The inverse of {@link encryptFields}: a copy of `object` whose listed fields are decrypted and parsed back to
+ * their JSON values. Absent fields are left out.
+ * @throws BulwarkError ENVELOPE_MALFORMED (a listed field is not envelope text), ENVELOPE_DECRYPT_FAILED,
+ * KEY_NOT_FOUND, KEY_DISABLED
+ * @example
+ * const user = await decryptFields(row, ['email', 'phone'], { keyring, context: { table: 'users', id: row.id } });
+ */
+export async function decryptFields<T = Record<string, unknown>>(
+  object: object,
+  fields: readonly string[],
+  options: FieldsOptions,
+): Promise<T> {
+  const source = checkFields(object, fields);
+  const out: Record<string, unknown> = { ...source };
+  for (const field of new Set(fields)) {
+    if (!Object.hasOwn(source, field) || source[field] === undefined) continue;
+    const aad = extendContext(options?.context, '$field', field);
+    const plaintext = await openEnvelope(options.keyring, envelopeFromText(source[field] as string), aad, options);
+    // Authentic data we wrote with JSON.stringify: parsing cannot fail unless the key was misused elsewhere.
+    try {
+      out[field] = JSON.parse(decodeUtf8(plaintext));
+    } catch {
+      throw new BulwarkError('ENVELOPE_MALFORMED', 'decrypted field is not JSON', { details: { field } });
+    }
+  }
+  return out as T;
+}

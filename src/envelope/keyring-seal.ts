@@ -1,0 +1,181 @@
+import { decodeBase64Url, decodeUtf8, encodeBase64Url, encodeUtf8 } from '../encoding/index.js';
+import { BulwarkError } from '../errors.js';
+import { isBytes, wipe } from '../internal/bytes.js';
+import { importAesGcmKey, randomBytes, scrypt, scryptMemory } from '../runtime/index.js';
+import { encodeContext } from './context.js';
+import type { Keyring } from './keyring.js';
+import { keyringFromJson, type LoadKeyringOptions, serializeKeyring } from './keyring-json.js';
+
+/** What seals a keyring: a raw 32-byte master key (e.g. from an environment variable) or a passphrase. */
+export type KeyringSecret = { masterKey: Uint8Array } | { passphrase: string };
+
+/** scrypt cost for passphrase-sealed keyrings. */
+export interface KeyringScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** Options of {@link sealKeyring}. */
+export interface SealKeyringOptions {
+  /** scrypt cost for a passphrase (default N=2^17, r=8, p=1: 128 MiB, about half a second natively). */
+  scrypt?: KeyringScryptParams;
+  /** Allows N below 2^15 (tests only: a weak cost makes the passphrase cheap to guess). */
+  unsafeAllowWeakScrypt?: boolean;
+}
+
+/** Options of {@link openKeyring}. */
+export interface OpenKeyringOptions extends LoadKeyringOptions {
+  /** Largest scrypt memory a sealed keyring may ask for, in bytes (default 256 MiB): bounds a hostile file. */
+  maxScryptMemoryBytes?: number;
+}
+
+/** Default scrypt cost for sealing. */
+export const DEFAULT_KEYRING_SCRYPT: Readonly<KeyringScryptParams> = Object.freeze({ N: 2 ** 17, r: 8, p: 1 });
+const FORMAT = 'bulwark-keyring-sealed';
+const MAX_SEALED_CHARS = 2 * 1024 * 1024;
+const DEFAULT_MAX_MEMORY = 256 * 1024 * 1024;
+
+function invalid(message: string): BulwarkError {
+  return new BulwarkError('KEYRING_INVALID', message);
+}
+
+function checkScrypt(params: KeyringScryptParams, maxMemory: number, minN: number): void {
+  const { N, r, p } = params;
+  const ok =
+    Number.isInteger(N) &&
+    N >= minN &&
+    N <= 2 ** 22 &&
+    (N & (N - 1)) === 0 &&
+    Number.isInteger(r) &&
+    r >= 1 &&
+    r <= 32 &&
+    Number.isInteger(p) &&
+    p >= 1 &&
+    p <= 16 &&
+    scryptMemory(N, r) <= maxMemory;
+  if (!ok) throw invalid(`scrypt parameters out of bounds (N power of two ≥ ${minN}, r ≤ 32, p ≤ 16, memory limit)`);
+}
+
+type Header = {
+  format: string;
+  version: number;
+  kdf: 'none' | 'scrypt';
+  N?: number;
+  r?: number;
+  p?: number;
+  salt?: string;
+};
+
+async function wrappingKey(secret: KeyringSecret, header: Header): Promise<Uint8Array> {
+  if (typeof secret !== 'object' || secret === null) throw invalid('secret must be { masterKey } or { passphrase }');
+  if ('masterKey' in secret) {
+    if (header.kdf !== 'none') throw invalid('this keyring is sealed with a passphrase');
+    if (!isBytes(secret.masterKey) || secret.masterKey.length !== 32) throw invalid('masterKey must be 32 bytes');
+    return new Uint8Array(secret.masterKey);
+  }
+  if (header.kdf !== 'scrypt') throw invalid('this keyring is sealed with a master key');
+  if (typeof secret.passphrase !== 'string' || secret.passphrase.length === 0 || secret.passphrase.length > 4096) {
+    throw invalid('passphrase must be a non-empty string up to 4096 characters');
+  }
+  // NFC: the same passphrase typed on two systems must give the same key.
+  const password = encodeUtf8(secret.passphrase.normalize('NFC'));
+  const salt = decodeBase64Url(header.salt as string);
+  return scrypt(password, salt, { N: header.N as number, r: header.r as number, p: header.p as number, dkLen: 32 });
+}
+
+function aadOf(header: Header): Uint8Array {
+  return encodeContext(header as unknown as Record<string, string | number>);
+}
+
+/**
+ * Seals the keyring's JSON with AES-256-GCM under a master key or a passphrase-derived key (scrypt, its
+ * parameters and salt recorded in the output and authenticated). The result is JSON text to keep in a file or
+ * a database row.
+ * @throws BulwarkError KEYRING_INVALID for a bad secret or scrypt parameters
+ * @example
+ * const sealed = await sealKeyring(keyring, { masterKey: decodeBase64Url(process.env.KEYRING_MASTER_KEY!) });
+ */
+export async function sealKeyring(
+  keyring: Keyring,
+  secret: KeyringSecret,
+  options: SealKeyringOptions = {},
+): Promise<string> {
+  const json = encodeUtf8(serializeKeyring(keyring));
+  let header: Header;
+  if (typeof secret === 'object' && secret !== null && 'passphrase' in secret) {
+    const params = options.scrypt ?? DEFAULT_KEYRING_SCRYPT;
+    checkScrypt(params, Number.MAX_SAFE_INTEGER, options.unsafeAllowWeakScrypt === true ? 2 : 2 ** 15);
+    header = {
+      format: FORMAT,
+      version: 1,
+      kdf: 'scrypt',
+      N: params.N,
+      r: params.r,
+      p: params.p,
+      salt: encodeBase64Url(randomBytes(16)),
+    };
+  } else header = { format: FORMAT, version: 1, kdf: 'none' };
+  const key = await wrappingKey(secret, header);
+  try {
+    const iv = randomBytes(12);
+    const sealed = await importAesGcmKey(key).seal(iv, json, aadOf(header));
+    return JSON.stringify({ ...header, iv: encodeBase64Url(iv), ciphertext: encodeBase64Url(sealed) });
+  } finally {
+    wipe(key);
+    wipe(json);
+  }
+}
+
+/**
+ * Opens what {@link sealKeyring} wrote. scrypt parameters are checked against `maxScryptMemoryBytes` first.
+ * @throws BulwarkError KEYRING_INVALID for malformed input, a wrong master key or passphrase, or an invalid keyring
+ * @example
+ * const keyring = await openKeyring(sealed, { passphrase: process.env.KEYRING_PASSPHRASE! });
+ */
+export async function openKeyring(
+  sealed: string,
+  secret: KeyringSecret,
+  options: OpenKeyringOptions = {},
+): Promise<Keyring> {
+  if (typeof sealed !== 'string' || sealed.length > MAX_SEALED_CHARS)
+    throw invalid('sealed keyring must be a string up to 2 MiB');
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(sealed);
+  } catch {
+    throw invalid('sealed keyring does not parse');
+  }
+  if (typeof value !== 'object' || value === null || value.format !== FORMAT || value.version !== 1) {
+    throw invalid('not a sealed bulwark keyring (version 1)');
+  }
+  let header: Header;
+  let iv: Uint8Array;
+  let ciphertext: Uint8Array;
+  try {
+    iv = decodeBase64Url(value.iv as string);
+    ciphertext = decodeBase64Url(value.ciphertext as string);
+    if (value.kdf === 'none') header = { format: FORMAT, version: 1, kdf: 'none' };
+    else if (value.kdf === 'scrypt') {
+      const { N, r, p, salt } = value as { N: number; r: number; p: number; salt: string };
+      checkScrypt({ N, r, p }, options.maxScryptMemoryBytes ?? DEFAULT_MAX_MEMORY, 2);
+      if (decodeBase64Url(salt).length < 16) throw invalid('salt too short');
+      header = { format: FORMAT, version: 1, kdf: 'scrypt', N, r, p, salt };
+    } else throw invalid('unknown kdf');
+  } catch (e) {
+    throw e instanceof BulwarkError && e.code === 'KEYRING_INVALID' ? e : invalid('sealed keyring is malformed');
+  }
+  if (iv.length !== 12) throw invalid('sealed keyring is malformed');
+  const key = await wrappingKey(secret, header);
+  try {
+    const json = await importAesGcmKey(key).open(iv, ciphertext, aadOf(header));
+    if (json === null) throw invalid('sealed keyring cannot be opened: wrong master key or passphrase, or modified');
+    try {
+      return keyringFromJson(JSON.parse(decodeUtf8(json)), options);
+    } finally {
+      wipe(json);
+    }
+  } finally {
+    wipe(key);
+  }
+}

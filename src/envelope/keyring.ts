@@ -1,0 +1,238 @@
+import { BulwarkError } from '../errors.js';
+import { isBytes } from '../internal/bytes.js';
+import { type AesGcmKey, importAesGcmKey, randomBytes, takeRandomBytes } from '../runtime/index.js';
+
+/**
+ * What a key may do. `primary` encrypts and decrypts (exactly one per keyring); `active` decrypts and is ready to
+ * become primary (stage a new key as `active` on every instance before promoting it); `decrypt-only` decrypts
+ * data awaiting rotation; `disabled` refuses with KEY_DISABLED (kept so it can be re-enabled if data turns up).
+ */
+export type KeyStatus = 'primary' | 'active' | 'decrypt-only' | 'disabled';
+
+/** The statuses, in order of capability. */
+export const KEY_STATUSES: readonly KeyStatus[] = Object.freeze(['primary', 'active', 'decrypt-only', 'disabled']);
+
+/**
+ * Supplies key-encryption keys held elsewhere (a KMS, an HSM): it wraps and unwraps 32-byte data keys by key id.
+ * `aad` must be authenticated with the wrapped key (KMS "encryption context"); `unwrapKey` returns null when the
+ * wrapped key does not authenticate. Wrapped keys are opaque to bulwark, at most 1024 bytes.
+ */
+export interface KeyProvider {
+  wrapKey(keyId: string, dataKey: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
+  unwrapKey(keyId: string, wrappedKey: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null>;
+}
+
+/** One key of a keyring definition. Omit `key` for a key the keyring's `provider` holds. */
+export interface KeyDefinition {
+  /** 1..255 characters from `A-Z a-z 0-9 . _ : / + = @ -`, stored in clear in every envelope. */
+  id: string;
+  /** 32 bytes of key material (see {@link generateEnvelopeKey}); absent for provider-held keys. */
+  key?: Uint8Array;
+  status: KeyStatus;
+}
+
+/** Input to {@link createKeyring}. */
+export interface KeyringDefinition {
+  keys: readonly KeyDefinition[];
+  /** Wraps and unwraps data keys for entries without `key` material. */
+  provider?: KeyProvider;
+}
+
+/** A key's public facts (never its material). */
+export interface KeyInfo {
+  readonly id: string;
+  readonly status: KeyStatus;
+  readonly source: 'local' | 'provider';
+}
+
+/** An immutable set of key-encryption keys. Key material is not reachable from the object (nor logged). */
+export interface Keyring {
+  readonly primaryKeyId: string;
+  readonly keys: readonly KeyInfo[];
+}
+
+/** Internal view of one key: a wrapper that both local keys and providers satisfy. */
+export interface KeyEntry {
+  readonly id: string;
+  readonly idBytes: Uint8Array;
+  readonly status: KeyStatus;
+  readonly material: Uint8Array | undefined;
+  wrap(dataKey: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
+  unwrap(wrapped: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null>;
+}
+
+interface KeyringState {
+  entries: Map<string, KeyEntry>;
+  primary: KeyEntry;
+  provider: KeyProvider | undefined;
+}
+
+const KEY_BYTES = 32;
+const KEY_ID = /^[A-Za-z0-9._:/+=@-]{1,255}$/;
+const states = new WeakMap<Keyring, KeyringState>();
+
+function invalid(message: string, details: Record<string, unknown> = {}): BulwarkError {
+  return new BulwarkError('KEYRING_INVALID', message, { details });
+}
+
+/** True when `id` is a well-formed key id. */
+export function isKeyId(id: unknown): id is string {
+  return typeof id === 'string' && KEY_ID.test(id);
+}
+
+/**
+ * A new random 256-bit key for a keyring (or for a master key), from the platform CSPRNG.
+ * @example
+ * const keyring = createKeyring({ keys: [{ id: '2026-01', key: generateEnvelopeKey(), status: 'primary' }] });
+ */
+export function generateEnvelopeKey(): Uint8Array {
+  return randomBytes(KEY_BYTES);
+}
+
+function localEntry(id: string, status: KeyStatus, material: Uint8Array): KeyEntry {
+  const aes: AesGcmKey = importAesGcmKey(material);
+  const idBytes = new TextEncoder().encode(id);
+  const copy = new Uint8Array(material);
+  return {
+    id,
+    idBytes,
+    status,
+    material: copy,
+    // A local wrapped key is wrapIv(12) ‖ AES-256-GCM(KEK, wrapIv, dataKey, aad) (32 + 16).
+    async wrap(dataKey, aad) {
+      const iv = takeRandomBytes(12);
+      const out = await aes.seal(iv, dataKey, aad, iv.length);
+      out.set(iv, 0);
+      return out;
+    },
+    async unwrap(wrapped, aad) {
+      if (wrapped.length !== 12 + KEY_BYTES + 16) return null;
+      return aes.open(wrapped.subarray(0, 12), wrapped.subarray(12), aad);
+    },
+  };
+}
+
+function providerEntry(id: string, status: KeyStatus, provider: KeyProvider): KeyEntry {
+  return {
+    id,
+    idBytes: new TextEncoder().encode(id),
+    status,
+    material: undefined,
+    wrap: (dataKey, aad) => provider.wrapKey(id, dataKey, aad),
+    unwrap: (wrapped, aad) => provider.unwrapKey(id, wrapped, aad),
+  };
+}
+
+/**
+ * Builds a keyring from key definitions: exactly one `primary`, unique ids, 32-byte keys.
+ * @throws BulwarkError KEYRING_INVALID when the definition breaks any of those rules
+ * @example
+ * const keyring = createKeyring({ keys: [{ id: 'k1', key: generateEnvelopeKey(), status: 'primary' }] });
+ */
+export function createKeyring(definition: KeyringDefinition): Keyring {
+  if (typeof definition !== 'object' || definition === null || !Array.isArray(definition.keys)) {
+    throw invalid('keyring definition must be an object with a keys array');
+  }
+  const { keys, provider } = definition;
+  if (keys.length === 0 || keys.length > 1000) throw invalid('a keyring holds 1 to 1000 keys');
+  if (provider !== undefined && (typeof provider?.wrapKey !== 'function' || typeof provider.unwrapKey !== 'function')) {
+    throw invalid('provider must have wrapKey and unwrapKey functions');
+  }
+  const entries = new Map<string, KeyEntry>();
+  let primary: KeyEntry | undefined;
+  keys.forEach((k, index) => {
+    if (typeof k !== 'object' || k === null) throw invalid('each key must be an object', { index });
+    if (!isKeyId(k.id)) throw invalid('key id must be 1-255 characters from A-Z a-z 0-9 . _ : / + = @ -', { index });
+    if (entries.has(k.id)) throw invalid('duplicate key id', { id: k.id });
+    if (!(KEY_STATUSES as readonly unknown[]).includes(k.status)) {
+      throw invalid(`key status must be one of ${KEY_STATUSES.join(', ')}`, { id: k.id });
+    }
+    let entry: KeyEntry;
+    if (k.key === undefined) {
+      if (provider === undefined) throw invalid('key material is missing and no provider is set', { id: k.id });
+      entry = providerEntry(k.id, k.status, provider);
+    } else {
+      if (!isBytes(k.key) || k.key.length !== KEY_BYTES) throw invalid('key must be 32 bytes', { id: k.id });
+      entry = localEntry(k.id, k.status, k.key);
+    }
+    if (k.status === 'primary') {
+      if (primary !== undefined) throw invalid('a keyring has exactly one primary key', { id: k.id });
+      primary = entry;
+    }
+    entries.set(k.id, entry);
+  });
+  if (primary === undefined) throw invalid('a keyring has exactly one primary key');
+  const infos = [...entries.values()].map((e) =>
+    Object.freeze({ id: e.id, status: e.status, source: e.material === undefined ? 'provider' : 'local' } as const),
+  );
+  const keyring: Keyring = Object.freeze({ primaryKeyId: primary.id, keys: Object.freeze(infos) });
+  states.set(keyring, { entries, primary, provider });
+  return keyring;
+}
+
+/** Internal: the state behind a keyring, or CONFIG_INVALID for anything that is not one. */
+export function keyringState(keyring: Keyring): KeyringState {
+  const state = typeof keyring === 'object' && keyring !== null ? states.get(keyring) : undefined;
+  if (state === undefined) {
+    throw new BulwarkError('CONFIG_INVALID', 'keyring must come from createKeyring', {
+      details: { parameter: 'keyring' },
+    });
+  }
+  return state;
+}
+
+/**
+ * The keyring's definition, key material included (copies): the way to derive a new keyring or back one up.
+ * @throws BulwarkError CONFIG_INVALID when `keyring` did not come from createKeyring
+ * @example
+ * const next = createKeyring({ keys: exportKeyring(keyring).keys.map((k) => ({ ...k, status: 'active' })) });
+ */
+export function exportKeyring(keyring: Keyring): KeyringDefinition {
+  const state = keyringState(keyring);
+  const keys = [...state.entries.values()].map((e) =>
+    e.material === undefined
+      ? { id: e.id, status: e.status }
+      : { id: e.id, status: e.status, key: new Uint8Array(e.material) },
+  );
+  return state.provider === undefined ? { keys } : { keys, provider: state.provider };
+}
+
+/**
+ * A new keyring whose primary is a new key (`key`, or a generated one); the old primary becomes `decrypt-only`
+ * (or `previousStatus`). Step one of the rotation runbook in docs/envelope.md.
+ * @throws BulwarkError KEYRING_INVALID for a duplicate id or a bad key
+ * @example
+ * const next = rotateKeyring(keyring, { id: '2026-07' });
+ */
+export function rotateKeyring(
+  keyring: Keyring,
+  options: { id: string; key?: Uint8Array; previousStatus?: 'active' | 'decrypt-only' | 'disabled' },
+): Keyring {
+  const definition = exportKeyring(keyring);
+  const previous = options.previousStatus ?? 'decrypt-only';
+  const keys: KeyDefinition[] = definition.keys.map((k) => (k.status === 'primary' ? { ...k, status: previous } : k));
+  keys.push({ id: options.id, key: options.key ?? generateEnvelopeKey(), status: 'primary' });
+  return createKeyring({ ...definition, keys });
+}
+
+/**
+ * A new keyring with one key's status changed (e.g. `decrypt-only` → `disabled` once rotation is done).
+ * Promoting a key to `primary` demotes the current primary to `decrypt-only`.
+ * @throws BulwarkError KEY_NOT_FOUND for an unknown id; KEYRING_INVALID if the result has no single primary
+ * @example
+ * const retired = changeKeyStatus(keyring, '2026-01', 'disabled');
+ */
+export function changeKeyStatus(keyring: Keyring, id: string, status: KeyStatus): Keyring {
+  const definition = exportKeyring(keyring);
+  if (!definition.keys.some((k) => k.id === id)) {
+    throw new BulwarkError('KEY_NOT_FOUND', 'no key with this id in the keyring', { details: { keyId: id } });
+  }
+  const keys = definition.keys.map((k) =>
+    k.id === id
+      ? { ...k, status }
+      : status === 'primary' && k.status === 'primary'
+        ? { ...k, status: 'decrypt-only' as const }
+        : k,
+  );
+  return createKeyring({ ...definition, keys });
+}

@@ -1,0 +1,223 @@
+import { BulwarkError } from '../errors.js';
+import { assertBytes, wipe } from '../internal/bytes.js';
+import { type AesGcmKey, importAesGcmKey, takeRandomBytes } from '../runtime/index.js';
+import { type EncryptionContext, encodeContext } from './context.js';
+import {
+  DATA_KEY_BYTES,
+  decryptFailed,
+  findKey,
+  keyAadFor,
+  keyHeaderLength,
+  MAX_WRAPPED_KEY_BYTES,
+  malformedEnvelope,
+  readKeyHeader,
+  STREAM_VERSION,
+  TAG_BYTES,
+  unwrapDataKey,
+  writeKeyHeader,
+} from './format.js';
+import { type Keyring, keyringState } from './keyring.js';
+
+/** Options of {@link encryptStream} and {@link decryptStream}. */
+export interface StreamOptions {
+  /** Bound to every segment, as for one-shot envelopes. */
+  context?: EncryptionContext;
+  /** Plaintext bytes per segment when encrypting, 256..16 MiB (default 64 KiB); recorded in the header. */
+  segmentBytes?: number;
+}
+
+/** Defaults of {@link StreamOptions}. */
+export const DEFAULT_STREAM_OPTIONS = Object.freeze({ segmentBytes: 64 * 1024 });
+const MIN_SEGMENT = 256;
+const MAX_SEGMENT = 16 * 1024 * 1024;
+const NONCE_PREFIX_BYTES = 7;
+const MAX_SEGMENTS = 2 ** 32 - 1;
+/** version, id length, id ≤ 255, wrapped length, wrapped ≤ 1024, segment size, nonce prefix. */
+const MAX_HEADER_BYTES = 4 + 255 + MAX_WRAPPED_KEY_BYTES + 4 + NONCE_PREFIX_BYTES;
+
+/** A FIFO of chunks that hands out exact-length pieces, copying only when a piece spans chunks. */
+class ByteQueue {
+  private chunks: Uint8Array[] = [];
+  private head = 0;
+  length = 0;
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
+  take(n: number): Uint8Array {
+    const first = this.chunks[0] as Uint8Array;
+    this.length -= n;
+    if (first.length - this.head >= n) {
+      const piece = first.subarray(this.head, this.head + n);
+      this.head += n;
+      if (this.head === first.length) this.drop();
+      return piece;
+    }
+    const out = new Uint8Array(n);
+    let o = 0;
+    while (o < n) {
+      const c = this.chunks[0] as Uint8Array;
+      const count = Math.min(n - o, c.length - this.head);
+      out.set(c.subarray(this.head, this.head + count), o);
+      o += count;
+      this.head += count;
+      if (this.head === c.length) this.drop();
+    }
+    return out;
+  }
+  /** A copy of the first `n` bytes (fewer if fewer are queued), not consumed. */
+  peek(n: number): Uint8Array {
+    const out = new Uint8Array(Math.min(n, this.length));
+    let o = 0;
+    let head = this.head;
+    for (const c of this.chunks) {
+      if (o === out.length) break;
+      const count = Math.min(out.length - o, c.length - head);
+      out.set(c.subarray(head, head + count), o);
+      o += count;
+      head = 0;
+    }
+    return out;
+  }
+  private drop(): void {
+    this.chunks.shift();
+    this.head = 0;
+  }
+}
+
+/** Per-segment state shared by both directions: nonce = prefix(7) ‖ counter(u32be) ‖ last(1). */
+function segmentCipher(aes: AesGcmKey, prefix: Uint8Array, aad: Uint8Array) {
+  let counter = 0;
+  const nonce = (last: boolean) => {
+    if (counter >= MAX_SEGMENTS) throw new BulwarkError('ENVELOPE_TOO_LARGE', 'stream exceeds 2^32 - 1 segments');
+    const iv = new Uint8Array(12);
+    iv.set(prefix, 0);
+    new DataView(iv.buffer).setUint32(NONCE_PREFIX_BYTES, counter++);
+    iv[11] = last ? 1 : 0;
+    return iv;
+  };
+  return {
+    seal: (plaintext: Uint8Array, last: boolean) => aes.seal(nonce(last), plaintext, aad),
+    async open(sealed: Uint8Array, last: boolean): Promise<Uint8Array> {
+      const plaintext = await aes.open(nonce(last), sealed, aad);
+      if (plaintext === null) throw decryptFailed();
+      return plaintext;
+    },
+  };
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+function readSegmentBytes(value: unknown): number {
+  const n = value ?? DEFAULT_STREAM_OPTIONS.segmentBytes;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < MIN_SEGMENT || n > MAX_SEGMENT) {
+    throw new BulwarkError('CONFIG_INVALID', `segmentBytes must be an integer from ${MIN_SEGMENT} to ${MAX_SEGMENT}`, {
+      details: { parameter: 'segmentBytes' },
+    });
+  }
+  return n;
+}
+
+/**
+ * A TransformStream that encrypts bytes of any length with bounded memory (one segment): a header carrying the
+ * wrapped data key, then 64 KiB segments each sealed with AES-256-GCM under a nonce made of a random prefix, the
+ * segment number and a last-segment flag, so dropped, reordered, duplicated, spliced or truncated segments are
+ * detected. Uses the global TransformStream (Node, Bun, Deno, workerd, browsers).
+ * @throws BulwarkError CONFIG_INVALID, INPUT_INVALID (synchronously, before any data)
+ * @example
+ * await file.stream().pipeThrough(encryptStream(keyring, { context: { file: 'report.pdf' } })).pipeTo(sink);
+ */
+export function encryptStream(keyring: Keyring, options: StreamOptions = {}): TransformStream<Uint8Array, Uint8Array> {
+  const { primary } = keyringState(keyring);
+  const segmentBytes = readSegmentBytes(options.segmentBytes);
+  const context = encodeContext(options.context);
+  const queue = new ByteQueue();
+  let cipher: ReturnType<typeof segmentCipher>;
+  return new TransformStream<Uint8Array, Uint8Array>({
+    async start(controller) {
+      const fresh = takeRandomBytes(DATA_KEY_BYTES + NONCE_PREFIX_BYTES);
+      const dataKey = fresh.subarray(0, DATA_KEY_BYTES);
+      try {
+        const keyAad = keyAadFor(STREAM_VERSION, primary);
+        const wrapped = await primary.wrap(dataKey, keyAad);
+        const header = new Uint8Array(keyHeaderLength(primary, wrapped) + 4 + NONCE_PREFIX_BYTES);
+        const at = writeKeyHeader(header, keyAad, wrapped);
+        new DataView(header.buffer).setUint32(at, segmentBytes);
+        header.set(fresh.subarray(DATA_KEY_BYTES), at + 4);
+        cipher = segmentCipher(importAesGcmKey(dataKey), header.subarray(at + 4), concat(header, context));
+        controller.enqueue(header);
+      } finally {
+        wipe(fresh);
+      }
+    },
+    async transform(chunk, controller) {
+      queue.push(assertBytes(chunk, 'chunk'));
+      // Keep at least one byte back: only flush knows which segment is the last.
+      while (queue.length > segmentBytes) controller.enqueue(await cipher.seal(queue.take(segmentBytes), false));
+    },
+    async flush(controller) {
+      controller.enqueue(await cipher.seal(queue.take(queue.length), true));
+    },
+  });
+}
+
+/** Bytes of a stream header, if `queue` holds it all yet (undefined to wait for more). */
+function headerLength(peek: Uint8Array): number | undefined {
+  if (peek.length < 2) return undefined;
+  const idEnd = 2 + (peek[1] as number);
+  if (peek.length < idEnd + 2) return undefined;
+  const wrapped = ((peek[idEnd] as number) << 8) | (peek[idEnd + 1] as number);
+  if (wrapped === 0 || wrapped > MAX_WRAPPED_KEY_BYTES) throw malformedEnvelope();
+  return idEnd + 2 + wrapped + 4 + NONCE_PREFIX_BYTES;
+}
+
+/**
+ * A TransformStream that decrypts what {@link encryptStream} wrote, with the same context. Plaintext is released
+ * segment by segment as each authenticates; a truncated stream is only known at the end, so act on the output
+ * only once the stream has finished without error.
+ * @throws BulwarkError (as a stream error) ENVELOPE_MALFORMED, ENVELOPE_DECRYPT_FAILED, KEY_NOT_FOUND, KEY_DISABLED
+ * @example
+ * const plain = encrypted.pipeThrough(decryptStream(keyring, { context: { file: 'report.pdf' } }));
+ */
+export function decryptStream(keyring: Keyring, options: StreamOptions = {}): TransformStream<Uint8Array, Uint8Array> {
+  keyringState(keyring);
+  const context = encodeContext(options.context);
+  const queue = new ByteQueue();
+  let cipher: ReturnType<typeof segmentCipher> | undefined;
+  let sealedBytes = 0;
+  async function readHeader(): Promise<void> {
+    const peek = queue.peek(MAX_HEADER_BYTES);
+    if (peek.length > 0 && peek[0] !== STREAM_VERSION) throw malformedEnvelope();
+    const length = headerLength(peek);
+    if (length === undefined || queue.length < length) return;
+    const header = queue.take(length).slice();
+    const key = readKeyHeader(header, STREAM_VERSION);
+    const segmentBytes = new DataView(header.buffer).getUint32(key.end);
+    if (segmentBytes < MIN_SEGMENT || segmentBytes > MAX_SEGMENT) throw malformedEnvelope();
+    const dataKey = await unwrapDataKey(findKey(keyring, key.keyId), key);
+    cipher = segmentCipher(importAesGcmKey(dataKey), header.subarray(key.end + 4), concat(header, context));
+    wipe(dataKey);
+    sealedBytes = segmentBytes + TAG_BYTES;
+  }
+  return new TransformStream<Uint8Array, Uint8Array>({
+    async transform(chunk, controller) {
+      queue.push(assertBytes(chunk, 'chunk'));
+      if (cipher === undefined) await readHeader();
+      if (cipher === undefined) return;
+      // Keep the final segment back until flush: only then is it known to be the last.
+      while (queue.length > sealedBytes) controller.enqueue(await cipher.open(queue.take(sealedBytes), false));
+    },
+    async flush(controller) {
+      if (cipher === undefined) await readHeader();
+      if (cipher === undefined) throw malformedEnvelope();
+      if (queue.length < TAG_BYTES) throw malformedEnvelope();
+      controller.enqueue(await cipher.open(queue.take(queue.length), true));
+    },
+  });
+}

@@ -1,0 +1,98 @@
+import { BulwarkError } from '../errors.js';
+import { assertBytes, toArrayView } from '../internal/bytes.js';
+import { AES_GCM } from './aes-gcm.js';
+import { getNodeCrypto, getSubtle } from './platform.js';
+
+/**
+ * An AES-256-GCM key prepared once for many operations: under node:crypto a copy of the raw key (the native
+ * call is synchronous and cheap), elsewhere a non-extractable WebCrypto key imported on first use and kept,
+ * so a keyring does not pay `importKey` per message. Same contract as aesGcmSeal/aesGcmOpen: 96-bit IVs,
+ * 128-bit tags, `open` returns null on any authentication failure.
+ */
+export interface AesGcmKey {
+  /**
+   * Seals `plaintext`; the result is `reserve` zero bytes (for the caller's header) ‖ ciphertext ‖ tag, so
+   * building an envelope costs no second copy of the payload.
+   */
+  seal(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, reserve?: number): Promise<Uint8Array>;
+  /** Verifies and decrypts ciphertext ‖ tag; null when authentication fails. */
+  open(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null>;
+}
+
+function checkIv(iv: Uint8Array): void {
+  if (assertBytes(iv, 'iv').length !== AES_GCM.ivBytes) {
+    throw new BulwarkError('INPUT_INVALID', 'iv must be 12 bytes (96 bits)', { details: { parameter: 'iv' } });
+  }
+}
+
+/**
+ * Prepares `key` (32 bytes) for repeated AES-256-GCM use. The key bytes are copied: wiping the caller's array
+ * later does not affect the handle.
+ * @throws BulwarkError INPUT_INVALID when the key is not 32 bytes
+ */
+export function importAesGcmKey(key: Uint8Array): AesGcmKey {
+  if (assertBytes(key, 'key').length !== AES_GCM.keyBytes) {
+    throw new BulwarkError('INPUT_INVALID', 'key must be 32 bytes (AES-256)', { details: { parameter: 'key' } });
+  }
+  const raw = new Uint8Array(key);
+  let webKey: Promise<CryptoKey> | undefined;
+  const web = () => {
+    webKey ??= getSubtle().importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
+    return webKey;
+  };
+  return {
+    async seal(iv, plaintext, aad, reserve = 0) {
+      checkIv(iv);
+      const node = getNodeCrypto();
+      if (node !== null) {
+        const cipher = node.createCipheriv('aes-256-gcm', raw, iv, { authTagLength: AES_GCM.tagBytes });
+        if (aad.length > 0) cipher.setAAD(aad);
+        const body = cipher.update(plaintext);
+        cipher.final(); // GCM is a stream mode: final() emits no bytes, it computes the tag.
+        const out = new Uint8Array(reserve + body.length + AES_GCM.tagBytes);
+        out.set(body, reserve);
+        out.set(cipher.getAuthTag(), reserve + body.length);
+        return out;
+      }
+      const sealed = await getSubtle().encrypt(
+        { name: 'AES-GCM', iv: toArrayView(iv), additionalData: toArrayView(aad), tagLength: 128 },
+        await web(),
+        toArrayView(plaintext),
+      );
+      if (reserve === 0) return new Uint8Array(sealed);
+      const out = new Uint8Array(reserve + sealed.byteLength);
+      out.set(new Uint8Array(sealed), reserve);
+      return out;
+    },
+    async open(iv, sealed, aad) {
+      checkIv(iv);
+      if (sealed.length < AES_GCM.tagBytes) return null;
+      const node = getNodeCrypto();
+      if (node !== null) {
+        const split = sealed.length - AES_GCM.tagBytes;
+        const decipher = node.createDecipheriv('aes-256-gcm', raw, iv, { authTagLength: AES_GCM.tagBytes });
+        decipher.setAuthTag(sealed.subarray(split));
+        if (aad.length > 0) decipher.setAAD(aad);
+        const body = decipher.update(sealed.subarray(0, split));
+        try {
+          decipher.final();
+        } catch {
+          // Release what update() produced before the tag was checked: it is unauthenticated.
+          body.fill(0);
+          return null;
+        }
+        return new Uint8Array(body.buffer, body.byteOffset, body.length);
+      }
+      try {
+        const out = await getSubtle().decrypt(
+          { name: 'AES-GCM', iv: toArrayView(iv), additionalData: toArrayView(aad), tagLength: 128 },
+          await web(),
+          toArrayView(sealed),
+        );
+        return new Uint8Array(out);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
