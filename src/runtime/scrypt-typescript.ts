@@ -170,8 +170,8 @@ function writeWords(words: Uint32Array, wo: number, bytes: Uint8Array, bo: numbe
   }
 }
 
-/** ROMix (RFC 7914 §5) on B in place, 32r words at `bo`. */
-async function roMix(B: Uint32Array, bo: number, r: number, N: number, V: Uint32Array): Promise<void> {
+/** ROMix (RFC 7914 §5) on B in place, 32r words at `bo`; V holds 32·r·N words. Exported for the vector tests. */
+export async function roMix(B: Uint32Array, bo: number, r: number, N: number, V: Uint32Array): Promise<void> {
   const words = 32 * r;
   const X = new Uint32Array(words);
   const Y = new Uint32Array(words);

@@ -1,0 +1,177 @@
+/**
+ * Password policy after NIST SP 800-63B Rev. 4 §3.1.1.2: length (in code points, after NFKC), a blocklist, context
+ * words, repetitive and sequential characters, optionally breach corpora. No composition rules ("one upper case,
+ * one digit") and no periodic expiry: NIST found they make passwords weaker, not stronger.
+ */
+import { BulwarkError } from '../errors.js';
+import { assertIntegerInRange, readOptions } from '../internal/assert.js';
+import { type BreachRangeFetcher, countPasswordBreaches } from './breach.js';
+import { countPatterns } from './patterns.js';
+
+/** Why a password fails the policy. */
+export type PasswordProblemCode =
+  | 'TOO_SHORT'
+  | 'TOO_LONG'
+  | 'COMMON'
+  | 'CONTEXT_WORD'
+  | 'REPETITIVE'
+  | 'SEQUENTIAL'
+  | 'BREACHED';
+
+/** One failed rule, with a message fit to show the user (it never repeats the password). */
+export interface PasswordProblem {
+  code: PasswordProblemCode;
+  message: string;
+}
+
+/** The verdict of {@link checkPasswordPolicy}: `ok` exactly when `problems` is empty. */
+export interface PasswordPolicyResult {
+  ok: boolean;
+  problems: PasswordProblem[];
+}
+
+/** A blocklist: a Set of lower-case passwords, or a function answering for a lower-cased candidate. */
+export type PasswordBlocklist = ReadonlySet<string> | ((candidate: string) => boolean);
+
+/** Tunables of {@link checkPasswordPolicy}. */
+export interface PasswordPolicyOptions {
+  /** The account has a second factor: the minimum drops from 15 to 8 characters (NIST SP 800-63B Rev. 4). */
+  mfa?: boolean;
+  /** Minimum length in characters (code points), 8 to 64. Default 15, or 8 with `mfa: true`. */
+  minLength?: number;
+  /** Maximum length in characters, 64 (NIST's floor for the maximum) to 1024. Default 128. */
+  maxLength?: number;
+  /** Common passwords to refuse, e.g. `isCommonPassword` from `bulwark/password/blocklist`. */
+  blocklist?: PasswordBlocklist;
+  /** Words specific to this account and service (user name, email address, service name). */
+  contextWords?: readonly string[];
+  /** Asks a breach corpus through k-anonymity; only {@link checkPasswordPolicy} (async) uses it. */
+  fetchBreachRange?: BreachRangeFetcher;
+}
+
+/** Default policy lengths (NIST SP 800-63B Rev. 4). */
+export const DEFAULT_PASSWORD_POLICY = Object.freeze({ minLength: 15, minLengthWithMfa: 8, maxLength: 128 });
+
+const MESSAGES: Readonly<Record<PasswordProblemCode, string>> = Object.freeze({
+  TOO_SHORT: 'Use at least {min} characters.',
+  TOO_LONG: 'Use at most {max} characters.',
+  COMMON: 'This is a commonly used password; choose something less predictable.',
+  CONTEXT_WORD: 'Do not use your user name, email address or the name of this service.',
+  REPETITIVE: 'Avoid repeated characters or words (like "aaaa" or "abcabc").',
+  SEQUENTIAL: 'Avoid sequences (like "1234", "abcd" or "qwerty").',
+  BREACHED: 'This password has appeared in a data breach; choose another one.',
+});
+
+const MIN_TOKEN = 4;
+const MIN_WHOLE_WORD = 3;
+const EDGE_NOISE = /^[^\p{L}]+|[^\p{L}]+$/gu;
+
+function problem(code: PasswordProblemCode, min = 0, max = 0): PasswordProblem {
+  return { code, message: MESSAGES[code].replace('{min}', String(min)).replace('{max}', String(max)) };
+}
+
+function isBlocked(blocklist: PasswordBlocklist, lower: string): boolean {
+  const has = typeof blocklist === 'function' ? blocklist : (c: string) => blocklist.has(c);
+  if (has(lower)) return true;
+  // "Summer2024!" and "!!password123" are their blocklisted core plus predictable decoration.
+  const core = lower.replace(EDGE_NOISE, '');
+  return core.length >= MIN_TOKEN && core !== lower && has(core);
+}
+
+function contextTokens(words: readonly string[]): string[] {
+  const tokens = new Set<string>();
+  for (const word of words) {
+    if (typeof word !== 'string') {
+      throw new BulwarkError('CONFIG_INVALID', 'contextWords must be strings', {
+        details: { parameter: 'contextWords' },
+      });
+    }
+    const lower = word.normalize('NFKC').toLowerCase();
+    if (lower.length >= MIN_WHOLE_WORD) tokens.add(lower);
+    // Parts of an email or a multi-word name: "alice@example.com" → alice, example (not "com": too short to matter).
+    for (const part of lower.split(/[^\p{L}\p{N}]+/u)) if (part.length >= MIN_TOKEN) tokens.add(part);
+  }
+  return [...tokens];
+}
+
+function readPolicyOptions(options: unknown) {
+  const o = readOptions<PasswordPolicyOptions>(options);
+  const d = DEFAULT_PASSWORD_POLICY;
+  const maxLength = assertIntegerInRange(o.maxLength ?? d.maxLength, 'maxLength', 64, 1024);
+  const minLength = assertIntegerInRange(
+    o.minLength ?? (o.mfa === true ? d.minLengthWithMfa : d.minLength),
+    'minLength',
+    8,
+    64,
+  );
+  const blocklist = o.blocklist;
+  if (blocklist !== undefined && typeof blocklist !== 'function' && !(blocklist instanceof Set)) {
+    throw new BulwarkError('CONFIG_INVALID', 'blocklist must be a Set of strings or a function', {
+      details: { parameter: 'blocklist' },
+    });
+  }
+  if (o.contextWords !== undefined && !Array.isArray(o.contextWords)) {
+    throw new BulwarkError('CONFIG_INVALID', 'contextWords must be an array of strings', {
+      details: { parameter: 'contextWords' },
+    });
+  }
+  return { minLength, maxLength, blocklist, context: contextTokens(o.contextWords ?? []) };
+}
+
+/**
+ * Checks a proposed password against the policy without any network call: length, blocklist, context words,
+ * repetitive and sequential characters. Throws only for misuse.
+ * @throws BulwarkError CONFIG_INVALID (also when `fetchBreachRange` is set: use checkPasswordPolicy), INPUT_INVALID
+ * @example
+ * const { ok, problems } = checkPasswordPolicySync(pw, { blocklist: isCommonPassword, contextWords: [email] });
+ */
+export function checkPasswordPolicySync(password: string, options?: PasswordPolicyOptions): PasswordPolicyResult {
+  if (options?.fetchBreachRange !== undefined) {
+    throw new BulwarkError('CONFIG_INVALID', 'fetchBreachRange needs the asynchronous checkPasswordPolicy', {
+      details: { parameter: 'fetchBreachRange' },
+    });
+  }
+  return evaluate(password, options);
+}
+
+function evaluate(password: string, options: PasswordPolicyOptions | undefined): PasswordPolicyResult {
+  if (typeof password !== 'string') {
+    throw new BulwarkError('INPUT_INVALID', 'password must be a string', { details: { parameter: 'password' } });
+  }
+  const { minLength, maxLength, blocklist, context } = readPolicyOptions(options);
+  const problems: PasswordProblem[] = [];
+  // Bound the work before normalizing: a string longer than 4 code units per allowed character cannot fit.
+  if (password.length > maxLength * 4) return { ok: false, problems: [problem('TOO_LONG', minLength, maxLength)] };
+  const lower = password.normalize('NFKC').toLowerCase();
+  const patterns = countPatterns(lower);
+  if (patterns.length < minLength) problems.push(problem('TOO_SHORT', minLength, maxLength));
+  if (patterns.length > maxLength) problems.push(problem('TOO_LONG', minLength, maxLength));
+  if (blocklist !== undefined && isBlocked(blocklist, lower)) problems.push(problem('COMMON'));
+  if (context.some((t) => lower.includes(t))) problems.push(problem('CONTEXT_WORD'));
+  const { repeated, sequential, length } = patterns;
+  if (length > 0 && 2 * (length - repeated - sequential) <= length) {
+    problems.push(problem(repeated >= sequential ? 'REPETITIVE' : 'SEQUENTIAL'));
+  }
+  return { ok: problems.length === 0, problems };
+}
+
+/**
+ * Checks a proposed password against the policy (see {@link checkPasswordPolicySync}) and, when
+ * `fetchBreachRange` is given, against a breach corpus by k-anonymity (only a 5-character SHA-1 prefix leaves).
+ * @throws BulwarkError CONFIG_INVALID, INPUT_INVALID, PASSWORD_BREACH_CHECK_FAILED
+ * @example
+ * const result = await checkPasswordPolicy(pw, { blocklist: isCommonPassword, contextWords: [user.email] });
+ * if (!result.ok) return result.problems.map((p) => p.message);
+ */
+export async function checkPasswordPolicy(
+  password: string,
+  options?: PasswordPolicyOptions,
+): Promise<PasswordPolicyResult> {
+  const result = evaluate(password, options);
+  const fetchRange = options?.fetchBreachRange;
+  if (fetchRange !== undefined && (await countPasswordBreaches(password, fetchRange)) > 0) {
+    result.problems.push(problem('BREACHED'));
+    result.ok = false;
+  }
+  return result;
+}

@@ -1,0 +1,303 @@
+import { scryptSync } from 'node:crypto';
+import {
+  DEFAULT_SCRYPT_COST,
+  hashPassword,
+  isPasswordReused,
+  needsRehash,
+  type PasswordHashOptions,
+  verifyPassword,
+} from 'bulwark/password';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as runtime from '../../src/runtime/index.js';
+import { expectBulwarkError } from '../support/errors.js';
+
+const low: PasswordHashOptions = { cost: { logN: 4, blockSize: 8, parallelism: 1 }, unsafeAllowLowCost: true };
+const PHC = /^\$scrypt\$ln=(\d+),r=(\d+),p=(\d+)(?:,pepper=([\w.-]+))?\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
+const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+const pepperA = { id: 'k2025', key: new Uint8Array(32).fill(1) };
+const pepperB = { id: 'k2026', key: new Uint8Array(32).fill(2) };
+
+afterEach(() => {
+  runtime.setRuntimeOverrideForTesting(undefined);
+  vi.restoreAllMocks();
+});
+
+describe('hashPassword', () => {
+  it('defaults to OWASP scrypt N=2^17, r=8, p=1 with a 16-byte salt and a 32-byte key, in a PHC string', async () => {
+    const hash = await hashPassword('correct horse battery staple');
+    const m = PHC.exec(hash);
+    expect(m).not.toBeNull();
+    expect(m!.slice(1, 4)).toEqual(['17', '8', '1']);
+    expect(b64(m![5]!)).toHaveLength(16);
+    expect(b64(m![6]!)).toHaveLength(32);
+    expect(DEFAULT_SCRYPT_COST).toEqual({ logN: 17, blockSize: 8, parallelism: 1 });
+    expect(Object.isFrozen(DEFAULT_SCRYPT_COST)).toBe(true);
+    // The key is scrypt of the UTF-8 password, exactly as Node computes it.
+    const expected = scryptSync('correct horse battery staple', b64(m![5]!), 32, {
+      N: 2 ** 17,
+      r: 8,
+      p: 1,
+      maxmem: 256 * 2 ** 20,
+    });
+    expect(Buffer.from(b64(m![6]!)).equals(expected)).toBe(true);
+    expect(await verifyPassword('correct horse battery staple', hash)).toBe(true);
+  });
+
+  it('uses a fresh random salt each time', async () => {
+    const a = await hashPassword('same password', low);
+    const b = await hashPassword('same password', low);
+    expect(a).not.toBe(b);
+    expect(await verifyPassword('same password', a, low)).toBe(true);
+    expect(await verifyPassword('same password', b, low)).toBe(true);
+  });
+
+  it('writes the configured cost', async () => {
+    const hash = await hashPassword('pw', { cost: { logN: 14, blockSize: 8, parallelism: 2 } });
+    expect(hash.startsWith('$scrypt$ln=14,r=8,p=2$')).toBe(true);
+  });
+
+  it('refuses a cost below 16 MiB unless unsafeAllowLowCost is set', async () => {
+    await expectBulwarkError(
+      () => hashPassword('pw', { cost: { logN: 13, blockSize: 8, parallelism: 1 } }),
+      'CONFIG_INVALID',
+    );
+    expect(await hashPassword('pw', low)).toMatch(/^\$scrypt\$ln=4,r=8,p=1\$/);
+  });
+
+  it.each([
+    [{ cost: { logN: 0, blockSize: 8, parallelism: 1 } }],
+    [{ cost: { logN: 21, blockSize: 8, parallelism: 1 } }],
+    [{ cost: { logN: 17, blockSize: 0, parallelism: 1 } }],
+    [{ cost: { logN: 17, blockSize: 8, parallelism: 1.5 } }],
+    [{ cost: { logN: 19, blockSize: 8, parallelism: 1 } }], // 512 MiB > maxCost.memoryBytes
+    [{ cost: { logN: 17, blockSize: 8, parallelism: 9 } }], // work above maxCost.workBytes
+    [{ cost: { logN: 17, blockSize: 8, parallelism: 1 }, maxCost: { logN: 16 } }],
+    [{ maxCost: { logN: 16 } }], // the default cost must fit the bounds too
+    [{ maxPasswordBytes: 0 }],
+    [{ pepper: { id: 'bad id', key: new Uint8Array(32) } }],
+    [{ pepper: { id: 'k1', key: new Uint8Array(31) } }],
+    [{ pepper: { id: 'k1', key: 'not bytes' } }],
+    [{ previousPeppers: { id: 'k1', key: new Uint8Array(32) } }],
+    [{ pepper: pepperA, previousPeppers: [{ id: pepperA.id, key: pepperB.key }] }],
+    [null],
+    ['options'],
+  ])('refuses invalid options (case %#) before any work', async (options) => {
+    const scrypt = vi.spyOn(runtime, 'scrypt');
+    await expectBulwarkError(() => hashPassword('pw', options as any), 'CONFIG_INVALID');
+    expect(scrypt).not.toHaveBeenCalled();
+  });
+
+  it('refuses a password over maxPasswordBytes (default 4096 bytes of UTF-8) before any work', async () => {
+    const scrypt = vi.spyOn(runtime, 'scrypt');
+    await expectBulwarkError(() => hashPassword('a'.repeat(4097), low), 'PASSWORD_TOO_LONG');
+    await expectBulwarkError(() => hashPassword('é'.repeat(2049), low), 'PASSWORD_TOO_LONG'); // 4098 bytes
+    await expectBulwarkError(() => hashPassword(new Uint8Array(4097), low), 'PASSWORD_TOO_LONG');
+    await expectBulwarkError(() => hashPassword('abcdef', { ...low, maxPasswordBytes: 5 }), 'PASSWORD_TOO_LONG');
+    // NFKC can expand: U+FDFA is one code unit (3 bytes) and 18 characters (33 bytes) after normalization.
+    await expectBulwarkError(() => hashPassword('\uFDFA', { ...low, maxPasswordBytes: 10 }), 'PASSWORD_TOO_LONG');
+    expect(scrypt).not.toHaveBeenCalled();
+    expect(await hashPassword('a'.repeat(4096), low)).toMatch(/^\$scrypt\$/);
+  });
+
+  it('refuses what is not a password', async () => {
+    await expectBulwarkError(() => hashPassword(42 as any, low), 'INPUT_INVALID');
+    await expectBulwarkError(() => hashPassword(undefined as any, low), 'INPUT_INVALID');
+    await expectBulwarkError(() => hashPassword('lone \ud800 surrogate', low), 'INPUT_INVALID');
+  });
+
+  it('error messages never contain the password', async () => {
+    const secret = 'S3cret-\ud800';
+    const e = await expectBulwarkError(() => hashPassword(secret, low), 'INPUT_INVALID');
+    expect(e.message).not.toContain('S3cret');
+    const long = await expectBulwarkError(() => hashPassword(`S3cret${'x'.repeat(5000)}`, low), 'PASSWORD_TOO_LONG');
+    expect(long.message).not.toContain('S3cret');
+  });
+
+  it('accepts the empty password (whether to allow it is policy, not hashing)', async () => {
+    const hash = await hashPassword('', low);
+    expect(await verifyPassword('', hash, low)).toBe(true);
+    expect(await verifyPassword(' ', hash, low)).toBe(false);
+  });
+
+  it('works on the pure-TypeScript path, and both paths agree', async () => {
+    runtime.setRuntimeOverrideForTesting({ nodeCrypto: null });
+    const hash = await hashPassword('fallback ✓', low);
+    expect(await verifyPassword('fallback ✓', hash, low)).toBe(true);
+    runtime.setRuntimeOverrideForTesting(undefined);
+    expect(await verifyPassword('fallback ✓', hash, low)).toBe(true);
+    expect(await verifyPassword('fallback x', hash, low)).toBe(false);
+  });
+});
+
+describe('Unicode', () => {
+  it('hashes the NFKC form, so visually equal inputs verify against each other', async () => {
+    const hash = await hashPassword('cafe\u0301', low); // NFD
+    expect(await verifyPassword('caf\u00e9', hash, low)).toBe(true); // NFC
+    expect(await verifyPassword('cafe\u0301', hash, low)).toBe(true);
+    const ligature = await hashPassword('\uFB01sh', low); // "ﬁsh" folds to "fish" under NFKC
+    expect(await verifyPassword('fish', ligature, low)).toBe(true);
+  });
+
+  it('accepts bytes as given, without normalization', async () => {
+    const bytes = new TextEncoder().encode('cafe\u0301');
+    const hash = await hashPassword(bytes, low);
+    expect(await verifyPassword(bytes, hash, low)).toBe(true);
+    expect(await verifyPassword('cafe\u0301', hash, low)).toBe(true); // the as-given fallback
+    expect(await verifyPassword('caf\u00e9', hash, low)).toBe(false);
+    expect(await verifyPassword(Buffer.from(bytes), hash, low)).toBe(true);
+  });
+});
+
+describe('verifyPassword', () => {
+  it('refuses a wrong password, a changed case, or a trailing space', async () => {
+    const hash = await hashPassword('Tr0ub4dor&3', low);
+    expect(await verifyPassword('Tr0ub4dor&3', hash, low)).toBe(true);
+    expect(await verifyPassword('tr0ub4dor&3', hash, low)).toBe(false);
+    expect(await verifyPassword('Tr0ub4dor&3 ', hash, low)).toBe(false);
+  });
+
+  it('compares keys in constant time through the runtime seam', async () => {
+    const hash = await hashPassword('pw', low);
+    const spy = vi.spyOn(runtime, 'constantTimeEqual');
+    await verifyPassword('nope', hash, low);
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  it('verifies hashes below the current cost (legacy hashes keep working)', async () => {
+    const legacy = await hashPassword('old', low);
+    expect(await verifyPassword('old', legacy)).toBe(true);
+  });
+
+  it('bounds the stored cost by maxCost before any work', async () => {
+    const hash = (await hashPassword('pw', low)).replace('ln=4', 'ln=21');
+    const scrypt = vi.spyOn(runtime, 'scrypt');
+    await expectBulwarkError(() => verifyPassword('pw', hash), 'PASSWORD_HASH_PARAMS_OUT_OF_BOUNDS');
+    await expectBulwarkError(
+      () => verifyPassword('pw', hash.replace('ln=21', 'ln=12').replace('r=8', 'r=33')),
+      'PASSWORD_HASH_PARAMS_OUT_OF_BOUNDS',
+    );
+    await expectBulwarkError(
+      () => verifyPassword('pw', hash.replace('ln=21', 'ln=12').replace('p=1', 'p=17')),
+      'PASSWORD_HASH_PARAMS_OUT_OF_BOUNDS',
+    );
+    // ln=19, r=8 is 512 MiB: within logN ≤ 20 but above memoryBytes (256 MiB).
+    await expectBulwarkError(
+      () => verifyPassword('pw', hash.replace('ln=21', 'ln=19')),
+      'PASSWORD_HASH_PARAMS_OUT_OF_BOUNDS',
+    );
+    // ln=17, r=8, p=16: 128 MiB of memory but 2 GiB of work.
+    await expectBulwarkError(
+      () => verifyPassword('pw', hash.replace('ln=21', 'ln=17').replace('p=1', 'p=16')),
+      'PASSWORD_HASH_PARAMS_OUT_OF_BOUNDS',
+    );
+    await expectBulwarkError(
+      () => verifyPassword('pw', hash.replace('ln=21', 'ln=10'), { ...low, maxCost: { logN: 9 } }),
+      'PASSWORD_HASH_PARAMS_OUT_OF_BOUNDS',
+    );
+    expect(scrypt).not.toHaveBeenCalled();
+  });
+
+  it('a raised maxCost admits costlier stored hashes', async () => {
+    const hash = await hashPassword('pw', { cost: { logN: 14, blockSize: 8, parallelism: 2 } });
+    await expectBulwarkError(
+      () => verifyPassword('pw', hash, { maxCost: { parallelism: 1 } }),
+      'PASSWORD_HASH_PARAMS_OUT_OF_BOUNDS',
+    );
+    expect(await verifyPassword('pw', hash, { maxCost: { parallelism: 2 } })).toBe(true);
+  });
+
+  it('refuses an over-long password before any work', async () => {
+    const hash = await hashPassword('pw', low);
+    const scrypt = vi.spyOn(runtime, 'scrypt');
+    await expectBulwarkError(() => verifyPassword('x'.repeat(5000), hash), 'PASSWORD_TOO_LONG');
+    expect(scrypt).not.toHaveBeenCalled();
+  });
+
+  it('refuses a hash that is not a string', async () => {
+    await expectBulwarkError(() => verifyPassword('pw', null as any), 'INPUT_INVALID');
+    await expectBulwarkError(() => verifyPassword('pw', 42 as any), 'INPUT_INVALID');
+  });
+});
+
+describe('peppers', () => {
+  it('records the pepper id, and the hash needs the pepper to verify', async () => {
+    const hash = await hashPassword('pw', { ...low, pepper: pepperA });
+    expect(hash).toMatch(/^\$scrypt\$ln=4,r=8,p=1,pepper=k2025\$/);
+    expect(await verifyPassword('pw', hash, { pepper: pepperA })).toBe(true);
+    expect(await verifyPassword('wrong', hash, { pepper: pepperA })).toBe(false);
+    await expectBulwarkError(() => verifyPassword('pw', hash), 'PASSWORD_PEPPER_NOT_FOUND');
+    await expectBulwarkError(() => verifyPassword('pw', hash, { pepper: pepperB }), 'PASSWORD_PEPPER_NOT_FOUND');
+    // Without the pepper id in the string, the same key is not accepted: the pepper changes the key.
+    expect(await verifyPassword('pw', hash.replace(',pepper=k2025', ''))).toBe(false);
+  });
+
+  it('applies HMAC-SHA256(pepper, password) before scrypt', async () => {
+    const hash = await hashPassword('pw', { ...low, pepper: pepperA });
+    const [, , , , , salt, key] = PHC.exec(hash)!;
+    const { createHmac } = await import('node:crypto');
+    const peppered = createHmac('sha256', pepperA.key).update('pw').digest();
+    const expected = scryptSync(peppered, b64(salt!), 32, { N: 16, r: 8, p: 1 });
+    expect(Buffer.from(b64(key!)).equals(expected)).toBe(true);
+  });
+
+  it('rotates: old hashes verify with previousPeppers, and need a rehash', async () => {
+    const old = await hashPassword('pw', { ...low, pepper: pepperA });
+    const rotated = { ...low, pepper: pepperB, previousPeppers: [pepperA] };
+    expect(await verifyPassword('pw', old, rotated)).toBe(true);
+    expect(needsRehash(old, rotated)).toBe(true);
+    const fresh = await hashPassword('pw', rotated);
+    expect(fresh).toContain(',pepper=k2026$');
+    expect(needsRehash(fresh, rotated)).toBe(false);
+    // Unpeppered hashes still verify once a pepper is configured, and then need a rehash.
+    const plain = await hashPassword('pw', low);
+    expect(await verifyPassword('pw', plain, rotated)).toBe(true);
+    expect(needsRehash(plain, rotated)).toBe(true);
+  });
+});
+
+describe('needsRehash', () => {
+  it('is false for a hash at the current policy, true below it', async () => {
+    const current = await hashPassword('pw', low);
+    expect(needsRehash(current, low)).toBe(false);
+    expect(needsRehash(current)).toBe(true);
+    const swap = (from: string, to: string) => current.replace(from, to);
+    expect(needsRehash(swap('ln=4', 'ln=5'), low)).toBe(false); // above policy: fine
+    expect(needsRehash(swap('r=8', 'r=4'), low)).toBe(true);
+    expect(needsRehash(swap('p=1', 'p=2'), low)).toBe(false);
+  });
+
+  it('is true for a short salt (hashes made elsewhere)', () => {
+    expect(needsRehash('$scrypt$ln=17,r=8,p=1$TmFDbA$/bq+HJ00cgB4VucZDQHp/nxq18vII3gw53N2Y0s3MWI')).toBe(true);
+  });
+
+  it('is true for another algorithm, and throws on garbage', async () => {
+    expect(needsRehash('$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW')).toBe(true);
+    expect(needsRehash('$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA')).toBe(true);
+    await expectBulwarkError(() => needsRehash('not a hash'), 'PASSWORD_HASH_MALFORMED');
+    await expectBulwarkError(
+      () => needsRehash('$scrypt$ln=99,r=8,p=1$AAAA$AAAA'),
+      'PASSWORD_HASH_PARAMS_OUT_OF_BOUNDS',
+    );
+  });
+});
+
+describe('isPasswordReused', () => {
+  it('finds the password among previous hashes', async () => {
+    const history = [await hashPassword('first one', low), await hashPassword('second one', low)];
+    expect(await isPasswordReused('second one', history, low)).toBe(true);
+    expect(await isPasswordReused('third one', history, low)).toBe(false);
+    expect(await isPasswordReused('anything', [], low)).toBe(false);
+  });
+
+  it('checks every hash before computing any', async () => {
+    const good = await hashPassword('pw', low);
+    const scrypt = vi.spyOn(runtime, 'scrypt');
+    await expectBulwarkError(() => isPasswordReused('pw', [good, 'garbage'], low), 'PASSWORD_HASH_MALFORMED');
+    expect(scrypt).not.toHaveBeenCalled();
+  });
+
+  it('bounds the history', async () => {
+    await expectBulwarkError(() => isPasswordReused('pw', 'x' as any), 'INPUT_INVALID');
+    await expectBulwarkError(() => isPasswordReused('pw', new Array(65).fill('x')), 'INPUT_INVALID');
+  });
+});
