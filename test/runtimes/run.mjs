@@ -212,6 +212,8 @@ async function bundle(dir, suites) {
     plugins: [distPlugin],
     define: { BULWARK_CONFORMANCE_SUITES: JSON.stringify(suites) },
     logLevel: 'warning',
+    // tsup's code splitting leaves bare chunk imports that sideEffects: false lets bundlers drop; harmless here.
+    logOverride: { 'ignored-bare-import': 'silent' },
   });
   for (const file of ['cli.mjs', 'worker.mjs', 'workerd.capnp', 'index.html'])
     copyFileSync(harness(file), join(dir, file));

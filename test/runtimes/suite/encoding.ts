@@ -10,7 +10,7 @@ import {
   encodeHex,
   encodeUtf8,
 } from 'bulwark/encoding';
-import { equal, throwsCode } from './assert.js';
+import { bytesEqual, equal, ok, throwsCode, toHex } from './assert.js';
 import type { ConformanceCase } from './index.js';
 import { rfc4648 } from './vectors.js';
 
@@ -40,5 +40,74 @@ export function encodingCases(): ConformanceCase[] {
       await throwsCode(() => encodeUtf8('\ud800'), 'ENCODING_INVALID', 'lone surrogate');
     },
   });
+  cases.push(
+    {
+      name: 'large inputs (native fast paths) agree with a reference encoder, both ways',
+      run: () => {
+        for (const size of [1, 2, 3, 767, 768, 1500, 4097, 100_002]) {
+          const bytes = patternBytes(size);
+          const base64 = referenceEncode(bytes, BASE64, 6);
+          const base64Url = base64.replaceAll('+', '-').replaceAll('/', '_');
+          equal(encodeBase64(bytes), padTo(base64, 4), `base64 of ${size} bytes`);
+          equal(encodeBase64Url(bytes), base64Url, `base64url of ${size} bytes`);
+          equal(encodeBase32(bytes), referenceEncode(bytes, BASE32, 5), `base32 of ${size} bytes`);
+          equal(encodeHex(bytes), toHex(bytes), `hex of ${size} bytes`);
+          bytesEqual(decodeBase64(padTo(base64, 4)), bytes, `base64 decode of ${size} bytes`);
+          bytesEqual(decodeBase64Url(base64Url), bytes, `base64url decode of ${size} bytes`);
+          bytesEqual(decodeBase32(referenceEncode(bytes, BASE32, 5)), bytes, `base32 decode of ${size} bytes`);
+          bytesEqual(decodeHex(toHex(bytes)), bytes, `hex decode of ${size} bytes`);
+        }
+      },
+    },
+    {
+      name: 'large inputs: one bad character anywhere is refused, never skipped',
+      run: async () => {
+        const text = encodeBase64(patternBytes(30_000));
+        ok(text.length > 4096, 'large enough for the native path');
+        for (const bad of ['*', ' ', '\n', '-', '=', '\u00e9']) {
+          const middle = text.length / 2;
+          const broken = text.slice(0, middle) + bad + text.slice(middle + 1);
+          await throwsCode(() => decodeBase64(broken), 'ENCODING_INVALID', `base64 with ${JSON.stringify(bad)}`);
+        }
+        const url = encodeBase64Url(patternBytes(30_001));
+        await throwsCode(() => decodeBase64Url(`${url.slice(0, 100)}+${url.slice(101)}`), 'ENCODING_INVALID', 'url +');
+        // 30,001 bytes leave 2 trailing characters: the last one's low 4 bits must be zero.
+        const last = url.at(-1)!;
+        const nonCanonical = url.slice(0, -1) + (last === 'A' ? 'B' : 'A');
+        await throwsCode(() => decodeBase64Url(nonCanonical), 'ENCODING_INVALID', 'non-canonical trailing bits');
+      },
+    },
+  );
   return cases;
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** Bytes that cover every value and differ in every position. */
+function patternBytes(size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i++) out[i] = (i * 131 + (i >> 8) * 7 + 17) & 255;
+  return out;
+}
+
+/** RFC 4648 written the slow, obvious way: a bit buffer read `bits` at a time, unpadded. */
+function referenceEncode(bytes: Uint8Array, alphabet: string, bits: number): string {
+  let out = '';
+  let buffer = 0;
+  let count = 0;
+  for (const byte of bytes) {
+    buffer = ((buffer << 8) | byte) & 0xffff;
+    count += 8;
+    while (count >= bits) {
+      out += alphabet[(buffer >> (count - bits)) & ((1 << bits) - 1)];
+      count -= bits;
+    }
+  }
+  if (count > 0) out += alphabet[(buffer << (bits - count)) & ((1 << bits) - 1)];
+  return out;
+}
+
+function padTo(text: string, multiple: number): string {
+  return text + '='.repeat((multiple - (text.length % multiple)) % multiple);
 }
