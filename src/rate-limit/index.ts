@@ -1,1 +1,36 @@
-export {};
+export { type RateLimitHeaders, rateLimitHeaders } from './headers.js';
+export { DEFAULT_IP_KEY, type IpKeyOptions, ipKey } from './ip-key.js';
+export {
+  type ConsumeOptions,
+  createRateLimiter,
+  DEFAULT_RATE_LIMITER,
+  type RateLimiter,
+  type RateLimiterOptions,
+} from './limiter.js';
+export {
+  createLoginGuard,
+  DEFAULT_LOGIN_GUARD,
+  type LoginAttempt,
+  type LoginGuard,
+  type LoginGuardOptions,
+  type LoginGuardResult,
+} from './login-guard.js';
+export {
+  createRateLimitMemoryStore,
+  DEFAULT_RATE_LIMIT_MEMORY_STORE,
+  type RateLimitMemoryStore,
+  type RateLimitMemoryStoreOptions,
+} from './memory-store.js';
+export { RATE_LIMIT_ALGORITHMS, type RateLimitRuleOptions } from './rules.js';
+export type { StoreErrorPolicy } from './store-call.js';
+export type {
+  LoginFailureCount,
+  LoginGuardStore,
+  RateLimitAlgorithm,
+  RateLimitMode,
+  RateLimitReason,
+  RateLimitResult,
+  RateLimitRule,
+  RateLimitStore,
+  SyncRateLimitStore,
+} from './types.js';

@@ -1,0 +1,53 @@
+/**
+ * The smallest client surface the store needs: run a script by SHA, or by source on NOSCRIPT. Both common clients
+ * are recognised by the shape of their methods, never by class name.
+ */
+import type { RedisScript } from './script.js';
+
+/** ioredis (and ioredis Cluster): `evalsha(sha, numKeys, ...keys, ...args)`. */
+export interface IoredisLikeClient {
+  evalsha(sha: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  eval(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+}
+
+/** node-redis v4 to v6 (and its cluster client): `evalSha(sha, { keys, arguments })`. */
+export interface NodeRedisLikeClient {
+  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+}
+
+/** Any client the store accepts. */
+export type RedisClientLike = IoredisLikeClient | NodeRedisLikeClient;
+
+/** Runs one script: exactly one round trip, plus one EVAL the first time a server has not seen the script. */
+export type ScriptRunner = (script: RedisScript, keys: string[], args: string[]) => Promise<unknown>;
+
+/** Returns a runner for `client`, or undefined when it has neither method shape. */
+export function toScriptRunner(client: unknown): ScriptRunner | undefined {
+  const c = client as Partial<IoredisLikeClient & NodeRedisLikeClient> | null;
+  if (typeof c !== 'object' || c === null || typeof c.eval !== 'function') return undefined;
+  if (typeof c.evalSha === 'function') {
+    const node = c as NodeRedisLikeClient;
+    return (script, keys, args) => {
+      const options = { keys, arguments: args };
+      return node.evalSha(script.sha, options).then(undefined, (error: unknown) => {
+        if (!isNoScript(error)) throw error;
+        return node.eval(script.source, options);
+      });
+    };
+  }
+  if (typeof c.evalsha === 'function') {
+    const io = c as IoredisLikeClient;
+    return (script, keys, args) =>
+      io.evalsha(script.sha, keys.length, ...keys, ...args).then(undefined, (error: unknown) => {
+        if (!isNoScript(error)) throw error;
+        return io.eval(script.source, keys.length, ...keys, ...args);
+      });
+  }
+  return undefined;
+}
+
+function isNoScript(error: unknown): boolean {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && message.includes('NOSCRIPT');
+}

@@ -1,0 +1,158 @@
+import { BulwarkError } from 'bulwark';
+import {
+  type LoginFailureCount,
+  type LoginGuardStore,
+  RATE_LIMIT_ALGORITHMS,
+  type RateLimitMode,
+  type RateLimitResult,
+  type RateLimitRule,
+  type RateLimitStore,
+} from 'bulwark/rate-limit';
+import { type RedisClientLike, toScriptRunner } from './client.js';
+import { DELETE_SCRIPT, LOGIN_READ_SCRIPT, LOGIN_RECORD_SCRIPT, RATE_LIMIT_SCRIPT } from './scripts.js';
+
+/** Options for {@link createRedisStore}. */
+export interface RedisStoreOptions {
+  /** An ioredis client or cluster, a node-redis client or cluster, or anything with one of their `eval` shapes. */
+  client: RedisClientLike;
+  /** Prepended to every key (default `bulwark:`); must not contain `{` or `}`. */
+  prefix?: string;
+  /**
+   * TEST ONLY: take time from this clock instead of the Redis server's `TIME`, so model tests can drive time.
+   * Never set it in production: instances with skewed clocks would disagree.
+   */
+  unsafeNowForTesting?: () => number;
+}
+
+/** One store object for every module that needs shared state: rate limits and login-guard counters. */
+export interface RedisStore extends RateLimitStore, LoginGuardStore {
+  /** The key prefix in use. */
+  readonly prefix: string;
+}
+
+/** Safe defaults for {@link createRedisStore}. */
+export const DEFAULT_REDIS_STORE = Object.freeze({ prefix: 'bulwark:' });
+
+const REPLY_FAILED = 'unexpected reply from Redis';
+
+/**
+ * Creates a Redis-backed store: one Lua script per decision (EVALSHA, EVAL on NOSCRIPT), time from the server,
+ * every key of one decision under one hash tag (Redis Cluster safe), a TTL on every key, client input encoded in
+ * key names. Does nothing on construction: no connection, no script load, no timers.
+ *
+ * @throws CONFIG_INVALID when `client` has no recognised `eval` shape or `prefix` is invalid.
+ * @example
+ * import Redis from 'ioredis';
+ * const store = createRedisStore({ client: new Redis(process.env.REDIS_URL), prefix: 'myapp:' });
+ * const limiter = createRateLimiter({ limit: 100, windowMs: 60_000, store });
+ * const guard = createLoginGuard({ store });
+ */
+export function createRedisStore(options: RedisStoreOptions): RedisStore {
+  if (typeof options !== 'object' || options === null) {
+    throw new BulwarkError('CONFIG_INVALID', 'options must be an object', { details: { parameter: 'options' } });
+  }
+  const run = toScriptRunner(options.client);
+  if (run === undefined) {
+    throw new BulwarkError(
+      'CONFIG_INVALID',
+      'client must be an ioredis or node-redis client (eval/evalsha or eval/evalSha)',
+      {
+        details: { parameter: 'client' },
+      },
+    );
+  }
+  const prefix = options.prefix ?? DEFAULT_REDIS_STORE.prefix;
+  if (typeof prefix !== 'string' || prefix.length > 64 || /[{}]/.test(prefix)) {
+    throw new BulwarkError('CONFIG_INVALID', 'prefix must be a string of at most 64 characters without { or }', {
+      details: { parameter: 'prefix' },
+    });
+  }
+  const clock = options.unsafeNowForTesting;
+  if (clock !== undefined && typeof clock !== 'function') {
+    throw new BulwarkError('CONFIG_INVALID', 'unsafeNowForTesting must be a function', {
+      details: { parameter: 'unsafeNowForTesting' },
+    });
+  }
+  const now = () => (clock === undefined ? '' : String(Math.floor(clock())));
+  const ruleParts = new WeakMap<RateLimitRule, { suffix: string; args: string[] }>();
+
+  function partsOf(rule: RateLimitRule) {
+    let parts = ruleParts.get(rule);
+    if (parts === undefined) {
+      const code = RATE_LIMIT_ALGORITHMS[rule.algorithm].code;
+      parts = {
+        suffix: `}:${code}:${rule.limit}:${rule.windowMs}:${rule.burst}`,
+        args: [code, String(rule.limit), String(rule.windowMs), String(rule.burst)],
+      };
+      ruleParts.set(rule, parts);
+    }
+    return parts;
+  }
+
+  function rateLimitKeys(key: string, rules: readonly RateLimitRule[]): string[] {
+    const keys: string[] = [];
+    for (const rule of rules)
+      keys.push(`${prefix}rl:{${encodePart(rule.scope)}:${encodePart(key)}${partsOf(rule).suffix}`);
+    return keys;
+  }
+
+  function loginKeys(group: string, keys: readonly string[]): string[] {
+    const tag = `${prefix}lg:{${encodePart(group)}}:`;
+    return keys.map((k) => tag + encodePart(k));
+  }
+
+  return {
+    prefix,
+    async applyRateLimit(key, rules, cost, mode: RateLimitMode): Promise<RateLimitResult> {
+      const args = [mode, String(cost), now()];
+      for (const rule of rules) args.push(...partsOf(rule).args);
+      const reply = await run(RATE_LIMIT_SCRIPT, rateLimitKeys(key, rules), args);
+      if (!Array.isArray(reply) || reply.length !== 5) throw new BulwarkError('STORE_UNAVAILABLE', REPLY_FAILED);
+      const allowed = Number(reply[0]) === 1;
+      const rule = rules[Number(reply[1])];
+      if (rule === undefined) throw new BulwarkError('STORE_UNAVAILABLE', REPLY_FAILED);
+      return {
+        allowed,
+        limit: rule.limit,
+        remaining: Number(reply[2]),
+        resetMs: Number(reply[3]),
+        retryAfterMs: Number(reply[4]),
+        windowMs: rule.windowMs,
+        reason: allowed ? 'ok' : 'limit',
+      };
+    },
+    async resetRateLimit(key, rules) {
+      await run(DELETE_SCRIPT, rateLimitKeys(key, rules), []);
+    },
+    async readLoginFailures(group, keys) {
+      return toCounts(await run(LOGIN_READ_SCRIPT, loginKeys(group, keys), [now()]), keys.length);
+    },
+    async recordLoginFailure(group, keys, ttlMs) {
+      return toCounts(await run(LOGIN_RECORD_SCRIPT, loginKeys(group, keys), [now(), String(ttlMs)]), keys.length);
+    },
+    async clearLoginFailures(group, keys) {
+      await run(DELETE_SCRIPT, loginKeys(group, keys), []);
+    },
+  };
+}
+
+/**
+ * Client input inside a key name is percent-encoded: it can never add a hash tag brace, a separator or bytes that
+ * collide with another key.
+ */
+export function encodePart(text: string): string {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    throw new BulwarkError('INPUT_INVALID', 'key must be well-formed Unicode (no lone surrogates)', {
+      details: { parameter: 'key' },
+    });
+  }
+}
+
+function toCounts(reply: unknown, count: number): LoginFailureCount[] {
+  if (!Array.isArray(reply) || reply.length !== 2 * count) throw new BulwarkError('STORE_UNAVAILABLE', REPLY_FAILED);
+  const out: LoginFailureCount[] = [];
+  for (let i = 0; i < count; i++) out.push({ failures: Number(reply[2 * i]), elapsedMs: Number(reply[2 * i + 1]) });
+  return out;
+}

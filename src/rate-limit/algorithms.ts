@@ -1,0 +1,236 @@
+/**
+ * The counter algorithms as pure arithmetic on a few numbers, described once here and mirrored line for line by the
+ * Redis Lua script (adapters/redis/scripts.ts). All times are integer milliseconds; every quantity that decides
+ * admission is an integer below 2^53, so JavaScript and Lua (both IEEE doubles) compute identical results.
+ *
+ * State per key (`a`, `b`, `c`), empty state is `a = -1, b = 0, c = 0`:
+ * - fixed-window:   a = start of the aligned window, b = cost used in it
+ * - sliding-window: a = start of the aligned current window, b = cost in it, c = cost in the previous window
+ * - token-bucket:   a = time of the last update, b = debt in units where one token is `windowMs` and the debt
+ *                   drains by `limit` per millisecond (exact integer GCRA: a request fits while debt ≤ burst·windowMs)
+ * Sliding-log keeps one timestamp per cost unit and lives in the stores.
+ */
+import type { RateLimitMode, RateLimitRule } from './types.js';
+
+/** The outcome of one rule for one request, and the state to store if `write` is set. Reused: never kept. */
+export interface RuleStep {
+  allowed: boolean;
+  remaining: number;
+  resetMs: number;
+  retryAfterMs: number;
+  write: boolean;
+  a: number;
+  b: number;
+  c: number;
+  /** Absolute time after which the stored state is equivalent to the empty state. */
+  expiresAt: number;
+}
+
+export function createRuleStep(): RuleStep {
+  return { allowed: false, remaining: 0, resetMs: 0, retryAfterMs: 0, write: false, a: -1, b: 0, c: 0, expiresAt: 0 };
+}
+
+/** Fixed window aligned to the epoch, so every instance agrees on window boundaries. */
+export function stepFixedWindow(
+  rule: RateLimitRule,
+  a: number,
+  b: number,
+  now: number,
+  cost: number,
+  mode: RateLimitMode,
+  out: RuleStep,
+): RuleStep {
+  const w = rule.windowMs;
+  const start = now - (now % w);
+  let used = a === start ? b : 0;
+  let allowed = true;
+  let write = false;
+  if (mode === 'refund') {
+    used = used > cost ? used - cost : 0;
+    write = true;
+  } else {
+    allowed = used + cost <= rule.limit;
+    if (allowed && mode === 'consume') {
+      used += cost;
+      write = true;
+    }
+  }
+  out.allowed = allowed;
+  out.remaining = rule.limit - used;
+  out.resetMs = used > 0 ? start + w - now : 0;
+  out.retryAfterMs = allowed ? 0 : start + w - now;
+  out.write = write;
+  out.a = start;
+  out.b = used;
+  out.c = 0;
+  out.expiresAt = start + w;
+  return out;
+}
+
+/**
+ * Two-counter sliding window: the previous window's count weighted by the part of it still inside the sliding
+ * window, plus the current count. Documented bound: each aligned window admits at most `limit`, and any interval of
+ * `windowMs` at most 2 × `limit` (reached only when the previous window's requests all came at its very end).
+ */
+export function stepSlidingWindow(
+  rule: RateLimitRule,
+  a: number,
+  b: number,
+  c: number,
+  now: number,
+  cost: number,
+  mode: RateLimitMode,
+  out: RuleStep,
+): RuleStep {
+  const w = rule.windowMs;
+  const limit = rule.limit;
+  const start = now - (now % w);
+  let current = 0;
+  let previous = 0;
+  if (a === start) {
+    current = b;
+    previous = c;
+  } else if (a === start - w) {
+    previous = b;
+  }
+  const elapsed = now - start;
+  const weighted = (previous * (w - elapsed)) / w;
+  let allowed = true;
+  let write = false;
+  if (mode === 'refund') {
+    current = current > cost ? current - cost : 0;
+    write = true;
+  } else {
+    allowed = weighted + current + cost <= limit;
+    if (allowed && mode === 'consume') {
+      current += cost;
+      write = true;
+    }
+  }
+  const left = Math.floor(limit - (weighted + current));
+  out.allowed = allowed;
+  out.remaining = Math.max(left, 0);
+  out.resetMs = current > 0 ? w - elapsed + w : previous > 0 ? w - elapsed : 0;
+  out.retryAfterMs = allowed ? 0 : slidingRetryAfter(w, limit, elapsed, current, previous, cost);
+  out.write = write;
+  out.a = start;
+  out.b = current;
+  out.c = previous;
+  out.expiresAt = start + 2 * w;
+  return out;
+}
+
+/** Earliest wait after which `cost` fits, assuming no other request: solved, then nudged past float rounding. */
+function slidingRetryAfter(
+  w: number,
+  limit: number,
+  elapsed: number,
+  current: number,
+  previous: number,
+  cost: number,
+): number {
+  if (current + cost <= limit) {
+    // Still in this window: wait for the previous window's weight to decay enough.
+    let at = Math.ceil(w - ((limit - current - cost) * w) / previous);
+    while (at < w && (previous * (w - at)) / w + current + cost > limit) at++;
+    return at - elapsed;
+  }
+  // Only the next window can take it, with this window's count as its weighted previous.
+  let at = Math.ceil(w - ((limit - cost) * w) / current);
+  while (at < w && (current * (w - at)) / w + cost > limit) at++;
+  return w - elapsed + at;
+}
+
+/** Largest integer ≤ x / y for non-negative integers, exact (no rounded division decides it). */
+function floorDivide(x: number, y: number): number {
+  return (x - (x % y)) / y;
+}
+
+function ceilDivide(x: number, y: number): number {
+  const r = x % y;
+  return (x - r) / y + (r > 0 ? 1 : 0);
+}
+
+/** GCRA as an exact integer leaky bucket; see the file header for the units. */
+export function stepTokenBucket(
+  rule: RateLimitRule,
+  a: number,
+  b: number,
+  now: number,
+  cost: number,
+  mode: RateLimitMode,
+  out: RuleStep,
+): RuleStep {
+  const w = rule.windowMs;
+  const rate = rule.limit;
+  const capacity = rule.burst * w;
+  let debt = b;
+  if (debt > 0) {
+    const elapsed = now - a;
+    if (elapsed > 0) debt = elapsed * rate >= debt ? 0 : debt - elapsed * rate;
+  }
+  let allowed = true;
+  let write = false;
+  if (mode === 'refund') {
+    debt = debt > cost * w ? debt - cost * w : 0;
+    write = true;
+  } else {
+    allowed = debt + cost * w <= capacity;
+    if (allowed && mode === 'consume') {
+      debt += cost * w;
+      write = true;
+    }
+  }
+  out.allowed = allowed;
+  out.remaining = floorDivide(capacity - debt, w);
+  out.resetMs = ceilDivide(debt, rate);
+  out.retryAfterMs = allowed ? 0 : ceilDivide(debt + cost * w - capacity, rate);
+  out.write = write;
+  out.a = now;
+  out.b = debt;
+  out.c = 0;
+  out.expiresAt = now + out.resetMs;
+  return out;
+}
+
+/**
+ * Sliding log over a sorted array of timestamps (one per cost unit), pruned in place. Exact: never more than
+ * `limit` in any window of `windowMs`. Returns the outcome; the caller appends or removes entries on `write`.
+ */
+export function stepSlidingLog(
+  rule: RateLimitRule,
+  log: number[],
+  now: number,
+  cost: number,
+  mode: RateLimitMode,
+  out: RuleStep,
+): RuleStep {
+  const w = rule.windowMs;
+  let drop = 0;
+  while (drop < log.length && (log[drop] as number) <= now - w) drop++;
+  if (drop > 0) log.splice(0, drop);
+  let used = log.length;
+  let allowed = true;
+  let write = false;
+  if (mode === 'refund') {
+    used = used > cost ? used - cost : 0;
+    write = true;
+  } else {
+    allowed = used + cost <= rule.limit;
+    if (allowed && mode === 'consume') {
+      used += cost;
+      write = true;
+    }
+  }
+  out.allowed = allowed;
+  out.remaining = rule.limit - used;
+  const newest = write && mode === 'consume' ? now : used > 0 ? (log[used - 1] as number) : now - w;
+  out.resetMs = used > 0 ? newest + w - now : 0;
+  out.retryAfterMs = allowed ? 0 : (log[log.length + cost - rule.limit - 1] as number) + w - now;
+  out.write = write;
+  out.a = 0;
+  out.b = used;
+  out.c = 0;
+  out.expiresAt = newest + w;
+  return out;
+}

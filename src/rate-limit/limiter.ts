@@ -1,0 +1,260 @@
+import { BulwarkError } from '../errors.js';
+import { assertIntegerInRange, assertOneOf, readOptions } from '../internal/assert.js';
+import { createRateLimitMemoryStore } from './memory-store.js';
+import { maxCost, type RateLimitRuleOptions, toRule } from './rules.js';
+import { callStore, isStoreFailure, type StoreErrorPolicy } from './store-call.js';
+import type { RateLimitMode, RateLimitResult, RateLimitRule, RateLimitStore, SyncRateLimitStore } from './types.js';
+
+/** Options for {@link createRateLimiter}: one limit inline, or several in `limits`. */
+export interface RateLimiterOptions extends Partial<RateLimitRuleOptions> {
+  /** Several limits checked together, all-or-nothing (e.g. 5 per minute and 100 per day). */
+  limits?: readonly RateLimitRuleOptions[];
+  /** Names this limiter's counters in a shared store (default `default`); limiters with different limits never collide. */
+  name?: string;
+  /** Where counters live (default: a new in-process memory store). */
+  store?: RateLimitStore;
+  /** Decision when the store fails or times out (default `deny`); the result then says `reason: 'store-error'`. */
+  onStoreError?: StoreErrorPolicy;
+  /** Deadline for one store call (default 1000 ms). */
+  timeoutMs?: number;
+  /** Deny keys already known to be over their limit locally until their retry time, without asking the store. */
+  blockCache?: boolean | { maxKeys?: number };
+  /** Clock in epoch milliseconds for the default memory store and the block cache (default `Date.now`). */
+  now?: () => number;
+}
+
+/** Per-call options for {@link RateLimiter} methods. */
+export interface ConsumeOptions {
+  /** Cost units this request takes (default 1): an integer from 1 to the smallest limit (or burst). */
+  cost?: number;
+}
+
+/** A rate limiter: plain functions over a store. A reached limit is a result, never an exception. */
+export interface RateLimiter {
+  /** Takes `cost` from every limit of `key` if all allow, atomically; a denied request consumes nothing. */
+  consume(key: string, options?: ConsumeOptions): Promise<RateLimitResult>;
+  /** `consume` without a promise, for the memory store (throws CONFIG_INVALID with any other store). */
+  consumeSync(key: string, options?: ConsumeOptions): RateLimitResult;
+  /** Whether a request of `cost` would be allowed now, and the quota left, without consuming anything. */
+  peek(key: string, options?: ConsumeOptions): Promise<RateLimitResult>;
+  /** Gives `cost` back (e.g. the request turned out not to count); never below an unused state. */
+  refund(key: string, options?: ConsumeOptions): Promise<RateLimitResult>;
+  /** Forgets `key` entirely. @throws STORE_UNAVAILABLE or STORE_TIMEOUT when the store fails. */
+  reset(key: string): Promise<void>;
+  /** The rules this limiter applies, in order. */
+  readonly rules: readonly RateLimitRule[];
+}
+
+/** Safe defaults for {@link createRateLimiter}. */
+export const DEFAULT_RATE_LIMITER = Object.freeze({
+  algorithm: 'sliding-window' as const,
+  name: 'default',
+  onStoreError: 'deny' as const,
+  timeoutMs: 1000,
+  blockCacheMaxKeys: 10_000,
+  maxKeyLength: 1024,
+});
+
+/**
+ * Creates a rate limiter over `store` (default: in-process memory).
+ *
+ * @throws CONFIG_INVALID for a missing or out-of-range limit, window, burst, name, policy or timeout.
+ * @example
+ * const limiter = createRateLimiter({ limit: 100, windowMs: 60_000 });
+ * const result = await limiter.consume(ipKey(request.ip));
+ * if (!result.allowed) return tooManyRequests(rateLimitHeaders(result));
+ */
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const o = readOptions<RateLimiterOptions>(options);
+  const name = o.name ?? DEFAULT_RATE_LIMITER.name;
+  if (typeof name !== 'string' || name.length === 0 || name.length > 128) {
+    throw new BulwarkError('CONFIG_INVALID', 'name must be a string of 1 to 128 characters', {
+      details: { parameter: 'name' },
+    });
+  }
+  const rules = readRules(name, o);
+  const costCeiling = maxCost(rules);
+  const onStoreError = assertOneOf(o.onStoreError ?? DEFAULT_RATE_LIMITER.onStoreError, 'onStoreError', [
+    'deny',
+    'allow',
+  ]);
+  const timeoutMs = assertIntegerInRange(o.timeoutMs ?? DEFAULT_RATE_LIMITER.timeoutMs, 'timeoutMs', 1, 600_000);
+  const now = o.now ?? Date.now;
+  const store = o.store ?? createRateLimitMemoryStore({ now });
+  if (typeof store?.applyRateLimit !== 'function' || typeof store.resetRateLimit !== 'function') {
+    throw new BulwarkError('CONFIG_INVALID', 'store must implement RateLimitStore', {
+      details: { parameter: 'store' },
+    });
+  }
+  const syncStore =
+    typeof (store as SyncRateLimitStore).applyRateLimitSync === 'function' ? (store as SyncRateLimitStore) : undefined;
+  const blocked = readBlockCache(o.blockCache);
+  const primary = rules[0] as RateLimitRule;
+
+  function readCost(key: unknown, callOptions: ConsumeOptions | undefined): number {
+    if (typeof key !== 'string' || key.length === 0 || key.length > DEFAULT_RATE_LIMITER.maxKeyLength) {
+      throw new BulwarkError(
+        'INPUT_INVALID',
+        `key must be a string of 1 to ${DEFAULT_RATE_LIMITER.maxKeyLength} characters`,
+        {
+          details: { parameter: 'key' },
+        },
+      );
+    }
+    if (callOptions === undefined || callOptions.cost === undefined) return 1;
+    const cost = callOptions.cost;
+    if (typeof cost !== 'number' || !Number.isInteger(cost) || cost < 1 || cost > costCeiling) {
+      throw new BulwarkError('INPUT_INVALID', `cost must be an integer from 1 to ${costCeiling}`, {
+        details: { parameter: 'cost', max: costCeiling },
+      });
+    }
+    return cost;
+  }
+
+  function cachedDenial(key: string): RateLimitResult | undefined {
+    if (blocked === undefined) return undefined;
+    const until = blocked.entries.get(key);
+    if (until === undefined) return undefined;
+    const wait = until - now();
+    if (wait <= 0) {
+      blocked.entries.delete(key);
+      return undefined;
+    }
+    return {
+      allowed: false,
+      limit: primary.limit,
+      remaining: 0,
+      resetMs: wait,
+      retryAfterMs: wait,
+      windowMs: primary.windowMs,
+      reason: 'limit',
+    };
+  }
+
+  function remember(key: string, cost: number, result: RateLimitResult): void {
+    // Only a denial at cost 1 says the key is over its limit for every request until the retry time.
+    if (blocked === undefined || result.allowed || cost !== 1 || result.reason !== 'limit') return;
+    const entries = blocked.entries;
+    if (entries.size >= blocked.maxKeys) entries.delete(entries.keys().next().value as string);
+    entries.set(key, now() + result.retryAfterMs);
+  }
+
+  function onFailure(error: unknown): RateLimitResult {
+    if (!isStoreFailure(error)) throw error;
+    const allowed = onStoreError === 'allow';
+    return {
+      allowed,
+      limit: primary.limit,
+      remaining: 0,
+      resetMs: 0,
+      // An outage has no known end: suggest a short pause rather than a full window.
+      retryAfterMs: allowed ? 0 : Math.min(primary.windowMs, 1000),
+      windowMs: primary.windowMs,
+      reason: 'store-error',
+      error,
+    };
+  }
+
+  async function apply(
+    key: string,
+    callOptions: ConsumeOptions | undefined,
+    mode: RateLimitMode,
+  ): Promise<RateLimitResult> {
+    const cost = readCost(key, callOptions);
+    if (mode === 'consume') {
+      const denial = cachedDenial(key);
+      if (denial !== undefined) return denial;
+    } else if (mode === 'refund') blocked?.entries.delete(key);
+    let result: RateLimitResult;
+    if (syncStore !== undefined) {
+      result = syncStore.applyRateLimitSync(key, rules, cost, mode);
+    } else {
+      try {
+        result = await callStore(() => store.applyRateLimit(key, rules, cost, mode), timeoutMs);
+      } catch (error) {
+        return onFailure(error);
+      }
+    }
+    if (mode === 'consume') remember(key, cost, result);
+    return result;
+  }
+
+  return {
+    rules,
+    consume: (key, callOptions) => apply(key, callOptions, 'consume'),
+    peek: (key, callOptions) => apply(key, callOptions, 'peek'),
+    refund: (key, callOptions) => apply(key, callOptions, 'refund'),
+    consumeSync(key, callOptions) {
+      if (syncStore === undefined) {
+        throw new BulwarkError(
+          'CONFIG_INVALID',
+          'consumeSync needs a store with a synchronous path (the memory store)',
+          {
+            details: { parameter: 'store' },
+          },
+        );
+      }
+      const cost = readCost(key, callOptions);
+      const denial = cachedDenial(key);
+      if (denial !== undefined) return denial;
+      const result = syncStore.applyRateLimitSync(key, rules, cost, 'consume');
+      remember(key, cost, result);
+      return result;
+    },
+    async reset(key) {
+      readCost(key, undefined);
+      blocked?.entries.delete(key);
+      await callStore(() => store.resetRateLimit(key, rules), timeoutMs);
+    },
+  };
+}
+
+function readRules(name: string, o: Partial<RateLimiterOptions>): RateLimitRule[] {
+  if (o.limits === undefined) {
+    return [
+      toRule(
+        name,
+        {
+          algorithm: o.algorithm ?? DEFAULT_RATE_LIMITER.algorithm,
+          limit: o.limit as number,
+          windowMs: o.windowMs as number,
+          ...(o.burst === undefined ? {} : { burst: o.burst }),
+        },
+        'options',
+      ),
+    ];
+  }
+  if (o.limit !== undefined || o.windowMs !== undefined || o.burst !== undefined || o.algorithm !== undefined) {
+    throw new BulwarkError('CONFIG_INVALID', 'give either limits or limit/windowMs/algorithm/burst, not both', {
+      details: { parameter: 'limits' },
+    });
+  }
+  if (!Array.isArray(o.limits) || o.limits.length === 0 || o.limits.length > 16) {
+    throw new BulwarkError('CONFIG_INVALID', 'limits must be an array of 1 to 16 rules', {
+      details: { parameter: 'limits' },
+    });
+  }
+  const rules = o.limits.map((r, i) => toRule(name, r, `limits[${i}]`));
+  if (new Set(rules.map((r) => r.id)).size !== rules.length) {
+    throw new BulwarkError('CONFIG_INVALID', 'limits must not repeat the same rule', {
+      details: { parameter: 'limits' },
+    });
+  }
+  return rules;
+}
+
+function readBlockCache(
+  option: RateLimiterOptions['blockCache'],
+): { entries: Map<string, number>; maxKeys: number } | undefined {
+  if (option === undefined || option === false) return undefined;
+  const maxKeys =
+    option === true
+      ? DEFAULT_RATE_LIMITER.blockCacheMaxKeys
+      : assertIntegerInRange(
+          option.maxKeys ?? DEFAULT_RATE_LIMITER.blockCacheMaxKeys,
+          'blockCache.maxKeys',
+          1,
+          10_000_000,
+        );
+  return { entries: new Map(), maxKeys };
+}

@@ -1,0 +1,212 @@
+import { BulwarkError } from '../errors.js';
+import { assertIntegerInRange, readOptions } from '../internal/assert.js';
+import {
+  createRuleStep,
+  type RuleStep,
+  stepFixedWindow,
+  stepSlidingLog,
+  stepSlidingWindow,
+  stepTokenBucket,
+} from './algorithms.js';
+import { SlotTable } from './table.js';
+import type {
+  LoginFailureCount,
+  LoginGuardStore,
+  RateLimitMode,
+  RateLimitResult,
+  RateLimitRule,
+  SyncRateLimitStore,
+} from './types.js';
+
+/** Options for {@link createRateLimitMemoryStore}. */
+export interface RateLimitMemoryStoreOptions {
+  /** Most keys kept per rule (and for the login guard); the least recently used is evicted beyond it. */
+  maxKeys?: number;
+  /** Clock in epoch milliseconds (default `Date.now`). */
+  now?: () => number;
+}
+
+/** Safe defaults for {@link createRateLimitMemoryStore}. */
+export const DEFAULT_RATE_LIMIT_MEMORY_STORE = Object.freeze({ maxKeys: 1_000_000 });
+
+/** The in-process store: rate limits (with a synchronous path) and login-guard counters. */
+export interface RateLimitMemoryStore extends SyncRateLimitStore, LoginGuardStore {
+  /** Keys currently held across all tables (expired keys count until they are touched or evicted). */
+  readonly size: number;
+}
+
+const EMPTY_LOG: number[] = [];
+
+/**
+ * Creates the in-process store used by default: O(1) per decision for the counter algorithms, lazy expiry,
+ * memory bounded by `maxKeys` per rule with least-recently-used eviction, no timers.
+ *
+ * Counters live in this process only: with several app instances, use `bulwark/adapters/redis`.
+ * @throws CONFIG_INVALID when `maxKeys` is not an integer from 1 to 100,000,000.
+ * @example
+ * const store = createRateLimitMemoryStore({ maxKeys: 100_000 });
+ * const limiter = createRateLimiter({ limit: 10, windowMs: 60_000, store });
+ */
+export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions): RateLimitMemoryStore {
+  const o = readOptions<RateLimitMemoryStoreOptions>(options);
+  const maxKeys = assertIntegerInRange(o.maxKeys ?? DEFAULT_RATE_LIMIT_MEMORY_STORE.maxKeys, 'maxKeys', 1, 100_000_000);
+  const now = o.now ?? Date.now;
+  if (typeof now !== 'function') {
+    throw new BulwarkError('CONFIG_INVALID', 'now must be a function', { details: { parameter: 'now' } });
+  }
+  const tables = new Map<string, SlotTable>();
+  const steps: RuleStep[] = [createRuleStep()];
+  const failures = new Map<string, { failures: number; last: number; expiresAt: number }>();
+
+  function tableFor(rule: RateLimitRule): SlotTable {
+    let table = tables.get(rule.id);
+    if (table === undefined) {
+      table = new SlotTable(maxKeys, rule.algorithm === 'sliding-window', rule.algorithm === 'sliding-log');
+      tables.set(rule.id, table);
+    }
+    return table;
+  }
+
+  function step(
+    table: SlotTable,
+    slot: number,
+    rule: RateLimitRule,
+    t: number,
+    cost: number,
+    mode: RateLimitMode,
+    out: RuleStep,
+  ) {
+    const a = slot < 0 ? -1 : (table.a[slot] as number);
+    const b = slot < 0 ? 0 : (table.b[slot] as number);
+    switch (rule.algorithm) {
+      case 'sliding-window':
+        return stepSlidingWindow(rule, a, b, slot < 0 ? 0 : (table.c![slot] as number), t, cost, mode, out);
+      case 'fixed-window':
+        return stepFixedWindow(rule, a, b, t, cost, mode, out);
+      case 'token-bucket':
+        return stepTokenBucket(rule, a, b, t, cost, mode, out);
+      default:
+        return stepSlidingLog(rule, slot < 0 ? EMPTY_LOG : (table.logs![slot] ?? EMPTY_LOG), t, cost, mode, out);
+    }
+  }
+
+  function commit(
+    table: SlotTable,
+    slot: number,
+    key: string,
+    rule: RateLimitRule,
+    t: number,
+    cost: number,
+    mode: RateLimitMode,
+    s: RuleStep,
+  ): void {
+    if (slot < 0) slot = table.insert(key);
+    table.a[slot] = s.a;
+    table.b[slot] = s.b;
+    if (table.c !== undefined) table.c[slot] = s.c;
+    if (rule.algorithm === 'sliding-log') {
+      const logs = table.logs!;
+      let log = logs[slot];
+      if (log === undefined) logs[slot] = log = [];
+      if (mode === 'consume') for (let i = 0; i < cost; i++) log.push(t);
+      else log.length = s.b;
+    }
+  }
+
+  function applyRateLimitSync(
+    key: string,
+    rules: readonly RateLimitRule[],
+    cost: number,
+    mode: RateLimitMode,
+  ): RateLimitResult {
+    const t = now();
+    const count = rules.length;
+    while (steps.length < count) steps.push(createRuleStep());
+    let allowed = true;
+    for (let i = 0; i < count; i++) {
+      const rule = rules[i] as RateLimitRule;
+      const table = tableFor(rule);
+      const s = step(table, table.find(key), rule, t, cost, mode, steps[i] as RuleStep);
+      if (!s.allowed) allowed = false;
+    }
+    if (allowed || mode === 'refund') {
+      for (let i = 0; i < count; i++) {
+        const s = steps[i] as RuleStep;
+        if (!s.write) continue;
+        const rule = rules[i] as RateLimitRule;
+        const table = tableFor(rule);
+        commit(table, table.slots.get(key) ?? -1, key, rule, t, cost, mode, s);
+      }
+    }
+    return bindingResult(rules, steps, count, allowed);
+  }
+
+  return {
+    get size() {
+      let n = failures.size;
+      for (const table of tables.values()) n += table.size;
+      return n;
+    },
+    applyRateLimitSync,
+    applyRateLimit(key, rules, cost, mode) {
+      return applyRateLimitSync(key, rules, cost, mode);
+    },
+    resetRateLimit(key, rules) {
+      for (const rule of rules) tables.get(rule.id)?.delete(key);
+    },
+    async readLoginFailures(group, keys) {
+      const t = now();
+      return keys.map((k) => {
+        const entry = failures.get(`${group}\n${k}`);
+        return entry === undefined || entry.expiresAt <= t
+          ? { failures: 0, elapsedMs: 0 }
+          : { failures: entry.failures, elapsedMs: t - entry.last };
+      });
+    },
+    async recordLoginFailure(group, keys, ttlMs) {
+      const t = now();
+      return keys.map((k): LoginFailureCount => {
+        const id = `${group}\n${k}`;
+        const entry = failures.get(id);
+        const count = entry === undefined || entry.expiresAt <= t ? 1 : entry.failures + 1;
+        // Delete then set: the Map's order becomes least-recently-written first, which eviction relies on.
+        failures.delete(id);
+        if (failures.size >= maxKeys) failures.delete(failures.keys().next().value as string);
+        failures.set(id, { failures: count, last: t, expiresAt: t + ttlMs });
+        return { failures: count, elapsedMs: 0 };
+      });
+    },
+    async clearLoginFailures(group, keys) {
+      for (const k of keys) failures.delete(`${group}\n${k}`);
+    },
+  };
+}
+
+/**
+ * Folds per-rule steps into one result: when denied, the rule that forces the longest wait; when allowed, the rule
+ * with the least room left.
+ */
+function bindingResult(
+  rules: readonly RateLimitRule[],
+  steps: readonly RuleStep[],
+  count: number,
+  allowed: boolean,
+): RateLimitResult {
+  let best = 0;
+  for (let i = 1; i < count; i++) {
+    const s = steps[i] as RuleStep;
+    const b = steps[best] as RuleStep;
+    if (allowed ? s.remaining < b.remaining : s.retryAfterMs > b.retryAfterMs) best = i;
+  }
+  const s = steps[best] as RuleStep;
+  const rule = rules[best] as RateLimitRule;
+  return {
+    allowed,
+    limit: rule.limit,
+    remaining: s.remaining,
+    resetMs: s.resetMs,
+    retryAfterMs: allowed ? 0 : s.retryAfterMs,
+    windowMs: rule.windowMs,
+    reason: allowed ? 'ok' : 'limit',
+  };
+}

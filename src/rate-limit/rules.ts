@@ -1,0 +1,66 @@
+import { BulwarkError } from '../errors.js';
+import { assertIntegerInRange, assertOneOf } from '../internal/assert.js';
+import type { RateLimitAlgorithm, RateLimitRule } from './types.js';
+
+/** One limit: `limit` cost units per `windowMs` under `algorithm`. */
+export interface RateLimitRuleOptions {
+  /** Default `sliding-window`. */
+  algorithm?: RateLimitAlgorithm;
+  /** Requests (cost units) per window; for `token-bucket`, tokens added per `windowMs`. */
+  limit: number;
+  windowMs: number;
+  /** `token-bucket` only: the bucket capacity, i.e. the largest burst (default `limit`). */
+  burst?: number;
+}
+
+/** The algorithms, each described once: its short code in stored keys and the largest `limit` it accepts. */
+export const RATE_LIMIT_ALGORITHMS: Readonly<Record<RateLimitAlgorithm, { code: string; maxLimit: number }>> =
+  Object.freeze({
+    'sliding-window': { code: 'sw', maxLimit: 1e9 },
+    // One stored timestamp per admitted unit: memory grows with the limit, so it stays modest.
+    'sliding-log': { code: 'sl', maxLimit: 10_000 },
+    'token-bucket': { code: 'tb', maxLimit: 1e9 },
+    'fixed-window': { code: 'fw', maxLimit: 1e9 },
+  });
+
+const ALGORITHMS = Object.keys(RATE_LIMIT_ALGORITHMS) as RateLimitAlgorithm[];
+/** 366 days: long enough for any quota, short enough that every product stays an exact integer. */
+const MAX_WINDOW_MS = 366 * 86_400_000;
+
+/**
+ * Validates rule options and returns the frozen rule the stores see, identified by the limiter name and every
+ * parameter (so changing a limit starts fresh counters instead of misreading old ones).
+ */
+export function toRule(scope: string, options: RateLimitRuleOptions, parameter: string): RateLimitRule {
+  if (typeof options !== 'object' || options === null) {
+    throw new BulwarkError('CONFIG_INVALID', `${parameter} must be an object`, { details: { parameter } });
+  }
+  const algorithm = assertOneOf(options.algorithm ?? 'sliding-window', `${parameter}.algorithm`, ALGORITHMS);
+  const { code, maxLimit } = RATE_LIMIT_ALGORITHMS[algorithm];
+  const limit = assertIntegerInRange(options.limit, `${parameter}.limit`, 1, maxLimit);
+  const windowMs = assertIntegerInRange(options.windowMs, `${parameter}.windowMs`, 1, MAX_WINDOW_MS);
+  let burst = limit;
+  if (options.burst !== undefined) {
+    if (algorithm !== 'token-bucket') {
+      throw new BulwarkError('CONFIG_INVALID', `${parameter}.burst applies to token-bucket only`, {
+        details: { parameter: `${parameter}.burst` },
+      });
+    }
+    burst = assertIntegerInRange(options.burst, `${parameter}.burst`, 1, 1e9);
+  }
+  // The token bucket counts debt in units of windowMs per token: keep twice the capacity an exact integer.
+  if (algorithm === 'token-bucket' && 2 * burst * windowMs > Number.MAX_SAFE_INTEGER) {
+    throw new BulwarkError('CONFIG_INVALID', `${parameter}: burst × windowMs is too large for exact arithmetic`, {
+      details: { parameter: `${parameter}.burst` },
+    });
+  }
+  const id = `${scope}\u0000${code}:${limit}:${windowMs}:${burst}`;
+  return Object.freeze({ id, scope, algorithm, limit, windowMs, burst });
+}
+
+/** The most cost one request can ever take under `rules`: anything above could never be admitted. */
+export function maxCost(rules: readonly RateLimitRule[]): number {
+  let max = Number.POSITIVE_INFINITY;
+  for (const r of rules) max = Math.min(max, r.algorithm === 'token-bucket' ? r.burst : r.limit);
+  return max;
+}

@@ -1,0 +1,85 @@
+/**
+ * The shapes shared by the rate limiter, its stores and the login guard. Stores are capabilities: the memory store
+ * is the executable specification, and backends (Redis) implement the same interface atomically.
+ */
+
+/** How a rule counts requests. See docs/rate-limiting.md for when to use each. */
+export type RateLimitAlgorithm = 'sliding-window' | 'sliding-log' | 'token-bucket' | 'fixed-window';
+
+/** What a store call does with the cost: take it if every rule allows, only look, or give it back. */
+export type RateLimitMode = 'consume' | 'peek' | 'refund';
+
+/** One limit as the store sees it, with its identity precomputed by the limiter. */
+export interface RateLimitRule {
+  /** Unique identity of the rule within a store: limiter name plus every parameter. */
+  readonly id: string;
+  /** The limiter's name (part of every stored key, so limiters sharing a store never share counters). */
+  readonly scope: string;
+  readonly algorithm: RateLimitAlgorithm;
+  /** Requests (cost units) per window; for `token-bucket`, tokens added per `windowMs`. */
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Bucket capacity for `token-bucket` (equals `limit` otherwise). */
+  readonly burst: number;
+}
+
+/** Why a result is what it is: a normal decision, a reached limit, or a store outage handled by `onStoreError`. */
+export type RateLimitReason = 'ok' | 'limit' | 'store-error';
+
+/** The outcome of `consume`, `peek` or `refund`. A reached limit is a result, never an exception. */
+export interface RateLimitResult {
+  /** True when the request may proceed (for `peek`: when a request of that cost would be allowed now). */
+  allowed: boolean;
+  /** The limit of the binding rule (the one closest to, or over, its limit). */
+  limit: number;
+  /** Cost units still available under the binding rule after this decision. */
+  remaining: number;
+  /** Milliseconds until the binding rule's quota is fully restored if no further request arrives (0 if unused). */
+  resetMs: number;
+  /** Milliseconds until a request of this cost could be allowed; 0 when allowed. */
+  retryAfterMs: number;
+  /** The binding rule's window, for the `RateLimit-Policy` header. */
+  windowMs: number;
+  reason: RateLimitReason;
+  /** Set when `reason` is `store-error`: the `STORE_UNAVAILABLE` or `STORE_TIMEOUT` error, for your logs. */
+  error?: unknown;
+}
+
+/**
+ * The capability a rate limiter needs from a store. Each call is atomic across all `rules` of one key: either every
+ * rule takes the cost or none does. Implemented by the memory store and by `bulwark/adapters/redis`.
+ */
+export interface RateLimitStore {
+  /** Applies `mode` with `cost` to `key` under every rule, atomically, using the store's own clock. */
+  applyRateLimit(
+    key: string,
+    rules: readonly RateLimitRule[],
+    cost: number,
+    mode: RateLimitMode,
+  ): Promise<RateLimitResult> | RateLimitResult;
+  /** Forgets everything stored for `key` under `rules`. */
+  resetRateLimit(key: string, rules: readonly RateLimitRule[]): Promise<void> | void;
+}
+
+/** A store with a synchronous path (the memory store): enables `consumeSync`. */
+export interface SyncRateLimitStore extends RateLimitStore {
+  applyRateLimitSync(key: string, rules: readonly RateLimitRule[], cost: number, mode: RateLimitMode): RateLimitResult;
+}
+
+/** Consecutive failures recorded under one login-guard key, and how long ago the last one happened. */
+export interface LoginFailureCount {
+  failures: number;
+  /** Milliseconds since the last recorded failure by the store's clock (meaningless when `failures` is 0). */
+  elapsedMs: number;
+}
+
+/**
+ * The capability the login guard needs. `group` is the unit of atomicity (one Redis hash tag): every key of one call
+ * lives in it. Keys and group are raw application input; stores encode them.
+ */
+export interface LoginGuardStore {
+  readLoginFailures(group: string, keys: readonly string[]): Promise<LoginFailureCount[]>;
+  /** Adds one failure to each key, restarting its time-to-live, and returns the new counts. */
+  recordLoginFailure(group: string, keys: readonly string[], ttlMs: number): Promise<LoginFailureCount[]>;
+  clearLoginFailures(group: string, keys: readonly string[]): Promise<void>;
+}
