@@ -1,0 +1,73 @@
+/**
+ * Attribute lookup that cannot be steered through the prototype chain: own data properties only, and the three
+ * names that reach prototypes are refused when a policy is defined.
+ */
+
+export const REFERENCE_ROOTS = ['subject', 'resource', 'context'] as const;
+export type ReferenceRoot = (typeof REFERENCE_ROOTS)[number];
+
+/** Names that reach a prototype; never valid as a path segment. */
+export const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+const SEGMENT = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+export const MAX_REFERENCE_SEGMENTS = 8;
+
+/** A parsed `ref`: its root and the attribute path below it. */
+export interface ParsedReference {
+  root: ReferenceRoot;
+  segments: readonly string[];
+  /** The path below the root, joined with dots (the key used in SQL column maps). */
+  attribute: string;
+}
+
+/** Parses `subject.tenantId`; returns a message instead when the reference is not allowed. */
+export function parseReference(ref: string): ParsedReference | string {
+  const parts = ref.split('.');
+  const root = parts[0] as ReferenceRoot;
+  if (!(REFERENCE_ROOTS as readonly string[]).includes(root)) {
+    return 'ref must start with subject., resource. or context.';
+  }
+  const segments = parts.slice(1);
+  if (segments.length === 0) return 'ref must name an attribute below its root';
+  if (segments.length > MAX_REFERENCE_SEGMENTS) return `ref may have at most ${MAX_REFERENCE_SEGMENTS} segments`;
+  for (const s of segments) {
+    if (FORBIDDEN_SEGMENTS.has(s)) return `ref segment "${s}" is forbidden (it reaches a prototype)`;
+    if (!SEGMENT.test(s)) return `ref segment "${s}" must be an identifier`;
+  }
+  return { root, segments, attribute: segments.join('.') };
+}
+
+/** Reads an own property; `null` and missing both come back as `undefined` (absent). */
+export function readOwn(value: unknown, key: string): unknown {
+  if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+  const found = (value as Record<string, unknown>)[key];
+  return found === null ? undefined : found;
+}
+
+/** Returns a reader for a path of own properties, specialised for the common one-segment case. */
+export function createPathReader(segments: readonly string[]): (root: unknown) => unknown {
+  if (segments.length === 1) {
+    const key = segments[0]!;
+    return (root) => readOwn(root, key);
+  }
+  return (root) => {
+    let current = root;
+    for (const key of segments) {
+      current = readOwn(current, key);
+      if (current === undefined) return undefined;
+    }
+    return current;
+  };
+}
+
+/** True for the values comparisons accept: strings, numbers and booleans. */
+export function isScalar(value: unknown): value is string | number | boolean {
+  const t = typeof value;
+  return t === 'string' || t === 'number' || t === 'boolean';
+}
+
+/** Appends a key to a JSON path: `$.roles.editor`, or `$.roles["my role"]` when the key is not an identifier. */
+export function childPath(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}

@@ -1,0 +1,192 @@
+/**
+ * `definePolicy`: validate once, compile once, then answer `can`, `check`, `permittedFields`, `pickPermitted` and
+ * `filter` from the compiled index.
+ */
+import { BulwarkError } from '../errors.js';
+import { readOptions } from '../internal/assert.js';
+import { parseReference, readOwn } from './attributes.js';
+import { type CompiledRule, compilePolicy, type RuleBucket } from './compile.js';
+import { collectFields } from './fields.js';
+import { buildFilter } from './filter.js';
+import type {
+  Policy,
+  PolicyData,
+  PolicyDecision,
+  PolicyDecisionReason,
+  PolicyOptions,
+  PolicyResource,
+  PolicyTenantOption,
+} from './types.js';
+import { readLimits, throwProblems, validatePolicy } from './validate.js';
+
+function fixedDecision(reason: PolicyDecisionReason, explanation: string): PolicyDecision {
+  return Object.freeze({ allowed: false, reason, rule: null, explanation });
+}
+
+const NO_MATCH = fixedDecision('no-matching-rule', 'denied: no rule allows this request (default deny)');
+const UNKNOWN_TYPE = fixedDecision('unknown-resource-type', 'denied: the policy has no rule for this resource type');
+const UNKNOWN_ACTION = fixedDecision('unknown-action', 'denied: the policy has no rule for this action on this type');
+const NO_ROLE = fixedDecision('no-known-role', 'denied: the subject holds no role this policy declares');
+
+function configError(parameter: string, rule: string): BulwarkError {
+  return new BulwarkError('CONFIG_INVALID', `${parameter} ${rule}`, { details: { parameter } });
+}
+
+function readAttributeName(value: unknown, parameter: string): string {
+  const parsed = typeof value === 'string' ? parseReference(`resource.${value}`) : 'must be a string';
+  if (typeof parsed === 'string' || parsed.segments.length !== 1)
+    throw configError(parameter, 'must be an attribute name');
+  return parsed.attribute;
+}
+
+function readTenant(tenant: unknown): PolicyTenantOption | undefined {
+  if (tenant === undefined) return undefined;
+  if (typeof tenant === 'string')
+    return { subject: readAttributeName(tenant, 'tenant'), resource: readAttributeName(tenant, 'tenant') };
+  if (typeof tenant !== 'object' || tenant === null)
+    throw configError('tenant', 'must be a string or { subject, resource }');
+  const t = tenant as Record<string, unknown>;
+  return {
+    subject: readAttributeName(t.subject, 'tenant.subject'),
+    resource: readAttributeName(t.resource, 'tenant.resource'),
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+
+/**
+ * Validates and compiles a policy given as plain (JSON) data.
+ *
+ * @throws POLICY_INVALID with `details.problems: [{ path, message }]` listing every problem found.
+ * @throws CONFIG_INVALID for a bad option.
+ * @example
+ * const policy = definePolicy({
+ *   roles: { viewer: {}, editor: { inherits: ['viewer'] } },
+ *   rules: [
+ *     { effect: 'allow', roles: ['viewer'], actions: ['read'], resources: ['doc'] },
+ *     { effect: 'allow', roles: ['editor'], actions: ['update'], resources: ['doc'], when: { eq: [{ ref: 'resource.ownerId' }, { ref: 'subject.id' }] } },
+ *   ],
+ * });
+ * policy.can({ id: 'u1', roles: ['editor'] }, 'update', { type: 'doc', ownerId: 'u1' }); // true
+ */
+export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy {
+  const o = readOptions<PolicyOptions>(options);
+  const limits = readLimits(o.limits);
+  const tenant = readTenant(o.tenant);
+  const typeKey = o.resourceTypeKey === undefined ? 'type' : readAttributeName(o.resourceTypeKey, 'resourceTypeKey');
+  const onDecision = o.onDecision;
+  if (onDecision !== undefined && typeof onDecision !== 'function')
+    throw configError('onDecision', 'must be a function');
+  if (o.now !== undefined && typeof o.now !== 'function') throw configError('now', 'must be a function');
+  const env = { now: o.now ?? (() => Date.now()) };
+  let source: PolicyData;
+  try {
+    // A private copy: the caller can no longer change what was validated.
+    source = deepFreeze(structuredClone(data));
+  } catch {
+    throwProblems([{ path: '$', message: 'policy must be plain JSON-compatible data' }]);
+  }
+  const { roles, declared } = validatePolicy(source, limits);
+  const index = compilePolicy(source, roles, env, tenant);
+
+  const typeOf = (resource: unknown): unknown => (typeof resource === 'string' ? resource : readOwn(resource, typeKey));
+
+  function bucketsFor(subject: unknown, action: string, type: unknown): RuleBucket[] | PolicyDecision {
+    if (typeof type !== 'string') return UNKNOWN_TYPE;
+    const byAction = index.get(type);
+    if (byAction === undefined) return UNKNOWN_TYPE;
+    const byRole = byAction.get(action);
+    if (byRole === undefined) return UNKNOWN_ACTION;
+    const held = readOwn(subject, 'roles');
+    if (!Array.isArray(held)) return NO_ROLE;
+    const buckets: RuleBucket[] = [];
+    for (const role of held) {
+      const bucket = byRole.get(role);
+      if (bucket !== undefined) buckets.push(bucket);
+    }
+    if (buckets.length === 0) return held.some((r) => roles.has(r)) ? NO_MATCH : NO_ROLE;
+    return buckets;
+  }
+
+  const matches = (rule: CompiledRule, s: unknown, r: unknown, c: unknown) =>
+    rule.test === undefined || rule.test(s, r, c);
+
+  function decide(subject: unknown, action: string, resource: PolicyResource, context: unknown): PolicyDecision {
+    const type = typeOf(resource);
+    if (typeof type !== 'string') return UNKNOWN_TYPE;
+    const byRole = index.get(type)?.get(action);
+    const held = readOwn(subject, 'roles');
+    const attributes = typeof resource === 'string' ? undefined : resource;
+    // The common case, one role: no allocation at all.
+    if (byRole !== undefined && Array.isArray(held) && held.length === 1) {
+      const bucket = byRole.get(held[0]);
+      if (bucket !== undefined) {
+        for (const rule of bucket.deny) if (matches(rule, subject, attributes, context)) return rule.decision;
+        for (const rule of bucket.allow) if (matches(rule, subject, attributes, context)) return rule.decision;
+        return NO_MATCH;
+      }
+    }
+    const buckets = bucketsFor(subject, action, type);
+    if (!Array.isArray(buckets)) return buckets;
+    for (const b of buckets)
+      for (const rule of b.deny) if (matches(rule, subject, attributes, context)) return rule.decision;
+    for (const b of buckets)
+      for (const rule of b.allow) if (matches(rule, subject, attributes, context)) return rule.decision;
+    return NO_MATCH;
+  }
+
+  function audited(subject: unknown, action: string, resource: PolicyResource, context: unknown): PolicyDecision {
+    const decision = decide(subject, action, resource, context);
+    if (onDecision !== undefined) {
+      const resourceType = typeOf(resource);
+      onDecision({
+        ...decision,
+        subject,
+        action,
+        resourceType: typeof resourceType === 'string' ? resourceType : '',
+        resource,
+        context,
+      });
+    }
+    return decision;
+  }
+
+  function permittedFields(subject: unknown, action: string, resource: PolicyResource, context?: unknown): string[] {
+    const type = typeOf(resource);
+    const buckets = bucketsFor(subject, action, type);
+    if (!Array.isArray(buckets)) return [];
+    const attributes = typeof resource === 'string' ? undefined : resource;
+    const universe = declared?.get(type as string)?.fields ?? (attributes === undefined ? [] : Object.keys(attributes));
+    return collectFields(buckets, [...universe], (rule) => matches(rule, subject, attributes, context));
+  }
+
+  return Object.freeze({
+    data: source,
+    can: (subject: unknown, action: string, resource: PolicyResource, context?: unknown) =>
+      (onDecision === undefined ? decide : audited)(subject, action, resource, context).allowed,
+    check: (subject: unknown, action: string, resource: PolicyResource, context?: unknown) =>
+      audited(subject, action, resource, context),
+    permittedFields,
+    pickPermitted<T extends object>(subject: unknown, action: string, resource: T, context?: unknown): Partial<T> {
+      const out = {} as Partial<T>;
+      for (const field of permittedFields(subject, action, resource, context)) {
+        if (!Object.hasOwn(resource, field)) continue;
+        // defineProperty, not assignment: a field named __proto__ must stay a plain property.
+        const value = (resource as Record<string, unknown>)[field];
+        Object.defineProperty(out, field, { value, enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    },
+    filter(subject: unknown, action: string, resourceType: string, context?: unknown) {
+      const buckets = bucketsFor(subject, action, resourceType);
+      if (!Array.isArray(buckets)) return false;
+      return buildFilter(buckets, { subject, context, env, typeKey, resourceType });
+    },
+  });
+}

@@ -1,0 +1,160 @@
+/**
+ * Query filters by partial evaluation: subject and context references are replaced by their values, everything
+ * that becomes constant is folded with the same operator functions `can` uses, and what remains is a condition over
+ * `resource.*` only. A list endpoint then fetches exactly the rows `can` would allow.
+ */
+import { BulwarkError } from '../errors.js';
+import { isScalar, parseReference } from './attributes.js';
+import type { RuleBucket } from './compile.js';
+import { type CompileEnvironment, compileCondition, compileOperand } from './condition-compile.js';
+import { type ConditionValidation, isReference, validateCondition } from './condition-validate.js';
+import {
+  COMPARISON_OPERATORS,
+  type ComparisonOperator,
+  EVALUATE,
+  fitsKind,
+  OPERAND_KINDS,
+  POSITIVE_FORM,
+} from './operators.js';
+import type { PolicyCondition, PolicyFilter } from './types.js';
+import { DEFAULT_POLICY_LIMITS } from './validate.js';
+
+export interface FilterInputs {
+  subject: unknown;
+  context: unknown;
+  env: CompileEnvironment;
+  typeKey: string;
+  resourceType: string;
+}
+
+type Node = PolicyCondition;
+const KEEP = Symbol('resource reference');
+
+export function and(parts: Node[]): Node {
+  const kept: Node[] = [];
+  for (const p of parts) {
+    if (p === false) return false;
+    if (p !== true) kept.push(p);
+  }
+  return kept.length === 0 ? true : kept.length === 1 ? kept[0]! : { and: kept };
+}
+
+export function or(parts: Node[]): Node {
+  const kept: Node[] = [];
+  for (const p of parts) {
+    if (p === true) return true;
+    if (p !== false) kept.push(p);
+  }
+  return kept.length === 0 ? false : kept.length === 1 ? kept[0]! : { or: kept };
+}
+
+export function not(part: Node): Node {
+  return typeof part === 'boolean' ? !part : { not: part };
+}
+
+/** An operand's value with subject and context substituted, or KEEP for a resource attribute. */
+function resolve(operand: unknown, inputs: FilterInputs): unknown {
+  if (!isReference(operand)) return operand;
+  const parsed = parseReference(operand.ref);
+  if (typeof parsed !== 'string' && parsed.root === 'resource') {
+    return parsed.attribute === inputs.typeKey ? inputs.resourceType : KEEP;
+  }
+  const read = compileOperand(operand, inputs.env);
+  return 'read' in read ? read.read(inputs.subject, undefined, inputs.context) : read.constant;
+}
+
+/** A substituted value as a literal of the condition language (lists keep only the items that can ever match). */
+function toLiteral(value: unknown): unknown {
+  return Array.isArray(value) ? value.filter((v) => isScalar(v) && !Number.isNaN(v)) : value;
+}
+
+function specializeComparison(op: ComparisonOperator, args: readonly unknown[], inputs: FilterInputs): Node {
+  const positive = POSITIVE_FORM[op];
+  const values = [resolve(args[0], inputs), resolve(args[1], inputs)];
+  const negate = (b: boolean) => (op === positive ? b : !b);
+  if (values[0] !== KEEP && values[1] !== KEEP) return negate(EVALUATE[positive](values[0], values[1]));
+  const kinds = OPERAND_KINDS[positive];
+  const operands: unknown[] = [];
+  for (let i = 0; i < 2; i++) {
+    const v = values[i];
+    if (v === KEEP) operands.push(args[i]);
+    // A constant that can never satisfy its position (absent, an object, NaN) decides the comparison.
+    else if (!fitsKind(v, kinds[i]!) || Number.isNaN(v)) return negate(false);
+    else operands.push(toLiteral(v));
+  }
+  return { [op]: operands } as unknown as Node;
+}
+
+/** Substitutes subject and context into a condition and folds what became constant. */
+export function specialize(node: Node, inputs: FilterInputs): Node {
+  if (typeof node === 'boolean') return node;
+  const [op, args] = Object.entries(node)[0]! as [string, unknown];
+  switch (op) {
+    case 'and':
+      return and((args as Node[]).map((n) => specialize(n, inputs)));
+    case 'or':
+      return or((args as Node[]).map((n) => specialize(n, inputs)));
+    case 'not':
+      return not(specialize(args as Node, inputs));
+    case 'exists': {
+      const v = resolve(args, inputs);
+      return v === KEEP ? node : v !== undefined;
+    }
+    case 'inCidr':
+    case 'timeWindow': {
+      if (resolve((args as unknown[])[0], inputs) === KEEP) return node;
+      return compileCondition(node, inputs.env)(inputs.subject, undefined, inputs.context);
+    }
+    default:
+      if (!(COMPARISON_OPERATORS as readonly string[]).includes(op)) throw new Error(`unknown operator ${op}`);
+      return specializeComparison(op as ComparisonOperator, args as unknown[], inputs);
+  }
+}
+
+/** allowed = (some allow rule matches) and not (some deny rule matches), over the rules the subject can match. */
+export function buildFilter(buckets: readonly RuleBucket[], inputs: FilterInputs): PolicyFilter {
+  const seen = new Set<number>();
+  const allows: Node[] = [];
+  const denies: Node[] = [];
+  for (const b of buckets) {
+    for (const rule of [...b.deny, ...b.allow]) {
+      if (seen.has(rule.index)) continue;
+      seen.add(rule.index);
+      const part = rule.condition === undefined ? true : specialize(rule.condition, inputs);
+      (rule.effect === 'allow' ? allows : denies).push(part);
+    }
+  }
+  return and([or(allows), not(or(denies))]);
+}
+
+// A filter carries substituted subject values (long id lists) and one branch per rule: looser than a policy.
+const FILTER_LIMITS = Object.freeze({
+  ...DEFAULT_POLICY_LIMITS,
+  maxConditionDepth: DEFAULT_POLICY_LIMITS.maxConditionDepth + 8,
+  maxStringLength: 1_000_000,
+  maxListLength: 1_000_000,
+});
+
+/** Validates a filter (a condition over `resource.*` only); throws INPUT_INVALID listing each problem. */
+export function assertFilter(filter: unknown): asserts filter is PolicyFilter {
+  const v: ConditionValidation = { problems: [], limits: FILTER_LIMITS, roots: ['resource'], nodes: 0 };
+  validateCondition(filter, '$', 1, v);
+  if (v.problems.length > 0) {
+    throw new BulwarkError('INPUT_INVALID', `filter is invalid: ${v.problems[0]!.path}: ${v.problems[0]!.message}`, {
+      details: { problems: v.problems.slice(0, 100) },
+    });
+  }
+}
+
+/**
+ * Evaluates a filter from `policy.filter` against one resource in memory, with the semantics of `policy.can`.
+ *
+ * @throws INPUT_INVALID when `filter` is not a valid filter.
+ * @example
+ * const filter = policy.filter(user, 'read', 'invoice');
+ * const visible = invoices.filter((row) => matchesFilter(filter, row));
+ */
+export function matchesFilter(filter: PolicyFilter, resource: object): boolean {
+  assertFilter(filter);
+  return compileCondition(filter, { now: () => Number.NaN })(undefined, resource, undefined);
+}

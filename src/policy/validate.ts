@@ -1,0 +1,195 @@
+/**
+ * Whole-policy validation: every problem is collected with its JSON path, so one `POLICY_INVALID` lists them all.
+ * Size bounds are checked before anything else is read.
+ */
+import { BulwarkError } from '../errors.js';
+import { assertIntegerInRange } from '../internal/assert.js';
+import { childPath, REFERENCE_ROOTS } from './attributes.js';
+import { type ConditionValidation, validateCondition } from './condition-validate.js';
+import { flattenRoles, validateName } from './roles.js';
+import type { PolicyLimits, PolicyProblem } from './types.js';
+
+/** Default bounds on a policy's size; each can be changed with `definePolicy(data, { limits })`. */
+export const DEFAULT_POLICY_LIMITS: Readonly<PolicyLimits> = Object.freeze({
+  maxRules: 100_000,
+  maxRoles: 1_000,
+  maxConditionDepth: 16,
+  maxConditionNodes: 1_000_000,
+  maxStringLength: 1_024,
+  maxListLength: 1_000,
+});
+
+const TOP_KEYS = new Set(['version', 'roles', 'resources', 'rules', 'description']);
+const RULE_KEYS = new Set([
+  'id',
+  'effect',
+  'roles',
+  'actions',
+  'resources',
+  'when',
+  'fields',
+  'crossTenant',
+  'description',
+]);
+const RESOURCE_KEYS = new Set(['actions', 'fields', 'description']);
+const MAX_PROBLEMS = 1_000;
+
+/** Reads `options.limits` over the defaults; throws CONFIG_INVALID for a bad bound. */
+export function readLimits(limits: Partial<PolicyLimits> | undefined): PolicyLimits {
+  const merged = { ...DEFAULT_POLICY_LIMITS, ...limits };
+  for (const key of Object.keys(DEFAULT_POLICY_LIMITS) as (keyof PolicyLimits)[]) {
+    assertIntegerInRange(merged[key], `limits.${key}`, 1, 10_000_000);
+  }
+  return merged;
+}
+
+export function throwProblems(problems: PolicyProblem[]): never {
+  const shown = problems.slice(0, MAX_PROBLEMS);
+  const first = shown[0];
+  throw new BulwarkError(
+    'POLICY_INVALID',
+    `policy is invalid: ${problems.length} problem(s); first at ${first?.path}: ${first?.message}`,
+    { details: { problems: shown } },
+  );
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function validateNames(value: unknown, path: string, problems: PolicyProblem[], what: string): string[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    problems.push({ path, message: `${what}s must be a non-empty list` });
+    return [];
+  }
+  const out: string[] = [];
+  value.forEach((v, i) => {
+    if (validateName(v, childPath(path, i), problems, what)) out.push(v);
+  });
+  return out;
+}
+
+type Declared = Map<string, { actions: Set<string>; fields: Set<string> | undefined }>;
+
+function validateResources(resources: unknown, problems: PolicyProblem[]): Declared | undefined {
+  if (resources === undefined) return undefined;
+  const declared: Declared = new Map();
+  if (!isObject(resources)) {
+    problems.push({
+      path: '$.resources',
+      message: 'resources must be an object mapping each type to { actions, fields? }',
+    });
+    return declared;
+  }
+  for (const [type, definition] of Object.entries(resources)) {
+    const path = childPath('$.resources', type);
+    validateName(type, path, problems, 'resource type');
+    if (!isObject(definition)) {
+      problems.push({ path, message: 'resource must be an object { actions, fields? }' });
+      continue;
+    }
+    for (const key of Object.keys(definition)) {
+      if (!RESOURCE_KEYS.has(key)) problems.push({ path: childPath(path, key), message: 'unknown resource field' });
+    }
+    const actions = new Set(validateNames(definition.actions, childPath(path, 'actions'), problems, 'action'));
+    const fields =
+      definition.fields === undefined
+        ? undefined
+        : new Set(validateNames(definition.fields, childPath(path, 'fields'), problems, 'field'));
+    declared.set(type, { actions, fields });
+  }
+  return declared;
+}
+
+/** Validates the policy data; returns each role's flattened ancestors and the declared resources. */
+export function validatePolicy(data: unknown, limits: PolicyLimits) {
+  const problems: PolicyProblem[] = [];
+  if (!isObject(data)) throwProblems([{ path: '$', message: 'policy must be an object { roles, rules, resources? }' }]);
+  const rules = data.rules;
+  if (!Array.isArray(rules)) throwProblems([{ path: '$.rules', message: 'rules must be a list' }]);
+  if (rules.length > limits.maxRules) {
+    throwProblems([{ path: '$.rules', message: `more than ${limits.maxRules} rules` }]);
+  }
+  for (const key of Object.keys(data)) {
+    if (!TOP_KEYS.has(key)) problems.push({ path: childPath('$', key), message: 'unknown policy field' });
+  }
+  if (data.version !== undefined && data.version !== 1)
+    problems.push({ path: '$.version', message: 'version must be 1' });
+  const roles = flattenRoles(data.roles, problems, limits.maxRoles);
+  const declared = validateResources(data.resources, problems);
+  const conditions: ConditionValidation = { problems, limits, roots: REFERENCE_ROOTS, nodes: 0 };
+  const ids = new Set<string>();
+  rules.forEach((rule, i) => {
+    const path = childPath('$.rules', i);
+    if (problems.length > MAX_PROBLEMS) return;
+    if (!isObject(rule)) {
+      problems.push({ path, message: 'rule must be an object { effect, roles, actions, resources, when?, fields? }' });
+      return;
+    }
+    for (const key of Object.keys(rule)) {
+      if (!RULE_KEYS.has(key)) problems.push({ path: childPath(path, key), message: 'unknown rule field' });
+    }
+    if (rule.effect !== 'allow' && rule.effect !== 'deny') {
+      problems.push({ path: childPath(path, 'effect'), message: 'effect must be "allow" or "deny"' });
+    }
+    if (rule.id !== undefined && validateName(rule.id, childPath(path, 'id'), problems, 'rule id')) {
+      if (ids.has(rule.id)) problems.push({ path: childPath(path, 'id'), message: 'rule id is not unique' });
+      ids.add(rule.id);
+    }
+    if (rule.description !== undefined && typeof rule.description !== 'string') {
+      problems.push({ path: childPath(path, 'description'), message: 'description must be a string' });
+    }
+    validateNames(rule.roles, childPath(path, 'roles'), problems, 'role').forEach((role, j) => {
+      if (!roles.has(role)) problems.push({ path: childPath(childPath(path, 'roles'), j), message: 'undeclared role' });
+    });
+    const types = validateNames(rule.resources, childPath(path, 'resources'), problems, 'resource type');
+    const actions = validateNames(rule.actions, childPath(path, 'actions'), problems, 'action');
+    const fields =
+      rule.fields === undefined ? [] : validateNames(rule.fields, childPath(path, 'fields'), problems, 'field');
+    if (declared !== undefined) checkDeclared(declared, types, actions, fields, path, problems);
+    if (rule.crossTenant !== undefined && typeof rule.crossTenant !== 'boolean') {
+      problems.push({ path: childPath(path, 'crossTenant'), message: 'crossTenant must be a boolean' });
+    } else if (rule.crossTenant === true && rule.effect === 'deny') {
+      problems.push({
+        path: childPath(path, 'crossTenant'),
+        message: 'only allow rules are tenant-guarded; remove crossTenant',
+      });
+    }
+    if (rule.when !== undefined) validateCondition(rule.when, childPath(path, 'when'), 1, conditions);
+  });
+  if (problems.length > 0) throwProblems(problems);
+  return { roles, declared };
+}
+
+function checkDeclared(
+  declared: Declared,
+  types: string[],
+  actions: string[],
+  fields: string[],
+  path: string,
+  problems: PolicyProblem[],
+): void {
+  types.forEach((type, j) => {
+    const definition = declared.get(type);
+    if (definition === undefined) {
+      problems.push({ path: childPath(childPath(path, 'resources'), j), message: 'undeclared resource type' });
+      return;
+    }
+    actions.forEach((action, k) => {
+      if (!definition.actions.has(action)) {
+        problems.push({
+          path: childPath(childPath(path, 'actions'), k),
+          message: `action not declared for resource "${type}"`,
+        });
+      }
+    });
+    fields.forEach((field, k) => {
+      if (definition.fields !== undefined && !definition.fields.has(field)) {
+        problems.push({
+          path: childPath(childPath(path, 'fields'), k),
+          message: `field not declared for resource "${type}"`,
+        });
+      }
+    });
+  });
+}
