@@ -38,7 +38,9 @@ function describeError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const code = (e as { code?: unknown }).code;
   const label = `${e.name === 'Error' ? '' : e.name}${typeof code === 'string' ? ` ${code}` : ''}`.trim();
-  return label === '' ? e.message : `${label}: ${e.message}`;
+  const cause =
+    e.cause === undefined ? '' : ` (cause: ${e.cause instanceof Error ? e.cause.message : String(e.cause)})`;
+  return `${label === '' ? '' : `${label}: `}${e.message}${cause}`;
 }
 
 /**
