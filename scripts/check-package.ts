@@ -134,6 +134,17 @@ step('every subpath is documented', () => {
   }
 });
 
+step('every module has a conformance suite registered for every runtime', () => {
+  const registry = readFileSync(join(root, 'test/runtimes/suite/index.ts'), 'utf8');
+  for (const { subpath } of subpaths) {
+    const module = subpath.slice(2);
+    if (subpath === '.' || module.includes('/')) continue;
+    const file = `test/runtimes/suite/${module}.ts`;
+    if (!exists(file)) check(false, `${file} is missing`);
+    else check(registry.includes(`from './${module}.js'`), `${file} is not registered in test/runtimes/suite/index.ts`);
+  }
+});
+
 const tmp = mkdtempSync(join(tmpdir(), 'bulwark-package-'));
 try {
   const built = await withDistLock(() => {
