@@ -9,7 +9,7 @@
 //   BULWARK_NO_BUILD=1                             use dist/ as it is; BULWARK_KEEP_BUNDLE=1 keeps the temp dir
 //   BULWARK_RUNTIME_TIMEOUT_MS=120000              per-runtime limit (the child is killed when it passes)
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -180,16 +180,23 @@ async function runChromium(dir) {
 }
 
 const RUNTIMES = {
-  node: (dir) => runCli(dir, process.execPath, ['cli.mjs']),
-  bun: (dir) => runCli(dir, bin('bun'), ['cli.mjs']),
+  node: ({ dir }) => runCli(dir, process.execPath, ['cli.mjs']),
+  // The CJS build, loaded by Node's own require() through the exports map (the bundle sits inside the package).
+  'node-cjs': ({ cjsDir }) => runCli(cjsDir, process.execPath, ['cli.cjs']),
+  bun: ({ dir }) => runCli(dir, bin('bun'), ['cli.mjs']),
   // Module loading from the working directory needs no permission; everything else stays denied.
-  deno: (dir) => runCli(dir, bin('deno'), ['run', '--no-prompt', '--no-config', '--no-lock', '--no-remote', 'cli.mjs']),
-  workerd: runWorkerd,
-  chromium: runChromium,
+  deno: ({ dir }) =>
+    runCli(dir, bin('deno'), ['run', '--no-prompt', '--no-config', '--no-lock', '--no-remote', 'cli.mjs']),
+  workerd: ({ dir }) => runWorkerd(dir),
+  chromium: ({ dir }) => runChromium(dir),
 };
 
-/** One ESM file: the suite with bulwark/* from dist/ (through the exports map, as users resolve it), JSON inlined. */
-async function bundle(dir, suites) {
+/**
+ * One ESM file: the suite with bulwark/* from dist/ (through the exports map, as users resolve it), JSON inlined.
+ * And one CJS file that leaves bulwark/* to Node's require(), placed inside the package so that the package's
+ * self-reference resolves it to the .cjs builds.
+ */
+async function bundle({ dir, cjsDir }, suites) {
   const pkg = readPackage();
   const distPlugin = {
     name: 'bulwark-dist',
@@ -217,6 +224,18 @@ async function bundle(dir, suites) {
   });
   for (const file of ['cli.mjs', 'worker.mjs', 'workerd.capnp', 'index.html'])
     copyFileSync(harness(file), join(dir, file));
+  await build({
+    entryPoints: [join(root, 'test', 'runtimes', 'harness', 'entry.ts')],
+    outfile: join(cjsDir, 'suite.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'es2022',
+    external: ['bulwark', 'bulwark/*'],
+    define: { BULWARK_CONFORMANCE_SUITES: JSON.stringify(suites) },
+    logLevel: 'warning',
+  });
+  copyFileSync(harness('cli.cjs'), join(cjsDir, 'cli.cjs'));
 }
 
 function describePaths(runtime) {
@@ -234,11 +253,14 @@ async function main() {
   const selected = wanted.length > 0 ? wanted : Object.keys(RUNTIMES);
 
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-runtimes-'));
+  mkdirSync(join(root, '.tmp'), { recursive: true });
+  const cjsDir = mkdtempSync(join(root, '.tmp', 'runtimes-'));
+  const context = { dir, cjsDir };
   const started = Date.now();
   try {
     const note = await withDistLock(async () => {
       const built = ensureDist();
-      await bundle(dir, suites);
+      await bundle(context, suites);
       return built;
     });
     const size = Math.round(statSync(join(dir, 'suite.mjs')).size / 1024);
@@ -250,7 +272,7 @@ async function main() {
     for (const name of selected) {
       const t0 = Date.now();
       try {
-        const { version, runtime, report } = await RUNTIMES[name](dir);
+        const { version, runtime, report } = await RUNTIMES[name](context);
         passed += report.passed;
         failed += report.failed;
         const seconds = ((Date.now() - t0) / 1000).toFixed(1);
@@ -274,8 +296,8 @@ async function main() {
     console.log(`${passed} passed, ${failed} failed`);
     return failed === 0 ? 0 : 1;
   } finally {
-    if (process.env.BULWARK_KEEP_BUNDLE === '1') console.log(`bundle kept in ${dir}`);
-    else rmSync(dir, { recursive: true, force: true });
+    if (process.env.BULWARK_KEEP_BUNDLE === '1') console.log(`bundles kept in ${dir} and ${cjsDir}`);
+    else for (const d of [dir, cjsDir]) rmSync(d, { recursive: true, force: true });
   }
 }
 
