@@ -118,7 +118,8 @@ export async function verifyTotp(
   const o = readOptions<VerifyTotpOptions>(options);
   const replay = readReplay(o);
   const match = matchTotp(code, secret, o);
-  if (!match.valid || replay === undefined) return match;
+  if (!match.valid) return match;
+  if (replay === undefined) return { valid: true, delta: match.delta, step: match.step };
   const fresh = await askStore(() => replay.store.markOtpStepUsed(replay.key, match.step, match.ttlMs), 'OTP replay');
   return fresh ? { valid: true, delta: match.delta, step: match.step } : { valid: false, reason: 'replayed' };
 }

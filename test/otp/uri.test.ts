@@ -1,0 +1,182 @@
+import { createOtpauthUri, generateOtpSecret, parseOtpauthUri } from 'bulwark/otp';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isBulwarkError } from '../../src/errors.js';
+import { expectBulwarkErrorSync } from '../support/errors.js';
+
+const SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+
+/** True when `s` has no lone surrogate (encodeURIComponent refuses those). */
+function isWellFormed(s: string): boolean {
+  try {
+    encodeURIComponent(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when `s` has a C0 control character or DEL (the URI functions refuse those in labels). */
+function hasControlCharacter(s: string): boolean {
+  return [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+}
+
+describe('createOtpauthUri', () => {
+  it('writes the Key Uri Format with the issuer in label and parameter', () => {
+    expect(createOtpauthUri({ issuer: 'ACME Co', account: 'jane@example.com', secret: SECRET })).toBe(
+      `otpauth://totp/ACME%20Co:jane%40example.com?secret=${SECRET}&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30`,
+    );
+    expect(
+      createOtpauthUri({
+        type: 'hotp',
+        issuer: 'Ünïcødé ☃',
+        account: 'a:b c/d?e&f=g',
+        secret: new Uint8Array(32).fill(1),
+        algorithm: 'SHA-512',
+        digits: 8,
+        counter: 7,
+      }),
+    ).toBe(
+      'otpauth://hotp/%C3%9Cn%C3%AFc%C3%B8d%C3%A9%20%E2%98%83:a%3Ab%20c%2Fd%3Fe%26f%3Dg?secret=AEAQCAIBAEAQCAIBAEAQCAIBAEAQCAIBAEAQCAIBAEAQCAIBAEAQ&issuer=%C3%9Cn%C3%AFc%C3%B8d%C3%A9%20%E2%98%83&algorithm=SHA512&digits=8&counter=7',
+    );
+  });
+
+  it('refuses what the format cannot carry', () => {
+    const base = { issuer: 'ACME', account: 'jane', secret: SECRET };
+    for (const bad of [
+      { issuer: '' },
+      { issuer: 'A:B' },
+      { account: '' },
+      { account: ' leading space' },
+      { account: 'tab\there' },
+      { account: 'x'.repeat(257) },
+      { account: '\ud800' },
+      { issuer: 42 },
+    ]) {
+      expectBulwarkErrorSync(() => createOtpauthUri({ ...base, ...bad } as never), 'INPUT_INVALID');
+    }
+    expectBulwarkErrorSync(() => createOtpauthUri({ ...base, type: 'motp' as never }), 'CONFIG_INVALID');
+    expectBulwarkErrorSync(() => createOtpauthUri({ ...base, digits: 4 }), 'CONFIG_INVALID');
+    expectBulwarkErrorSync(() => createOtpauthUri({ ...base, periodSeconds: 0 }), 'CONFIG_INVALID');
+    expectBulwarkErrorSync(() => createOtpauthUri({ ...base, type: 'hotp' }), 'CONFIG_INVALID');
+    expectBulwarkErrorSync(() => createOtpauthUri({ ...base, secret: 'JBSWY3DPEHPK3PXP' }), 'OTP_SECRET_INVALID');
+    expect(createOtpauthUri({ ...base, secret: 'JBSWY3DPEHPK3PXP', unsafeAllowShortSecret: true })).toContain(
+      'secret=JBSWY3DPEHPK3PXP&',
+    );
+  });
+});
+
+describe('parseOtpauthUri', () => {
+  it('reads every field, with defaults for the optional ones', () => {
+    expect(parseOtpauthUri(`otpauth://totp/ACME:jane?secret=${SECRET}`)).toEqual({
+      type: 'totp',
+      issuer: 'ACME',
+      account: 'jane',
+      secret: SECRET,
+      algorithm: 'SHA-1',
+      digits: 6,
+      periodSeconds: 30,
+    });
+    expect(
+      parseOtpauthUri(
+        `OTPAUTH://HOTP/jane?SECRET=${SECRET.toLowerCase()}&counter=12&algorithm=sha256&digits=8&image=https%3A%2F%2Fx&period=1`,
+      ),
+    ).toEqual({
+      type: 'hotp',
+      issuer: undefined,
+      account: 'jane',
+      secret: SECRET,
+      algorithm: 'SHA-256',
+      digits: 8,
+      counter: 12,
+    });
+  });
+
+  it('splits the label at a literal or encoded colon and drops spaces before the account', () => {
+    const p = (label: string, query = '') => parseOtpauthUri(`otpauth://totp/${label}?secret=${SECRET}${query}`);
+    expect(p('ACME%20Co:%20%20jane')).toMatchObject({ issuer: 'ACME Co', account: 'jane' });
+    expect(p('ACME%3Ajane')).toMatchObject({ issuer: 'ACME', account: 'jane' });
+    expect(p('ACME%3Ajane', '&issuer=ACME')).toMatchObject({ issuer: 'ACME', account: 'jane' });
+    expect(p('jane%3Awork', '&issuer=ACME')).toMatchObject({ issuer: 'ACME', account: 'jane:work' });
+    expect(p('ACME:jane%3Awork')).toMatchObject({ issuer: 'ACME', account: 'jane:work' });
+    expect(p('jane', '&issuer=ACME+Co')).toMatchObject({ issuer: 'ACME Co', account: 'jane' });
+    expect(p(':jane', '&issuer=ACME')).toMatchObject({ issuer: 'ACME', account: 'jane' });
+    expect(p('ACME:jane', '#issuer=Other')).toMatchObject({ issuer: 'ACME', account: 'jane' });
+  });
+
+  it('rejects malformed URIs with OTP_URI_MALFORMED, never echoing the secret', () => {
+    const bad = [
+      'https://totp/ACME:jane?secret=GEZDGNBVGY3TQOJQ',
+      'otpauth://motp/ACME:jane?secret=GEZDGNBVGY3TQOJQ',
+      'otpauth://totp?secret=GEZDGNBVGY3TQOJQ',
+      'otpauth://totp/ACME:jane',
+      'otpauth://totp/ACME:jane?issuer=ACME',
+      'otpauth://totp/ACME:jane?secret=',
+      'otpauth://totp/ACME:jane?secret=GEZDGNBVGY3TQOJ1',
+      'otpauth://totp/ACME:jane?secret=GEZDGNBVGY3TQOJQ&secret=GEZDGNBVGY3TQOJQ',
+      'otpauth://totp/ACME:?secret=GEZDGNBVGY3TQOJQ',
+      'otpauth://totp/ACME:%E0%A4%A?secret=GEZDGNBVGY3TQOJQ',
+      'otpauth://totp/ACME:jane?secret=GEZDGNBVGY3TQOJQ&issuer=Other',
+      'otpauth://totp/ACME:jane?secret=GEZDGNBVGY3TQOJQ&algorithm=MD5',
+      'otpauth://totp/ACME:jane?secret=GEZDGNBVGY3TQOJQ&digits=5',
+      'otpauth://totp/ACME:jane?secret=GEZDGNBVGY3TQOJQ&digits=six',
+      'otpauth://totp/ACME:jane?secret=GEZDGNBVGY3TQOJQ&period=0',
+      'otpauth://totp/ACME:jane?secret=GEZDGNBVGY3TQOJQ&period=-30',
+      'otpauth://hotp/ACME:jane?secret=GEZDGNBVGY3TQOJQ',
+      'otpauth://hotp/ACME:jane?secret=GEZDGNBVGY3TQOJQ&counter=1e3',
+      `otpauth://totp/ACME:${'a'.repeat(300)}?secret=GEZDGNBVGY3TQOJQ`,
+      `otpauth://totp/ACME:jane?secret=GEZDGNBVGY3TQOJQ&x=${'a'.repeat(5000)}`,
+    ];
+    for (const uri of bad) {
+      const e = expectBulwarkErrorSync(() => parseOtpauthUri(uri), 'OTP_URI_MALFORMED');
+      expect(e.message).not.toContain('GEZDGNBVGY3TQOJQ');
+    }
+    expectBulwarkErrorSync(() => parseOtpauthUri(42 as never), 'OTP_URI_MALFORMED');
+  });
+
+  it('parse(garbage) only ever throws OTP_URI_MALFORMED', () => {
+    const prefix = fc.constantFrom(
+      '',
+      'otpauth://',
+      'otpauth://totp/',
+      'otpauth://hotp/a:b?',
+      'otpauth://totp/a?secret=',
+    );
+    fc.assert(
+      fc.property(prefix, fc.string({ unit: 'binary', maxLength: 80 }), (p, rest) => {
+        try {
+          parseOtpauthUri(p + rest);
+        } catch (e) {
+          expect(isBulwarkError(e, 'OTP_URI_MALFORMED')).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('round trips', () => {
+  const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((s) => {
+    return !s.startsWith(' ') && !hasControlCharacter(s) && s.length <= 256 && isWellFormed(s);
+  });
+  it('parse(create(x)) = x for any issuer, account, parameters', () => {
+    fc.assert(
+      fc.property(
+        text.filter((s) => !s.includes(':')),
+        text,
+        fc.constantFrom('SHA-1', 'SHA-256', 'SHA-512' as const),
+        fc.integer({ min: 6, max: 10 }),
+        fc.oneof(
+          fc.record({ type: fc.constant('totp' as const), periodSeconds: fc.integer({ min: 1, max: 3600 }) }),
+          fc.record({ type: fc.constant('hotp' as const), counter: fc.maxSafeNat() }),
+        ),
+        (issuer, account, algorithm, digits, kind) => {
+          const secret = generateOtpSecret();
+          const uri = createOtpauthUri({ issuer, account, secret, algorithm, digits, ...kind });
+          expect(parseOtpauthUri(uri)).toEqual({ issuer, account, secret, algorithm, digits, ...kind });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
