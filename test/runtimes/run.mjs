@@ -9,7 +9,7 @@
 //   BULWARK_NO_BUILD=1                             use dist/ as it is; BULWARK_KEEP_BUNDLE=1 keeps the temp dir
 //   BULWARK_RUNTIME_TIMEOUT_MS=120000              per-runtime limit (the child is killed when it passes)
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -181,7 +181,7 @@ async function runChromium(dir) {
 
 const RUNTIMES = {
   node: ({ dir }) => runCli(dir, process.execPath, ['cli.mjs']),
-  // The CJS build, loaded by Node's own require() through the exports map (the bundle sits inside the package).
+  // The CJS build, loaded by Node's own require() through the exports map (the bundle sits inside a package copy).
   'node-cjs': ({ cjsDir }) => runCli(cjsDir, process.execPath, ['cli.cjs']),
   bun: ({ dir }) => runCli(dir, bin('bun'), ['cli.mjs']),
   // Module loading from the working directory needs no permission; everything else stays denied.
@@ -193,8 +193,8 @@ const RUNTIMES = {
 
 /**
  * One ESM file: the suite with bulwark/* from dist/ (through the exports map, as users resolve it), JSON inlined.
- * And one CJS file that leaves bulwark/* to Node's require(), placed inside the package so that the package's
- * self-reference resolves it to the .cjs builds.
+ * And one CJS file that leaves bulwark/* to Node's require(), placed inside a copy of the package (package.json and
+ * dist/, taken under the build lock) so that the package's self-reference resolves it to that copy's .cjs builds.
  */
 async function bundle({ dir, cjsDir }, suites) {
   const pkg = readPackage();
@@ -232,10 +232,13 @@ async function bundle({ dir, cjsDir }, suites) {
     platform: 'node',
     target: 'es2022',
     external: ['bulwark', 'bulwark/*'],
+    // The copy's package.json says "type": "module"; .cjs keeps these files CommonJS regardless.
     define: { BULWARK_CONFORMANCE_SUITES: JSON.stringify(suites) },
     logLevel: 'warning',
   });
   copyFileSync(harness('cli.cjs'), join(cjsDir, 'cli.cjs'));
+  copyFileSync(join(root, 'package.json'), join(cjsDir, 'package.json'));
+  cpSync(join(root, 'dist'), join(cjsDir, 'dist'), { recursive: true });
 }
 
 function describePaths(runtime) {
@@ -253,8 +256,8 @@ async function main() {
   const selected = wanted.length > 0 ? wanted : Object.keys(RUNTIMES);
 
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-runtimes-'));
-  mkdirSync(join(root, '.tmp'), { recursive: true });
-  const cjsDir = mkdtempSync(join(root, '.tmp', 'runtimes-'));
+  const cjsDir = join(dir, 'cjs-package');
+  mkdirSync(cjsDir);
   const context = { dir, cjsDir };
   const started = Date.now();
   try {
@@ -296,8 +299,8 @@ async function main() {
     console.log(`${passed} passed, ${failed} failed`);
     return failed === 0 ? 0 : 1;
   } finally {
-    if (process.env.BULWARK_KEEP_BUNDLE === '1') console.log(`bundles kept in ${dir} and ${cjsDir}`);
-    else for (const d of [dir, cjsDir]) rmSync(d, { recursive: true, force: true });
+    if (process.env.BULWARK_KEEP_BUNDLE === '1') console.log(`bundles kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
