@@ -1,16 +1,18 @@
 /**
  * The Lua scripts: one per operation, so each decision is one atomic round trip. The rate-limit arithmetic mirrors
  * src/rate-limit/algorithms.ts line for line (integers below 2^53 decide everything, so Lua's doubles agree with
- * JavaScript's). Time is the server's `TIME` unless a test passes ARGV "now" (see `unsafeNowForTesting`); Redis 7
+ * JavaScript's). Time is the server's `TIME` unless a test passes ARGV "now" (see `unsafeNowForTesting`: then TTLs,
+ * which run on real time, get 10 minutes of slack so they never end before the test's clock says; every state
+ * carries its own timestamps, so a lingering key reads as expired anyway). Redis 7
  * replicates script effects, so reading the clock before writing is allowed. Every write sets a TTL.
  */
 import { defineScript } from './script.js';
 
 const CLOCK = `
 local function clock(arg)
-  if arg ~= '' then return tonumber(arg) end
+  if arg ~= '' then return tonumber(arg), 600000 end
   local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), 0
 end
 `;
 
@@ -19,7 +21,8 @@ end
  * code, limit, windowMs, burst. Returns { allowed, binding rule index, remaining, resetMs, retryAfterMs }.
  */
 export const RATE_LIMIT_SCRIPT = defineScript(`${CLOCK}
-local mode, cost, now = ARGV[1], tonumber(ARGV[2]), clock(ARGV[3])
+local mode, cost = ARGV[1], tonumber(ARGV[2])
+local now, slack = clock(ARGV[3])
 local function floordiv(x, y) return (x - math.fmod(x, y)) / y end
 local function ceildiv(x, y) local r = math.fmod(x, y); return (x - r) / y + (r > 0 and 1 or 0) end
 local steps, allowed = {}, true
@@ -108,6 +111,7 @@ if allowed or mode == 'refund' then
     local s, key = steps[i], KEYS[i]
     if s.write then
       local ttl = s.exp - now
+      if ttl > 0 then ttl = ttl + slack end
       if s.alg == 'sl' then
         if mode == 'consume' then
           local seq = redis.call('ZCOUNT', key, now, now)
@@ -141,12 +145,14 @@ for i = 1, #KEYS do redis.call('DEL', KEYS[i]) end
 return #KEYS
 `);
 
-/** KEYS: failure counters of one group. ARGV: now. Returns { failures, elapsedMs } per key, flattened. */
+/** KEYS: failure counters of one group (hashes: c count, t last failure, x expiry). ARGV: now. Returns { failures, elapsedMs } per key, flattened. */
 export const LOGIN_READ_SCRIPT = defineScript(`${CLOCK}
-local now, out = clock(ARGV[1]), {}
+local now = clock(ARGV[1])
+local out = {}
 for i = 1, #KEYS do
-  local v = redis.call('HMGET', KEYS[i], 'c', 't')
+  local v = redis.call('HMGET', KEYS[i], 'c', 't', 'x')
   local c = tonumber(v[1]) or 0
+  if c > 0 and now >= tonumber(v[3]) then c = 0 end
   out[2 * i - 1] = c
   out[2 * i] = (c > 0) and (now - tonumber(v[2])) or 0
 end
@@ -155,11 +161,15 @@ return out
 
 /** KEYS: failure counters of one group. ARGV: now, ttlMs. Adds one failure to each; returns the counts. */
 export const LOGIN_RECORD_SCRIPT = defineScript(`${CLOCK}
-local now, ttl, out = clock(ARGV[1]), tonumber(ARGV[2]), {}
+local now, slack = clock(ARGV[1])
+local ttl, out = tonumber(ARGV[2]), {}
 for i = 1, #KEYS do
-  local c = redis.call('HINCRBY', KEYS[i], 'c', 1)
-  redis.call('HSET', KEYS[i], 't', now)
-  redis.call('PEXPIRE', KEYS[i], ttl)
+  local v = redis.call('HMGET', KEYS[i], 'c', 'x')
+  local c = tonumber(v[1]) or 0
+  if c > 0 and now >= tonumber(v[2]) then c = 0 end
+  c = c + 1
+  redis.call('HSET', KEYS[i], 'c', c, 't', now, 'x', now + ttl)
+  redis.call('PEXPIRE', KEYS[i], ttl + slack)
   out[2 * i - 1] = c
   out[2 * i] = 0
 end

@@ -1,0 +1,193 @@
+/**
+ * The Redis store against the real server (BULWARK_REDIS_URL), with both ioredis and node-redis: the shared
+ * rate-limit and login-guard contracts (model-based, time injected through the test-only clock), then the
+ * properties only a server has: server time, TTLs on every key, one round trip per decision, one hash tag per
+ * decision, NOSCRIPT recovery, encoded key names.
+ */
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisStore } from '../../adapters/redis/index.js';
+import { createLoginGuard, createRateLimiter, type RateLimitAlgorithm } from '../../src/rate-limit/index.js';
+import { loginGuardStoreContract } from '../stores/contract.js';
+import { rateLimitStoreContract } from '../stores/rate-limit-contract.js';
+import { expectBulwarkErrorSync } from '../support/errors.js';
+import {
+  connectIoredis,
+  connectNodeRedis,
+  deletePrefix,
+  keysUnder,
+  type NodeRedisClient,
+  redisTestsEnabled,
+  uniquePrefix,
+} from './redis/support.js';
+
+const enabled = await redisTestsEnabled();
+const ALGORITHMS: RateLimitAlgorithm[] = ['sliding-window', 'sliding-log', 'token-bucket', 'fixed-window'];
+
+describe.skipIf(!enabled)('Redis store', () => {
+  const prefix = uniquePrefix('store');
+  let admin: Redis;
+  let ioredis: Redis;
+  let nodeRedis: NodeRedisClient;
+  const clients: Record<'ioredis' | 'node-redis', () => Redis | NodeRedisClient> = {
+    ioredis: () => ioredis,
+    'node-redis': () => nodeRedis,
+  };
+
+  beforeAll(async () => {
+    admin = connectIoredis();
+    ioredis = connectIoredis();
+    nodeRedis = await connectNodeRedis();
+  });
+
+  afterAll(async () => {
+    await deletePrefix(admin, prefix);
+    ioredis.disconnect();
+    admin.disconnect();
+    await nodeRedis.quit();
+  });
+
+  for (const [kind, client] of Object.entries(clients)) {
+    const kindPrefix = `${prefix}${kind}:`;
+    rateLimitStoreContract(
+      `redis via ${kind}`,
+      (clock) => createRedisStore({ client: client(), prefix: kindPrefix, unsafeNowForTesting: clock.now }),
+      { numRuns: 25 },
+    );
+    loginGuardStoreContract(`redis via ${kind}`, (clock) =>
+      createRedisStore({ client: client(), prefix: kindPrefix, unsafeNowForTesting: clock.now }),
+    );
+
+    describe(`with ${kind}`, () => {
+      it('decides with server time and gives every key a TTL', async () => {
+        const p = `${kindPrefix}ttl:`;
+        const store = createRedisStore({ client: client(), prefix: p });
+        for (const algorithm of ALGORITHMS) {
+          const limiter = createRateLimiter({ name: algorithm, algorithm, limit: 2, windowMs: 60_000, store });
+          expect((await limiter.consume('k')).allowed).toBe(true);
+          expect((await limiter.consume('k')).allowed).toBe(true);
+          const denied = await limiter.consume('k');
+          expect(denied).toMatchObject({ allowed: false, reason: 'limit' });
+          expect(denied.retryAfterMs).toBeGreaterThan(0);
+          expect(denied.retryAfterMs).toBeLessThanOrEqual(120_000);
+        }
+        const guard = createLoginGuard({ store });
+        await guard.failure({ account: 'alice', ip: '192.0.2.1' });
+        const keys = await keysUnder(admin, p);
+        expect(keys).toHaveLength(ALGORITHMS.length + 3);
+        for (const key of keys) {
+          const ttl = await admin.pttl(key);
+          expect(ttl, key).toBeGreaterThan(0);
+        }
+      });
+
+      it('uses exactly one command per decision, even for several limits', async () => {
+        const p = `${kindPrefix}roundtrip:`;
+        const store = createRedisStore({ client: client(), prefix: p });
+        const limiter = createRateLimiter({
+          limits: [
+            { limit: 5, windowMs: 60_000 },
+            { algorithm: 'token-bucket', limit: 100, windowMs: 86_400_000 },
+          ],
+          store,
+        });
+        await limiter.consume('warm-up'); // the first call may need EVAL after NOSCRIPT
+        const monitor = await admin.monitor();
+        const seen: string[] = [];
+        monitor.on('monitor', (_time: string, args: string[], source: string) => {
+          if (args.some((a) => a.startsWith(p))) seen.push(`${source} ${args[0]}`);
+        });
+        await new Promise((r) => setTimeout(r, 50));
+        for (let i = 0; i < 8; i++) await limiter.consume(`user-${i % 2}`);
+        await new Promise((r) => setTimeout(r, 200));
+        monitor.disconnect();
+        const fromClients = seen.filter((s) => !s.includes('lua'));
+        expect(fromClients).toHaveLength(8);
+        expect(fromClients.every((s) => s.toLowerCase().endsWith('evalsha'))).toBe(true);
+      });
+
+      it('recovers from a flushed script cache (NOSCRIPT → EVAL)', async () => {
+        const store = createRedisStore({ client: client(), prefix: `${kindPrefix}noscript:` });
+        const limiter = createRateLimiter({ limit: 3, windowMs: 60_000, store });
+        expect((await limiter.consume('k')).remaining).toBe(2);
+        await admin.script('FLUSH');
+        expect((await limiter.consume('k')).remaining).toBe(1);
+        expect((await limiter.consume('k')).remaining).toBe(0);
+      });
+
+      it('puts every key of one decision under one hash tag, with client input encoded', async () => {
+        const p = `${kindPrefix}tags:`;
+        const store = createRedisStore({ client: client(), prefix: p });
+        const limiter = createRateLimiter({
+          name: 'api{v1}',
+          limits: [
+            { limit: 5, windowMs: 1000 },
+            { algorithm: 'sliding-log', limit: 50, windowMs: 60_000 },
+            { algorithm: 'fixed-window', limit: 500, windowMs: 3_600_000 },
+          ],
+          store,
+        });
+        await limiter.consume('a}{b:c d\u00e9\n');
+        await limiter.consume('a}{b:c d\u00e9');
+        const keys = await keysUnder(admin, p);
+        expect(keys).toHaveLength(6);
+        const tags = keys.map((k) => k.slice(k.indexOf('{') + 1, k.indexOf('}')));
+        expect(new Set(tags).size).toBe(2);
+        for (const k of keys) {
+          expect(k.split('{')).toHaveLength(2);
+          expect(k.split('}')).toHaveLength(2);
+          expect(k).not.toMatch(/[\s\u00e9]/);
+        }
+      });
+
+      it('keeps limiters and keys apart', async () => {
+        const store = createRedisStore({ client: client(), prefix: `${kindPrefix}apart:` });
+        const a = createRateLimiter({ name: 'a', limit: 1, windowMs: 60_000, store });
+        const b = createRateLimiter({ name: 'b', limit: 1, windowMs: 60_000, store });
+        expect((await a.consume('x:y')).allowed).toBe(true);
+        expect((await b.consume('x:y')).allowed).toBe(true);
+        expect((await a.consume('x%3Ay')).allowed).toBe(true);
+        expect((await a.consume('x:y')).allowed).toBe(false);
+        await a.reset('x:y');
+        expect((await a.consume('x:y')).allowed).toBe(true);
+      });
+
+      it('admits exactly the limit under 300 concurrent requests from one process', async () => {
+        const store = createRedisStore({ client: client(), prefix: `${kindPrefix}burst:` });
+        for (const algorithm of ALGORITHMS) {
+          const limiter = createRateLimiter({ name: algorithm, algorithm, limit: 100, windowMs: 86_400_000, store });
+          const results = await Promise.all(Array.from({ length: 300 }, () => limiter.consume('hot')));
+          expect(
+            results.filter((r) => r.allowed),
+            algorithm,
+          ).toHaveLength(100);
+        }
+      });
+    });
+  }
+
+  it('refuses a client without a known eval shape, and a prefix that would break hash tags', () => {
+    expectBulwarkErrorSync(() => createRedisStore({ client: {} as never }), 'CONFIG_INVALID');
+    expectBulwarkErrorSync(() => createRedisStore({ client: { eval() {} } as never }), 'CONFIG_INVALID');
+    expectBulwarkErrorSync(() => createRedisStore({ client: ioredis, prefix: 'a{b}' }), 'CONFIG_INVALID');
+    expectBulwarkErrorSync(() => createRedisStore(undefined as never), 'CONFIG_INVALID');
+  });
+
+  it('does nothing on construction', () => {
+    const calls: string[] = [];
+    const spy = new Proxy(
+      {},
+      {
+        get: (_t, name) => {
+          if (name === 'then') return undefined;
+          return (...args: unknown[]) => {
+            calls.push(`${String(name)}(${args.length})`);
+            return Promise.resolve([1, 0, 0, 0, 0]);
+          };
+        },
+      },
+    );
+    createRedisStore({ client: spy as never });
+    expect(calls).toEqual([]);
+  });
+});
