@@ -30,23 +30,20 @@ export interface FilterInputs {
 type Node = PolicyCondition;
 const KEEP = Symbol('resource reference');
 
-export function and(parts: Node[]): Node {
+/** Joins parts with and/or, folding constants: `absorbing` decides alone, its negation is dropped. */
+function join(op: 'and' | 'or', parts: Node[]): Node {
+  const absorbing = op === 'or';
   const kept: Node[] = [];
   for (const p of parts) {
-    if (p === false) return false;
-    if (p !== true) kept.push(p);
+    if (p === absorbing) return absorbing;
+    if (p !== !absorbing) kept.push(p);
   }
-  return kept.length === 0 ? true : kept.length === 1 ? kept[0]! : { and: kept };
+  if (kept.length === 0) return !absorbing;
+  return kept.length === 1 ? kept[0]! : op === 'and' ? { and: kept } : { or: kept };
 }
 
-export function or(parts: Node[]): Node {
-  const kept: Node[] = [];
-  for (const p of parts) {
-    if (p === true) return true;
-    if (p !== false) kept.push(p);
-  }
-  return kept.length === 0 ? false : kept.length === 1 ? kept[0]! : { or: kept };
-}
+export const and = (parts: Node[]): Node => join('and', parts);
+export const or = (parts: Node[]): Node => join('or', parts);
 
 export function not(part: Node): Node {
   return typeof part === 'boolean' ? !part : { not: part };

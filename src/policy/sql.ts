@@ -207,7 +207,10 @@ export function toSqlWhere(filter: PolicyFilter, options: SqlWhereOptions): SqlW
     const positive = POSITIVE_FORM[op as ComparisonOperator];
     const a = side(pair[0]);
     const b = side(pair[1]);
+    const mark = values.length;
     const sql = comparison(positive, a, b);
+    // A comparison that folded to FALSE may have bound a parameter before finding the mismatch: unbind it.
+    if (sql === undefined) values.length = mark;
     const text = sql === undefined ? 'FALSE' : negative || positive !== op ? `COALESCE(${sql}, FALSE)` : `(${sql})`;
     return positive === op ? text : `(NOT ${text})`;
   };
