@@ -4,6 +4,7 @@
  * scrypt runs on both paths: native node:crypto, and the pure-TypeScript fallback that browsers use.
  * The 1 GiB vector (N = 2^20) is in scrypt.slow.test.ts.
  */
+import { pbkdf2Sync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pbkdf2Sha256, scrypt, setRuntimeOverrideForTesting } from '../../src/runtime/index.js';
 import { blockMix, roMix, salsa208Bytes } from '../../src/runtime/scrypt-typescript.js';
@@ -45,6 +46,18 @@ describe('RFC 7914 building blocks (pure-TypeScript path)', () => {
     const B = words(hex(v.roMix.input));
     await roMix(B, 0, r, N, new Uint32Array(32 * r * N));
     expect(toHex(bytesOf(B))).toBe(v.roMix.output);
+  });
+
+  it('one-iteration PBKDF2 computed block by block (long outputs) agrees with Node pbkdf2Sync', async () => {
+    for (const [password, salt, dkLen] of [
+      ['', '', 2048],
+      ['password', 'NaCl', 16 * 1024],
+      ['p'.repeat(100), 'salt', 1025],
+      ['x', 's'.repeat(70), 2047],
+    ] as const) {
+      const expected = pbkdf2Sync(password, salt, 1, dkLen, 'sha256');
+      expect(toHex(await pbkdf2Sha256(ascii(password), ascii(salt), 1, dkLen))).toBe(expected.toString('hex'));
+    }
   });
 
   it.each(v.pbkdf2HmacSha256.tests as any[])('§11 PBKDF2-HMAC-SHA256 P=$P c=$c', async (t) => {

@@ -4,6 +4,7 @@
  * exports a function returning its cases; register it in `SUITES` (one import, one line).
  */
 import { encodingCases } from './encoding.js';
+import { passwordCases } from './password.js';
 import { runtimeCases } from './runtime.js';
 
 export interface ConformanceCase {
@@ -14,6 +15,7 @@ export interface ConformanceCase {
 export const SUITES: Record<string, () => ConformanceCase[]> = {
   runtime: runtimeCases,
   encoding: encodingCases,
+  password: passwordCases,
 };
 
 export interface ConformanceReport {

@@ -1,0 +1,177 @@
+import { checkPasswordPolicy, checkPasswordPolicySync, DEFAULT_PASSWORD_POLICY } from 'bulwark/password';
+import { getCommonPasswords, isCommonPassword } from 'bulwark/password/blocklist';
+import { describe, expect, it } from 'vitest';
+import { countPatterns } from '../../src/password/patterns.js';
+import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
+
+const codes = (password: string, options?: Parameters<typeof checkPasswordPolicySync>[1]) =>
+  checkPasswordPolicySync(password, options).problems.map((p) => p.code);
+
+describe('length (NIST SP 800-63B Rev. 4)', () => {
+  it('requires 15 characters, or 8 with a second factor', () => {
+    expect(DEFAULT_PASSWORD_POLICY).toEqual({ minLength: 15, minLengthWithMfa: 8, maxLength: 128 });
+    expect(codes('violet tundra 7')).toEqual([]);
+    expect(codes('violet tundra')).toEqual(['TOO_SHORT']);
+    expect(codes('violet tundra', { mfa: true })).toEqual([]);
+    expect(codes('violet', { mfa: true })).toEqual(['TOO_SHORT']);
+    expect(codes('violet tundra', { minLength: 12 })).toEqual([]);
+  });
+
+  it('counts code points after NFKC, not UTF-16 units or bytes', () => {
+    // 15 emoji are 30 UTF-16 units and 60 bytes, and 15 characters.
+    const emoji = '🦊🐻🐼🐨🐯🦁🐮🐷🐸🐵🐔🐧🐦🐤🦆';
+    expect(codes(emoji)).toEqual([]);
+    expect(codes(emoji.slice(0, -2))).toEqual(['TOO_SHORT']);
+    // "cafe" + combining acute is 5 code points, NFKC makes it 4.
+    expect(countPatterns('cafe\u0301'.normalize('NFKC')).length).toBe(4);
+  });
+
+  it('allows at least 64 characters, 128 by default, and refuses longer', () => {
+    const long = 'the quick brown fox jumps over the lazy dog while the cat sleeps on a warm mat';
+    expect(long.length).toBeGreaterThan(64);
+    expect(codes(long)).toEqual([]);
+    expect(codes(`${long}${long}`)).toEqual(['TOO_LONG']);
+    expect(codes(`${long}${long}`, { maxLength: 200 })).toEqual([]);
+    expect(codes('x'.repeat(10_000)).includes('TOO_LONG')).toBe(true);
+  });
+
+  it('imposes no composition rules', () => {
+    expect(codes('all lower case words here')).toEqual([]);
+    expect(codes('ALL UPPER CASE WORDS HERE')).toEqual([]);
+  });
+
+  it('states problems in messages fit for users, never repeating the password', () => {
+    const result = checkPasswordPolicySync('hunter2', { blocklist: isCommonPassword });
+    expect(result.ok).toBe(false);
+    expect(result.problems.map((p) => p.message)).toContain('Use at least 15 characters.');
+    for (const p of result.problems) expect(p.message).not.toContain('hunter2');
+  });
+});
+
+describe('blocklist', () => {
+  it('ships at least the 10,000 most common passwords, lower-cased', () => {
+    const list = getCommonPasswords();
+    expect(list.size).toBeGreaterThanOrEqual(10_000);
+    expect(list.has('password')).toBe(true);
+    expect(list.has('123456')).toBe(true);
+    expect(getCommonPasswords()).toBe(list); // built once
+    for (const w of list) expect(w).toBe(w.toLowerCase());
+  });
+
+  it('matches case-insensitively, after NFKC', () => {
+    expect(isCommonPassword('PassWord')).toBe(true);
+    expect(isCommonPassword('ｐａｓｓｗｏｒｄ')).toBe(true); // full-width folds under NFKC
+    expect(isCommonPassword('violet tundra 7')).toBe(false);
+    expect(isCommonPassword(42 as any)).toBe(false);
+  });
+
+  it('refuses common passwords and their decorated forms, with a Set or a function', () => {
+    expect(codes('password', { mfa: true, blocklist: isCommonPassword })).toEqual(['COMMON']);
+    expect(codes('Password2024!!', { mfa: true, blocklist: isCommonPassword })).toEqual(['COMMON']);
+    expect(codes('!!!baseball!!!', { mfa: true, blocklist: getCommonPasswords() })).toEqual(['COMMON']);
+    expect(codes('correct horse battery', { blocklist: new Set(['correct horse battery']) })).toEqual(['COMMON']);
+    expect(codes('violet tundra 7', { blocklist: isCommonPassword })).toEqual([]);
+    // Cores under 4 characters are not matched on their own: "cat!" is not the listed "cat".
+    expect(codes('cat!', { minLength: 8, blocklist: new Set(['cat']) })).toEqual(['TOO_SHORT']);
+    expect(codes('cat', { minLength: 8, blocklist: new Set(['cat']) })).toEqual(['TOO_SHORT', 'COMMON']);
+  });
+});
+
+describe('context words', () => {
+  it('refuses the user name, parts of the email and the service name', () => {
+    const context = { contextWords: ['alice', 'alice.smith@example.com', 'Acme Mail'] };
+    expect(codes('my name is alice and i like tea', context)).toEqual(['CONTEXT_WORD']);
+    expect(codes('SMITHsmithSMITH-forever', context)).toEqual(['CONTEXT_WORD']);
+    expect(codes('welcome to example land', context)).toEqual(['CONTEXT_WORD']);
+    expect(codes('acme mail is the best!!', context)).toEqual(['CONTEXT_WORD']);
+    // "com" alone is too short to be meaningful, and "bob" only counts as a whole word.
+    expect(codes('become a better person', context)).toEqual([]);
+    expect(codes('bobsleigh in the alps', { contextWords: ['bob'] })).toEqual(['CONTEXT_WORD']);
+  });
+});
+
+describe('repetitive and sequential characters', () => {
+  it.each([
+    ['aaaaaaaaaaaaaaaa', 'REPETITIVE'],
+    ['passwordpassword', 'REPETITIVE'],
+    ['abcabcabcabcabcabc', 'REPETITIVE'],
+    ['1234567890123456', 'SEQUENTIAL'],
+    ['abcdefghijklmnop', 'SEQUENTIAL'],
+    ['zyxwvutsrqponmlk', 'SEQUENTIAL'],
+    ['qwertyuiopasdfghjkl', 'SEQUENTIAL'],
+    ['1234abcd1234abcd', 'REPETITIVE'],
+  ])('flags %s as %s', (password, code) => {
+    expect(codes(password)).toContain(code);
+  });
+
+  it.each([
+    'correct horse battery staple',
+    'my dog likes 12345 treats',
+    'Mississippi river boat',
+    'violet tundra 7',
+    'zzz sleepy zebra zone',
+  ])('accepts %s', (password) => {
+    expect(codes(password)).toEqual([]);
+  });
+});
+
+describe('breach check', () => {
+  // SHA-1("password") = 5BAA61E4C9B93F3F0682250B6CF8331B7EE68FD8
+  const fake = (body: string) => async (prefix: string) => {
+    expect(prefix).toBe('5BAA6');
+    return body;
+  };
+
+  it('reports BREACHED when the corpus knows the password', async () => {
+    const result = await checkPasswordPolicy('password', {
+      mfa: true,
+      fetchBreachRange: fake(
+        '0018A45C4D1DEF81644B54AB7F969B88D65:1\r\n1E4C9B93F3F0682250B6CF8331B7EE68FD8:9545824\r\n',
+      ),
+    });
+    expect(result.ok).toBe(false);
+    expect(result.problems.map((p) => p.code)).toEqual(['BREACHED']);
+  });
+
+  it('passes a password the corpus does not know, and ignores padding lines', async () => {
+    const result = await checkPasswordPolicy('password', {
+      mfa: true,
+      fetchBreachRange: fake('1E4C9B93F3F0682250B6CF8331B7EE68FD8:0\n0018A45C4D1DEF81644B54AB7F969B88D65:3'),
+    });
+    expect(result).toEqual({ ok: true, problems: [] });
+  });
+
+  it('fails loudly when the fetcher fails, and the sync variant refuses a fetcher', async () => {
+    const boom = async () => {
+      throw new Error('offline');
+    };
+    await expectBulwarkError(
+      () => checkPasswordPolicy('violet tundra 7', { fetchBreachRange: boom }),
+      'PASSWORD_BREACH_CHECK_FAILED',
+    );
+    expectBulwarkErrorSync(() => checkPasswordPolicySync('x', { fetchBreachRange: boom }), 'CONFIG_INVALID');
+  });
+
+  it('runs without a fetcher, offline', async () => {
+    expect(await checkPasswordPolicy('violet tundra 7')).toEqual({ ok: true, problems: [] });
+  });
+});
+
+describe('misuse', () => {
+  it.each([
+    [{ minLength: 7 }],
+    [{ minLength: 65 }],
+    [{ maxLength: 63 }],
+    [{ maxLength: 1025 }],
+    [{ blocklist: ['password'] }],
+    [{ contextWords: 'alice' }],
+    [{ contextWords: [42] }],
+    ['strict'],
+  ])('refuses options %j', (options) => {
+    expectBulwarkErrorSync(() => checkPasswordPolicySync('violet tundra 7', options as any), 'CONFIG_INVALID');
+  });
+
+  it('refuses a password that is not a string', () => {
+    expectBulwarkErrorSync(() => checkPasswordPolicySync(undefined as any), 'INPUT_INVALID');
+  });
+});
