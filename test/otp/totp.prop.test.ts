@@ -1,10 +1,9 @@
-import { createMemoryOtpStore, type OtpAlgorithm, totp, verifyTotp } from 'bulwark/otp';
+import { createMemoryOtpStore, totp, verifyTotp } from 'bulwark/otp';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFakeClock } from '../support/clock.js';
+import { otpAlgorithm as algorithm, otpSecretBytes as secret } from './arbitraries.js';
 
-const algorithm = fc.constantFrom<OtpAlgorithm>('SHA-1', 'SHA-256', 'SHA-512');
-const secret = fc.uint8Array({ minLength: 16, maxLength: 64 });
 const periodSeconds = fc.constantFrom(15, 30, 60);
 const epochMs = fc.integer({ min: 10 ** 9 * 1000, max: 4 * 10 ** 9 * 1000 });
 
