@@ -26,6 +26,18 @@ for (const [key, specifier] of specifiers) {
     console.log(`esm FAIL ${specifier}: ${e.message}`);
   }
 }
+// The root entry re-exports every top-level module's API by name (sub-entries and adapters stay separate), and
+// they are the same objects, not copies: code splitting shares one instance.
+const root = await import('bulwark');
+for (const [key, specifier] of specifiers) {
+  if (key === '.' || key.slice(2).includes('/')) continue;
+  const module = await import(specifier);
+  const missing = Object.keys(module).filter((name) => root[name] !== module[name]);
+  if (missing.length > 0) {
+    failed++;
+    console.log(`esm FAIL bulwark does not re-export from ${specifier}: ${missing.join(', ')}`);
+  }
+}
 const { BulwarkError } = require('bulwark');
 const { isBulwarkError } = await import('bulwark');
 if (!isBulwarkError(new BulwarkError('INPUT_INVALID', 'x'), 'INPUT_INVALID')) {
