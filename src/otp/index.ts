@@ -12,6 +12,17 @@ export {
   verifyHotp,
 } from './hotp.js';
 export {
+  createQrCode,
+  DEFAULT_QR_SVG_OPTIONS,
+  type QrCode,
+  type QrCodeOptions,
+  type QrErrorCorrection,
+  type RenderQrCodeSvgOptions,
+  type RenderQrCodeTextOptions,
+  renderQrCodeSvg,
+  renderQrCodeText,
+} from './qr/index.js';
+export {
   type ConsumeRecoveryCodeOptions,
   type ConsumeRecoveryCodeResult,
   consumeRecoveryCode,

@@ -4,6 +4,7 @@
  * exports a function returning its cases; register it in `SUITES` (one import, one line).
  */
 import { encodingCases } from './encoding.js';
+import { otpCases } from './otp.js';
 import { passwordCases } from './password.js';
 import { runtimeCases } from './runtime.js';
 
@@ -16,6 +17,7 @@ export const SUITES: Record<string, () => ConformanceCase[]> = {
   runtime: runtimeCases,
   encoding: encodingCases,
   password: passwordCases,
+  otp: otpCases,
 };
 
 export interface ConformanceReport {
