@@ -20,10 +20,12 @@ import {
   hkdf,
   hmac,
   hmacSync,
+  importAesGcmKey,
   pbkdf2Sha256,
   randomBytes,
   scrypt,
   setRuntimeOverrideForTesting,
+  takeRandomBytes,
 } from '../../../src/runtime/index.js';
 import { AssertionFailed, bytesEqual, equal, fromHex, ok, throwsCode, toHex } from './assert.js';
 import type { ConformanceCase } from './index.js';
@@ -182,12 +184,19 @@ function pathCases(path: Path): ConformanceCase[] {
         checked++;
         const [key, iv, aad] = [fromHex(t.key as string), fromHex(t.iv as string), fromHex(t.aad as string)];
         const sealed = fromHex(`${t.ct}${t.tag}`);
+        // Both the one-shot functions and a prepared key (what the envelope module uses) must agree.
+        const prepared = importAesGcmKey(key);
         const opened = await aesGcmOpen(key, iv, sealed, aad);
+        const openedPrepared = await prepared.open(iv, sealed, aad);
         if (t.result === 'valid') {
           if (opened === null || toHex(opened) !== t.msg) failures.push(`tcId ${t.tcId} did not decrypt`);
+          if (openedPrepared === null || toHex(openedPrepared) !== t.msg) failures.push(`tcId ${t.tcId} prepared open`);
           const resealed = await aesGcmSeal(key, iv, fromHex(t.msg as string), aad);
           if (toHex(resealed) !== toHex(sealed)) failures.push(`tcId ${t.tcId} encrypts differently`);
-        } else if (opened !== null) {
+          // A reserved header of 3 zero bytes, then ciphertext ‖ tag.
+          const withHeader = await prepared.seal(iv, fromHex(t.msg as string), aad, 3);
+          if (toHex(withHeader) !== `000000${toHex(sealed)}`) failures.push(`tcId ${t.tcId} prepared seal`);
+        } else if (opened !== null || openedPrepared !== null) {
           failures.push(`tcId ${t.tcId} invalid but opened`);
         }
       }
@@ -259,7 +268,7 @@ export function runtimeCases(): ConformanceCase[] {
       },
     },
     {
-      name: 'random bytes: lengths, bounds, no repeats, large fills',
+      name: 'random bytes: lengths, bounds, distinct draws, the pooled source',
       run: async () => {
         equal(randomBytes(0).length, 0, 'empty');
         equal(randomBytes(32).length, 32, 'length');
@@ -267,9 +276,23 @@ export function runtimeCases(): ConformanceCase[] {
         ok(!constantTimeEqual(first, second), 'two draws differ');
         await throwsCode(() => randomBytes(-1), 'CONFIG_INVALID', 'negative length');
         await throwsCode(() => randomBytes(1.5), 'CONFIG_INVALID', 'fractional length');
+        // The pooled source hands each byte out once, across refills, and serves large draws directly.
+        const seen = new Set<string>();
+        for (let i = 0; i < 300; i++) {
+          const draw = takeRandomBytes(16);
+          equal(draw.length, 16, 'pooled draw length');
+          seen.add(toHex(draw));
+        }
+        equal(seen.size, 300, 'pooled draws are distinct');
+        equal(takeRandomBytes(5000).length, 5000, 'large draw');
+        await throwsCode(() => takeRandomBytes(-1), 'CONFIG_INVALID', 'negative pooled length');
+      },
+    },
+    {
+      name: 'random bytes: fills beyond 64 KiB (getRandomValues refuses more per call)',
+      run: async () => {
         for (const path of paths) {
           await onPath(path, async () => {
-            // Beyond getRandomValues' 65536-byte limit: the tail must be filled too.
             const big = fillRandom(new Uint8Array(70_000));
             ok(
               big.subarray(65_536).some((b) => b !== 0),
