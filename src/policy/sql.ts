@@ -210,8 +210,11 @@ export function toSqlWhere(filter: PolicyFilter, options: SqlWhereOptions): SqlW
     const mark = values.length;
     const sql = comparison(positive, a, b);
     // A comparison that folded to FALSE may have bound a parameter before finding the mismatch: unbind it.
-    if (sql === undefined) values.length = mark;
-    const text = sql === undefined ? 'FALSE' : negative || positive !== op ? `COALESCE(${sql}, FALSE)` : `(${sql})`;
+    if (sql === undefined) {
+      values.length = mark;
+      return positive === op ? 'FALSE' : 'TRUE';
+    }
+    const text = negative || positive !== op ? `COALESCE(${sql}, FALSE)` : `(${sql})`;
     return positive === op ? text : `(NOT ${text})`;
   };
 

@@ -122,7 +122,7 @@ export function evaluateReference(cond: any, s: unknown, r: unknown, c: unknown,
 }
 
 export interface ReferenceOptions {
-  tenant?: string;
+  tenant?: string | undefined;
   now: number;
 }
 

@@ -1,0 +1,185 @@
+/**
+ * Prototype pollution and type confusion: attributes resolve through own properties only, comparisons never
+ * coerce, and nothing a subject, resource or context carries can change the policy or Object.prototype.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { definePolicy, matchesFilter, toSqlWhere } from '../../src/policy/index.js';
+
+const policy = definePolicy({
+  roles: { user: {}, admin: {} },
+  rules: [
+    { effect: 'allow', roles: ['admin'], actions: ['delete'], resources: ['doc'] },
+    {
+      effect: 'allow',
+      roles: ['user'],
+      actions: ['read'],
+      resources: ['doc'],
+      when: { eq: [{ ref: 'resource.ownerId' }, { ref: 'subject.id' }] },
+    },
+    {
+      effect: 'allow',
+      roles: ['user'],
+      actions: ['share'],
+      resources: ['doc'],
+      when: { eq: [{ ref: 'subject.role' }, 'admin'] },
+    },
+    {
+      effect: 'allow',
+      roles: ['user'],
+      actions: ['tag'],
+      resources: ['doc'],
+      when: { in: [{ ref: 'resource.group' }, { ref: 'subject.groups' }] },
+    },
+    {
+      effect: 'allow',
+      roles: ['user'],
+      actions: ['level'],
+      resources: ['doc'],
+      when: { gte: [{ ref: 'subject.level' }, 5] },
+    },
+  ],
+});
+
+afterEach(() => {
+  // If anything had polluted Object.prototype the next assertions would be meaningless; fail loudly instead.
+  expect(({} as Record<string, unknown>).role).toBeUndefined();
+  expect(({} as Record<string, unknown>).roles).toBeUndefined();
+});
+
+describe('prototype pollution', () => {
+  it('{"__proto__": {"role": "admin"}} from JSON.parse grants nothing', () => {
+    const subject = JSON.parse('{"roles": ["user"], "__proto__": {"role": "admin"}}');
+    expect(policy.can(subject, 'share', { type: 'doc' })).toBe(false);
+    const roles = JSON.parse('{"__proto__": {"roles": ["admin"]}}');
+    expect(policy.can(roles, 'delete', { type: 'doc' })).toBe(false);
+  });
+
+  it('an inherited attribute (Object.assign from a parsed payload, Object.create) never resolves', () => {
+    const merged = Object.assign({}, JSON.parse('{"__proto__": {"role": "admin", "roles": ["admin"]}}'), {
+      roles: ['user'],
+    });
+    expect(merged.role).toBe('admin'); // the pollution is real on this object...
+    expect(policy.can(merged, 'share', { type: 'doc' })).toBe(false); // ...and ignored by the policy
+    const child = Object.create({ roles: ['admin'] });
+    expect(policy.can(child, 'delete', { type: 'doc' })).toBe(false);
+    const resource = Object.create({ ownerId: 'u1' });
+    resource.type = 'doc';
+    expect(policy.can({ id: 'u1', roles: ['user'] }, 'read', resource)).toBe(false);
+    const typed = Object.create({ type: 'doc' });
+    expect(policy.check({ roles: ['admin'] }, 'delete', typed).reason).toBe('unknown-resource-type');
+  });
+
+  it('prototype-reaching refs cannot be written, so constructor.prototype never resolves', () => {
+    for (const ref of [
+      'subject.constructor.prototype',
+      'resource.__proto__',
+      'context.a.prototype',
+      'subject.constructor',
+    ]) {
+      expect(() =>
+        definePolicy({
+          roles: { u: {} },
+          rules: [{ effect: 'allow', roles: ['u'], actions: ['a'], resources: ['r'], when: { exists: { ref } } }],
+        }),
+      ).toThrow(/forbidden/);
+    }
+  });
+
+  it('a policy parsed from JSON with __proto__ keys stays data and pollutes nothing', () => {
+    const text =
+      '{"roles": {"__proto__": {"inherits": []}, "user": {}}, "rules": [{"effect": "allow", "roles": ["user"], "actions": ["read"], "resources": ["doc"], "__proto__": {"effect": "deny"}}]}';
+    expect(() => definePolicy(JSON.parse(text))).toThrow(/unknown rule field/);
+    const onlyRoles =
+      '{"roles": {"__proto__": {}, "user": {}}, "rules": [{"effect": "allow", "roles": ["__proto__"], "actions": ["read"], "resources": ["doc"]}]}';
+    const p = definePolicy(JSON.parse(onlyRoles));
+    expect(p.can({ roles: ['__proto__'] }, 'read', 'doc')).toBe(true);
+    expect(p.can({ roles: ['user'] }, 'read', 'doc')).toBe(false);
+    expect(p.can({ roles: ['toString'] }, 'read', 'doc')).toBe(false);
+  });
+
+  it('a condition node with an own __proto__ operator is refused, not followed', () => {
+    const when = JSON.parse('{"__proto__": {"eq": [1, 1]}}');
+    expect(() =>
+      definePolicy({
+        roles: { u: {} },
+        rules: [{ effect: 'allow', roles: ['u'], actions: ['a'], resources: ['r'], when }],
+      }),
+    ).toThrow(/unknown operator "__proto__"/);
+  });
+
+  it('pickPermitted copies a __proto__ field as data', () => {
+    const p = definePolicy({
+      roles: { u: {} },
+      rules: [{ effect: 'allow', roles: ['u'], actions: ['read'], resources: ['doc'] }],
+    });
+    const out = p.pickPermitted(
+      { roles: ['u'] },
+      'read',
+      JSON.parse('{"type": "doc", "__proto__": {"roles": ["admin"]}}'),
+    ) as any;
+    expect(out.roles).toBeUndefined();
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+  });
+
+  it('filters and SQL only ever read own columns', () => {
+    expect(matchesFilter({ exists: { ref: 'resource.toString' } }, {})).toBe(false);
+    expect(() => toSqlWhere({ exists: { ref: 'resource.toString' } }, { columns: {} })).toThrow(/allow-list/);
+  });
+});
+
+describe('type confusion', () => {
+  const user = { id: 'u1', roles: ['user'] };
+
+  it("no '1' == 1, no true == 1, no [x] == x", () => {
+    expect(policy.can({ id: 1, roles: ['user'] }, 'read', { type: 'doc', ownerId: '1' })).toBe(false);
+    expect(policy.can({ id: true, roles: ['user'] }, 'read', { type: 'doc', ownerId: 1 })).toBe(false);
+    expect(policy.can({ id: ['u1'], roles: ['user'] }, 'read', { type: 'doc', ownerId: 'u1' })).toBe(false);
+    expect(policy.can({ id: 'u1', roles: ['user'] }, 'read', { type: 'doc', ownerId: ['u1'] })).toBe(false);
+    expect(policy.can({ id: { toString: () => 'u1' }, roles: ['user'] }, 'read', { type: 'doc', ownerId: 'u1' })).toBe(
+      false,
+    );
+  });
+
+  it('both sides missing or null never match each other', () => {
+    expect(policy.can({ roles: ['user'] }, 'read', { type: 'doc' })).toBe(false);
+    expect(policy.can({ id: null, roles: ['user'] }, 'read', { type: 'doc', ownerId: null })).toBe(false);
+    expect(policy.can({ id: undefined, roles: ['user'] }, 'read', { type: 'doc', ownerId: undefined })).toBe(false);
+  });
+
+  it('arrays versus strings: a string is never a list, a roles string is never a role list', () => {
+    expect(policy.can({ ...user, groups: 'staff,admins' }, 'tag', { type: 'doc', group: 'staff' })).toBe(false);
+    expect(policy.can({ ...user, groups: ['staff'] }, 'tag', { type: 'doc', group: 'staff' })).toBe(true);
+    expect(policy.can({ roles: 'admin' }, 'delete', 'doc')).toBe(false);
+    expect(policy.can({ roles: [['admin']] }, 'delete', 'doc')).toBe(false);
+    expect(policy.can({ roles: [{ toString: () => 'admin' }] }, 'delete', 'doc')).toBe(false);
+    expect(policy.can({ roles: ['admin'] }, 'delete', ['doc'] as any)).toBe(false);
+  });
+
+  it('numeric strings and numeric-looking values do not compare as numbers', () => {
+    expect(policy.can({ ...user, level: '10' }, 'level', 'doc')).toBe(false);
+    expect(policy.can({ ...user, level: 10 }, 'level', 'doc')).toBe(true);
+    expect(policy.can({ ...user, level: 10n }, 'level', 'doc')).toBe(false);
+    expect(policy.can({ ...user, level: new Number(10) }, 'level', 'doc')).toBe(false);
+  });
+
+  it('getters on the prototype (class accessors) are not attributes; own data is', () => {
+    class Account {
+      roles = ['user'];
+      get id() {
+        return 'u1';
+      }
+    }
+    expect(policy.can(new Account(), 'read', { type: 'doc', ownerId: 'u1' })).toBe(false);
+  });
+
+  it('odd subjects, resources and contexts deny instead of throwing', () => {
+    for (const subject of [null, undefined, 0, 'admin', [], Symbol('s')]) {
+      expect(policy.can(subject, 'delete', 'doc')).toBe(false);
+    }
+    for (const resource of [null, undefined, 0, {}, [], { type: 5 }, { type: ['doc'] }]) {
+      expect(policy.can({ roles: ['admin'] }, 'delete', resource as any)).toBe(false);
+    }
+    expect(policy.can({ roles: ['admin'] }, 'delete', 'doc', 'context')).toBe(true);
+    expect(policy.can({ roles: ['admin'] }, 5 as any, 'doc')).toBe(false);
+  });
+});
