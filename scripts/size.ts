@@ -7,27 +7,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, version as esbuildVersion, type Plugin } from 'esbuild';
-import { ensureDist, withDistLock } from '../test/runtimes/dist.mjs';
+import { build, version as esbuildVersion } from 'esbuild';
+import { bulwarkDistPlugin, ensureDist, withDistLock } from '../test/runtimes/dist.mjs';
 import { readSubpaths, root } from './subpaths.js';
-
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  exports: Record<string, { import?: { default?: string } }>;
-};
-
-/** Resolves `bulwark/*` through the exports map to dist/, the files a user's bundler would read. */
-const distPlugin: Plugin = {
-  name: 'bulwark-dist',
-  setup(b) {
-    b.onResolve({ filter: /^bulwark(\/.*)?$/ }, (args) => {
-      const subpath = args.path === 'bulwark' ? '.' : `./${args.path.slice('bulwark/'.length)}`;
-      const target = pkg.exports[subpath]?.import?.default;
-      return target === undefined
-        ? { errors: [{ text: `${args.path} is not exported` }] }
-        : { path: join(root, target) };
-    });
-  },
-};
 
 interface SizeRow {
   specifier: string;
@@ -45,7 +27,7 @@ async function measure(specifier: string): Promise<SizeRow> {
     target: 'es2022',
     minify: true,
     treeShaking: true,
-    plugins: [distPlugin],
+    plugins: [bulwarkDistPlugin('import')],
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]!.contents;

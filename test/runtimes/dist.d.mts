@@ -5,3 +5,4 @@ export function exportTargets(pkg?: { exports: Record<string, unknown> }): strin
 export function distStaleReason(): string | null;
 export function withDistLock<T>(fn: () => T | Promise<T>): Promise<T>;
 export function ensureDist(options?: { log?: (line: string) => void }): string;
+export function bulwarkDistPlugin(condition?: 'import' | 'require'): import('esbuild').Plugin;

@@ -100,3 +100,22 @@ export function ensureDist({ log = (line) => process.stderr.write(`${line}\n`) }
   }
   return 'dist/ rebuilt';
 }
+
+/**
+ * An esbuild plugin resolving `bulwark` and `bulwark/<subpath>` through the exports map to the built files, as a
+ * user's bundler would (`condition`: 'import' or 'require'); a specifier the map lacks is a build error.
+ */
+export function bulwarkDistPlugin(condition = 'import') {
+  const pkg = readPackage();
+  return {
+    name: 'bulwark-dist',
+    setup(build) {
+      build.onResolve({ filter: /^bulwark(\/.*)?$/ }, (args) => {
+        const subpath = args.path === 'bulwark' ? '.' : `./${args.path.slice('bulwark/'.length)}`;
+        const target = pkg.exports[subpath]?.[condition]?.default;
+        if (target === undefined) return { errors: [{ text: `${args.path} is not in the exports map` }] };
+        return { path: join(root, target) };
+      });
+    },
+  };
+}

@@ -15,7 +15,7 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { ensureDist, readPackage, root, withDistLock } from './dist.mjs';
+import { bulwarkDistPlugin, ensureDist, root, withDistLock } from './dist.mjs';
 
 const TIMEOUT_MS = Number(process.env.BULWARK_RUNTIME_TIMEOUT_MS ?? 120_000);
 const MARKER = 'BULWARK_CONFORMANCE ';
@@ -197,44 +197,32 @@ const RUNTIMES = {
  * dist/, taken under the build lock) so that the package's self-reference resolves it to that copy's .cjs builds.
  */
 async function bundle({ dir, cjsDir }, suites) {
-  const pkg = readPackage();
-  const distPlugin = {
-    name: 'bulwark-dist',
-    setup(b) {
-      b.onResolve({ filter: /^bulwark(\/.*)?$/ }, (args) => {
-        const subpath = args.path === 'bulwark' ? '.' : `./${args.path.slice('bulwark/'.length)}`;
-        const target = pkg.exports[subpath]?.import?.default;
-        if (target === undefined) return { errors: [{ text: `${args.path} is not in the exports map` }] };
-        return { path: join(root, target) };
-      });
-    },
-  };
-  await build({
+  const common = {
     entryPoints: [join(root, 'test', 'runtimes', 'harness', 'entry.ts')],
-    outfile: join(dir, 'suite.mjs'),
     bundle: true,
-    format: 'esm',
-    platform: 'neutral',
     target: 'es2022',
-    plugins: [distPlugin],
     define: { BULWARK_CONFORMANCE_SUITES: JSON.stringify(suites) },
     logLevel: 'warning',
     // tsup's code splitting leaves bare chunk imports that sideEffects: false lets bundlers drop; harmless here.
     logOverride: { 'ignored-bare-import': 'silent' },
-  });
-  for (const file of ['cli.mjs', 'worker.mjs', 'workerd.capnp', 'index.html'])
-    copyFileSync(harness(file), join(dir, file));
+  };
   await build({
-    entryPoints: [join(root, 'test', 'runtimes', 'harness', 'entry.ts')],
+    ...common,
+    outfile: join(dir, 'suite.mjs'),
+    format: 'esm',
+    platform: 'neutral',
+    plugins: [bulwarkDistPlugin('import')],
+  });
+  for (const file of ['cli.mjs', 'worker.mjs', 'workerd.capnp', 'index.html']) {
+    copyFileSync(harness(file), join(dir, file));
+  }
+  // The copy's package.json says "type": "module"; .cjs keeps these files CommonJS regardless.
+  await build({
+    ...common,
     outfile: join(cjsDir, 'suite.cjs'),
-    bundle: true,
     format: 'cjs',
     platform: 'node',
-    target: 'es2022',
     external: ['bulwark', 'bulwark/*'],
-    // The copy's package.json says "type": "module"; .cjs keeps these files CommonJS regardless.
-    define: { BULWARK_CONFORMANCE_SUITES: JSON.stringify(suites) },
-    logLevel: 'warning',
   });
   copyFileSync(harness('cli.cjs'), join(cjsDir, 'cli.cjs'));
   copyFileSync(join(root, 'package.json'), join(cjsDir, 'package.json'));
