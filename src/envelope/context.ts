@@ -20,8 +20,6 @@ const TYPE_TRUE = 2;
 const TYPE_NUMBER = 3;
 const TYPE_STRING = 4;
 
-
-
 function invalid(message: string, key?: string): BulwarkError {
   return new BulwarkError('INPUT_INVALID', `context ${message}`, {
     details: key === undefined ? { parameter: 'context' } : { parameter: 'context', key },
@@ -52,37 +50,20 @@ export function encodeContext(context: unknown, reservedAllowed = false): Uint8A
   const keys = Object.keys(context);
   if (keys.length === 0) return new Uint8Array(1);
   if (keys.length > CONTEXT_LIMITS.maxEntries) throw invalid(`may hold at most ${CONTEXT_LIMITS.maxEntries} entries`);
-  const entries: { key: Uint8Array; type: number; value: Uint8Array | undefined }[] = [];
+  const entries: Entry[] = [];
   let total = 1;
   for (const key of keys) {
     if (key.length === 0) throw invalid('keys must not be empty');
     if (key.charCodeAt(0) === 36 && !reservedAllowed) throw invalid('keys starting with $ are reserved', key);
-    const keyBytes = encodeUtf8(key);
+    const keyBytes = utf8(key);
     if (keyBytes.length > CONTEXT_LIMITS.maxKeyBytes) throw invalid('key too long', key);
-    const v = (context as Record<string, unknown>)[key];
-    let type: number;
-    let value: Uint8Array | undefined;
-    if (v === null) type = TYPE_NULL;
-    else if (v === true) type = TYPE_TRUE;
-    else if (v === false) type = TYPE_FALSE;
-    else if (typeof v === 'number') {
-      if (!Number.isFinite(v)) throw invalid('numbers must be finite', key);
-      type = TYPE_NUMBER;
-      value = new Uint8Array(8);
-      new DataView(value.buffer).setFloat64(0, v === 0 ? 0 : v);
-    } else if (typeof v === 'string') {
-      type = TYPE_STRING;
-      const s = encodeUtf8(v);
-      if (s.length > CONTEXT_LIMITS.maxStringBytes) throw invalid('string value too long', key);
-      value = new Uint8Array(2 + s.length);
-      value[0] = s.length >>> 8;
-      value[1] = s.length & 255;
-      value.set(s, 2);
-    } else throw invalid('values must be strings, finite numbers, booleans or null', key);
-    entries.push({ key: keyBytes, type, value });
-    total += 2 + keyBytes.length + (value?.length ?? 0);
+    const entry = encodeValue((context as Record<string, unknown>)[key], keyBytes, key);
+    entries.push(entry);
+    total += 2 + keyBytes.length + entry.size;
   }
-  entries.sort((a, b) => compareBytes(a.key, b.key));
+  // UTF-8 byte order equals code point order; sorting the byte strings makes the encoding independent of the
+  // order the object's keys were written in.
+  if (entries.length > 1) entries.sort((a, b) => compareBytes(a.key, b.key));
   const out = new Uint8Array(total);
   out[0] = entries.length;
   let o = 1;
@@ -91,12 +72,58 @@ export function encodeContext(context: unknown, reservedAllowed = false): Uint8A
     out.set(e.key, o);
     o += e.key.length;
     out[o++] = e.type;
-    if (e.value !== undefined) {
-      out.set(e.value, o);
-      o += e.value.length;
+    if (e.type === TYPE_NUMBER) {
+      new DataView(out.buffer).setFloat64(o, e.number);
+      o += 8;
+    } else if (e.type === TYPE_STRING) {
+      const s = e.string as Uint8Array;
+      out[o++] = s.length >>> 8;
+      out[o++] = s.length & 255;
+      out.set(s, o);
+      o += s.length;
     }
   }
   return out;
+}
+
+interface Entry {
+  key: Uint8Array;
+  type: number;
+  size: number;
+  number: number;
+  string: Uint8Array | undefined;
+}
+
+function encodeValue(v: unknown, key: Uint8Array, name: string): Entry {
+  if (v === null) return { key, type: TYPE_NULL, size: 0, number: 0, string: undefined };
+  if (v === true) return { key, type: TYPE_TRUE, size: 0, number: 0, string: undefined };
+  if (v === false) return { key, type: TYPE_FALSE, size: 0, number: 0, string: undefined };
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw invalid('numbers must be finite', name);
+    // -0 and 0 are one number to JSON and to databases: encode both as 0.
+    return { key, type: TYPE_NUMBER, size: 8, number: v === 0 ? 0 : v, string: undefined };
+  }
+  if (typeof v === 'string') {
+    const s = utf8(v);
+    if (s.length > CONTEXT_LIMITS.maxStringBytes) throw invalid('string value too long', name);
+    return { key, type: TYPE_STRING, size: 2 + s.length, number: 0, string: s };
+  }
+  throw invalid('values must be strings, finite numbers, booleans or null', name);
+}
+
+/** UTF-8 with a fast path for ASCII (context keys and most values), which skips TextEncoder's call overhead. */
+function utf8(text: string): Uint8Array {
+  const n = text.length;
+  if (n <= 64) {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) return encodeUtf8(text);
+      out[i] = c;
+    }
+    return out;
+  }
+  return encodeUtf8(text);
 }
 
 /** The context with one reserved entry added (used by encryptFields for `$field`). */

@@ -1,5 +1,5 @@
 import { BulwarkError } from '../errors.js';
-import { assertBytes, wipe } from '../internal/bytes.js';
+import { assertBytes, concatBytes, wipe } from '../internal/bytes.js';
 import { type AesGcmKey, importAesGcmKey, takeRandomBytes } from '../runtime/index.js';
 import { type EncryptionContext, encodeContext } from './context.js';
 import {
@@ -46,6 +46,7 @@ class ByteQueue {
     this.length += chunk.length;
   }
   take(n: number): Uint8Array {
+    if (n === 0) return new Uint8Array(0);
     const first = this.chunks[0] as Uint8Array;
     this.length -= n;
     if (first.length - this.head >= n) {
@@ -107,13 +108,6 @@ function segmentCipher(aes: AesGcmKey, prefix: Uint8Array, aad: Uint8Array) {
   };
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-
 function readSegmentBytes(value: unknown): number {
   const n = value ?? DEFAULT_STREAM_OPTIONS.segmentBytes;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < MIN_SEGMENT || n > MAX_SEGMENT) {
@@ -150,7 +144,7 @@ export function encryptStream(keyring: Keyring, options: StreamOptions = {}): Tr
         const at = writeKeyHeader(header, keyAad, wrapped);
         new DataView(header.buffer).setUint32(at, segmentBytes);
         header.set(fresh.subarray(DATA_KEY_BYTES), at + 4);
-        cipher = segmentCipher(importAesGcmKey(dataKey), header.subarray(at + 4), concat(header, context));
+        cipher = segmentCipher(importAesGcmKey(dataKey), header.subarray(at + 4), concatBytes(header, context));
         controller.enqueue(header);
       } finally {
         wipe(fresh);
@@ -201,7 +195,7 @@ export function decryptStream(keyring: Keyring, options: StreamOptions = {}): Tr
     const segmentBytes = new DataView(header.buffer).getUint32(key.end);
     if (segmentBytes < MIN_SEGMENT || segmentBytes > MAX_SEGMENT) throw malformedEnvelope();
     const dataKey = await unwrapDataKey(findKey(keyring, key.keyId), key);
-    cipher = segmentCipher(importAesGcmKey(dataKey), header.subarray(key.end + 4), concat(header, context));
+    cipher = segmentCipher(importAesGcmKey(dataKey), header.subarray(key.end + 4), concatBytes(header, context));
     wipe(dataKey);
     sealedBytes = segmentBytes + TAG_BYTES;
   }

@@ -34,65 +34,71 @@ export function importAesGcmKey(key: Uint8Array): AesGcmKey {
   if (assertBytes(key, 'key').length !== AES_GCM.keyBytes) {
     throw new BulwarkError('INPUT_INVALID', 'key must be 32 bytes (AES-256)', { details: { parameter: 'key' } });
   }
-  const raw = new Uint8Array(key);
-  let webKey: Promise<CryptoKey> | undefined;
-  const web = () => {
-    webKey ??= getSubtle().importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
-    return webKey;
-  };
-  return {
-    async seal(iv, plaintext, aad, reserve = 0) {
-      checkIv(iv);
-      const node = getNodeCrypto();
-      if (node !== null) {
-        const cipher = node.createCipheriv('aes-256-gcm', raw, iv, { authTagLength: AES_GCM.tagBytes });
-        if (aad.length > 0) cipher.setAAD(aad);
-        const body = cipher.update(plaintext);
-        cipher.final(); // GCM is a stream mode: final() emits no bytes, it computes the tag.
-        const out = new Uint8Array(reserve + body.length + AES_GCM.tagBytes);
-        out.set(body, reserve);
-        out.set(cipher.getAuthTag(), reserve + body.length);
-        return out;
-      }
-      const sealed = await getSubtle().encrypt(
-        { name: 'AES-GCM', iv: toArrayView(iv), additionalData: toArrayView(aad), tagLength: 128 },
-        await web(),
-        toArrayView(plaintext),
-      );
-      if (reserve === 0) return new Uint8Array(sealed);
-      const out = new Uint8Array(reserve + sealed.byteLength);
-      out.set(new Uint8Array(sealed), reserve);
+  return new PreparedKey(new Uint8Array(key));
+}
+
+// A class rather than closures: one small object per data key, its methods shared on the prototype.
+class PreparedKey implements AesGcmKey {
+  private webKey: Promise<CryptoKey> | undefined;
+  constructor(private readonly raw: Uint8Array<ArrayBuffer>) {}
+
+  private web(): Promise<CryptoKey> {
+    this.webKey ??= getSubtle().importKey('raw', this.raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
+    return this.webKey;
+  }
+
+  async seal(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, reserve = 0): Promise<Uint8Array> {
+    checkIv(iv);
+    const node = getNodeCrypto();
+    if (node !== null) {
+      const cipher = node.createCipheriv('aes-256-gcm', this.raw, iv, { authTagLength: AES_GCM.tagBytes });
+      if (aad.length > 0) cipher.setAAD(aad);
+      const body = cipher.update(plaintext);
+      cipher.final(); // GCM is a stream mode: final() emits no bytes, it computes the tag.
+      const out = new Uint8Array(reserve + body.length + AES_GCM.tagBytes);
+      out.set(body, reserve);
+      out.set(cipher.getAuthTag(), reserve + body.length);
       return out;
-    },
-    async open(iv, sealed, aad) {
-      checkIv(iv);
-      if (sealed.length < AES_GCM.tagBytes) return null;
-      const node = getNodeCrypto();
-      if (node !== null) {
-        const split = sealed.length - AES_GCM.tagBytes;
-        const decipher = node.createDecipheriv('aes-256-gcm', raw, iv, { authTagLength: AES_GCM.tagBytes });
-        decipher.setAuthTag(sealed.subarray(split));
-        if (aad.length > 0) decipher.setAAD(aad);
-        const body = decipher.update(sealed.subarray(0, split));
-        try {
-          decipher.final();
-        } catch {
-          // Release what update() produced before the tag was checked: it is unauthenticated.
-          body.fill(0);
-          return null;
-        }
-        return new Uint8Array(body.buffer, body.byteOffset, body.length);
-      }
+    }
+    const sealed = await getSubtle().encrypt(
+      { name: 'AES-GCM', iv: toArrayView(iv), additionalData: toArrayView(aad), tagLength: 128 },
+      await this.web(),
+      toArrayView(plaintext),
+    );
+    if (reserve === 0) return new Uint8Array(sealed);
+    const out = new Uint8Array(reserve + sealed.byteLength);
+    out.set(new Uint8Array(sealed), reserve);
+    return out;
+  }
+
+  async open(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null> {
+    checkIv(iv);
+    if (sealed.length < AES_GCM.tagBytes) return null;
+    const node = getNodeCrypto();
+    if (node !== null) {
+      const split = sealed.length - AES_GCM.tagBytes;
+      const decipher = node.createDecipheriv('aes-256-gcm', this.raw, iv, { authTagLength: AES_GCM.tagBytes });
+      decipher.setAuthTag(sealed.subarray(split));
+      if (aad.length > 0) decipher.setAAD(aad);
+      const body = decipher.update(sealed.subarray(0, split));
       try {
-        const out = await getSubtle().decrypt(
-          { name: 'AES-GCM', iv: toArrayView(iv), additionalData: toArrayView(aad), tagLength: 128 },
-          await web(),
-          toArrayView(sealed),
-        );
-        return new Uint8Array(out);
+        decipher.final();
       } catch {
+        // What update() produced is unauthenticated: clear it before dropping it.
+        body.fill(0);
         return null;
       }
-    },
-  };
+      return new Uint8Array(body.buffer, body.byteOffset, body.length);
+    }
+    try {
+      const out = await getSubtle().decrypt(
+        { name: 'AES-GCM', iv: toArrayView(iv), additionalData: toArrayView(aad), tagLength: 128 },
+        await this.web(),
+        toArrayView(sealed),
+      );
+      return new Uint8Array(out);
+    } catch {
+      return null;
+    }
+  }
 }

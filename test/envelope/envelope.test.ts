@@ -1,0 +1,184 @@
+import { decodeUtf8 } from 'bulwark/encoding';
+import {
+  createKeyring,
+  DEFAULT_ENVELOPE_OPTIONS,
+  decryptEnvelope,
+  decryptEnvelopeFromString,
+  encryptEnvelope,
+  encryptEnvelopeToString,
+  generateEnvelopeKey,
+  type KeyProvider,
+} from 'bulwark/envelope';
+import { afterEach, describe, expect, it } from 'vitest';
+import { importAesGcmKey, setRuntimeOverrideForTesting } from '../../src/runtime/index.js';
+import { expectBulwarkError } from '../support/errors.js';
+import { CRYPTO_PATHS, keyBytes, singleKeyring } from './helpers.js';
+
+const context = { table: 'users', column: 'email', id: 42 };
+afterEach(() => setRuntimeOverrideForTesting(undefined));
+
+describe.each(CRYPTO_PATHS)('one-shot envelopes via %s', (_name, override) => {
+  it('round-trips bytes and strings with a context', async () => {
+    setRuntimeOverrideForTesting(override);
+    const keyring = singleKeyring();
+    const bytes = new Uint8Array([0, 1, 2, 255]);
+    expect(await decryptEnvelope(keyring, await encryptEnvelope(keyring, bytes, { context }), { context })).toEqual(
+      bytes,
+    );
+    const text = await encryptEnvelopeToString(keyring, 'alice@example.com', { context });
+    expect(text.startsWith('bwe1.')).toBe(true);
+    expect(decodeUtf8(await decryptEnvelopeFromString(keyring, text, { context }))).toBe('alice@example.com');
+    expect((await decryptEnvelope(keyring, await encryptEnvelope(keyring, new Uint8Array(0)))).length).toBe(0);
+  });
+
+  it('uses a fresh data key and IV per message', async () => {
+    setRuntimeOverrideForTesting(override);
+    const keyring = singleKeyring();
+    const a = await encryptEnvelope(keyring, 'same');
+    const b = await encryptEnvelope(keyring, 'same');
+    expect(a).not.toEqual(b);
+  });
+
+  it('refuses another context, a missing context, a wrong key', async () => {
+    setRuntimeOverrideForTesting(override);
+    const keyring = singleKeyring();
+    const sealed = await encryptEnvelope(keyring, 'secret', { context });
+    await expectBulwarkError(
+      () => decryptEnvelope(keyring, sealed, { context: { ...context, id: 43 } }),
+      'ENVELOPE_DECRYPT_FAILED',
+    );
+    await expectBulwarkError(
+      () => decryptEnvelope(keyring, sealed, { context: { ...context, id: '42' } }),
+      'ENVELOPE_DECRYPT_FAILED',
+    );
+    await expectBulwarkError(() => decryptEnvelope(keyring, sealed), 'ENVELOPE_DECRYPT_FAILED');
+    const impostor = singleKeyring('k1', 2);
+    const e = await expectBulwarkError(() => decryptEnvelope(impostor, sealed, { context }), 'ENVELOPE_DECRYPT_FAILED');
+    expect(e.message).toBe('envelope decryption failed');
+  });
+});
+
+describe('envelope layout (docs/envelope.md)', () => {
+  it('is version, id length, id, wrapped key length, wrapped key, data IV, ciphertext ‖ tag', async () => {
+    const keyring = singleKeyring('2026-01');
+    const sealed = await encryptEnvelope(keyring, new Uint8Array(10));
+    expect(sealed[0]).toBe(1);
+    expect(sealed[1]).toBe(7);
+    expect(decodeUtf8(sealed.subarray(2, 9))).toBe('2026-01');
+    expect((sealed[9] as number) * 256 + (sealed[10] as number)).toBe(60);
+    expect(sealed.length).toBe(11 + 60 + 12 + 10 + 16);
+  });
+});
+
+describe('errors and bounds', () => {
+  it('refuses plaintexts and ciphertexts above maxBytes with ENVELOPE_TOO_LARGE', async () => {
+    const keyring = singleKeyring();
+    expect(DEFAULT_ENVELOPE_OPTIONS.maxBytes).toBe(64 * 1024 * 1024);
+    await expectBulwarkError(
+      () => encryptEnvelope(keyring, new Uint8Array(101), { maxBytes: 100 }),
+      'ENVELOPE_TOO_LARGE',
+    );
+    const sealed = await encryptEnvelope(keyring, new Uint8Array(5000));
+    await expectBulwarkError(() => decryptEnvelope(keyring, sealed, { maxBytes: 100 }), 'ENVELOPE_TOO_LARGE');
+    const text = await encryptEnvelopeToString(keyring, new Uint8Array(5000));
+    await expectBulwarkError(() => decryptEnvelopeFromString(keyring, text, { maxBytes: 100 }), 'ENVELOPE_TOO_LARGE');
+    await expectBulwarkError(() => encryptEnvelope(keyring, 'x', { maxBytes: -1 }), 'CONFIG_INVALID');
+  });
+
+  it('reports unknown and disabled keys by code', async () => {
+    const old = singleKeyring('old');
+    const sealed = await encryptEnvelope(old, 'x');
+    const other = singleKeyring('new');
+    await expectBulwarkError(() => decryptEnvelope(other, sealed), 'KEY_NOT_FOUND');
+    const disabled = createKeyring({
+      keys: [
+        { id: 'new', key: keyBytes(2), status: 'primary' },
+        { id: 'old', key: keyBytes(1), status: 'disabled' },
+      ],
+    });
+    await expectBulwarkError(() => decryptEnvelope(disabled, sealed), 'KEY_DISABLED');
+    for (const status of ['active', 'decrypt-only'] as const) {
+      const ring = createKeyring({
+        keys: [
+          { id: 'new', key: keyBytes(2), status: 'primary' },
+          { id: 'old', key: keyBytes(1), status },
+        ],
+      });
+      expect(decodeUtf8(await decryptEnvelope(ring, sealed))).toBe('x');
+    }
+  });
+
+  it('refuses malformed input with ENVELOPE_MALFORMED and non-bytes with INPUT_INVALID', async () => {
+    const keyring = singleKeyring();
+    await expectBulwarkError(() => decryptEnvelope(keyring, new Uint8Array(0)), 'ENVELOPE_MALFORMED');
+    await expectBulwarkError(() => decryptEnvelope(keyring, new Uint8Array([2, 2, 107, 49])), 'ENVELOPE_MALFORMED');
+    await expectBulwarkError(() => decryptEnvelopeFromString(keyring, 'v1.abc'), 'ENVELOPE_MALFORMED');
+    await expectBulwarkError(() => decryptEnvelopeFromString(keyring, 'bwe1.a'), 'ENVELOPE_MALFORMED');
+    await expectBulwarkError(() => decryptEnvelopeFromString(keyring, 'bwe1.AQ=='), 'ENVELOPE_MALFORMED');
+    await expectBulwarkError(() => decryptEnvelope(keyring, 'text' as unknown as Uint8Array), 'INPUT_INVALID');
+    await expectBulwarkError(() => encryptEnvelope({} as never, 'x'), 'CONFIG_INVALID');
+    await expectBulwarkError(
+      () => encryptEnvelope(keyring, 'x', { context: { a: { b: 1 } } as never }),
+      'INPUT_INVALID',
+    );
+  });
+
+  it('accepts Buffers and subarrays as bytes', async () => {
+    const keyring = singleKeyring();
+    const big = new Uint8Array(100).fill(9);
+    const sealed = await encryptEnvelope(keyring, Buffer.from(big.subarray(10, 20)));
+    const padded = new Uint8Array(sealed.length + 8);
+    padded.set(sealed, 4);
+    expect(await decryptEnvelope(keyring, padded.subarray(4, 4 + sealed.length))).toEqual(big.subarray(10, 20));
+  });
+});
+
+describe('KeyProvider (a stand-in KMS)', () => {
+  // A provider the way a KMS adapter would write one: key material never leaves it, wrapped keys are opaque.
+  function kms(): KeyProvider & { calls: string[] } {
+    const keys = new Map([['kms-1', importAesGcmKey(generateEnvelopeKey())]]);
+    const calls: string[] = [];
+    return {
+      calls,
+      async wrapKey(keyId, dataKey, aad) {
+        calls.push(`wrap ${keyId}`);
+        const iv = new Uint8Array(12).fill(calls.length);
+        const sealed = await keys.get(keyId)!.seal(iv, dataKey, aad, 12);
+        sealed.set(iv, 0);
+        return sealed;
+      },
+      async unwrapKey(keyId, wrapped, aad) {
+        calls.push(`unwrap ${keyId}`);
+        return keys.get(keyId)!.open(wrapped.subarray(0, 12), wrapped.subarray(12), aad);
+      },
+    };
+  }
+
+  it('wraps and unwraps data keys through the provider, mixed with local keys', async () => {
+    const provider = kms();
+    const keyring = createKeyring({
+      keys: [
+        { id: 'kms-1', status: 'primary' },
+        { id: 'local', key: keyBytes(3), status: 'decrypt-only' },
+      ],
+      provider,
+    });
+    expect(keyring.keys.map((k) => k.source)).toEqual(['provider', 'local']);
+    const sealed = await encryptEnvelope(keyring, 'via kms', { context });
+    expect(decodeUtf8(await decryptEnvelope(keyring, sealed, { context }))).toBe('via kms');
+    expect(provider.calls).toEqual(['wrap kms-1', 'unwrap kms-1']);
+    await expectBulwarkError(() => createKeyring({ keys: [{ id: 'kms-1', status: 'primary' }] }), 'KEYRING_INVALID');
+  });
+
+  it('maps a provider refusal to ENVELOPE_DECRYPT_FAILED and refuses oversized wrapped keys', async () => {
+    const refusing: KeyProvider = { wrapKey: async () => new Uint8Array(40), unwrapKey: async () => null };
+    const keyring = createKeyring({ keys: [{ id: 'kms', status: 'primary' }], provider: refusing });
+    const sealed = await encryptEnvelope(keyring, 'x');
+    await expectBulwarkError(() => decryptEnvelope(keyring, sealed), 'ENVELOPE_DECRYPT_FAILED');
+    const huge = createKeyring({
+      keys: [{ id: 'kms', status: 'primary' }],
+      provider: { wrapKey: async () => new Uint8Array(2000), unwrapKey: async () => null },
+    });
+    await expectBulwarkError(() => encryptEnvelope(huge, 'x'), 'CONFIG_INVALID');
+  });
+});

@@ -1,0 +1,49 @@
+import { createKeyring, type Keyring } from 'bulwark/envelope';
+import { isBulwarkError } from '../../src/errors.js';
+import { concatBytes } from '../../src/internal/bytes.js';
+import type { NodeCrypto } from '../../src/runtime/index.js';
+
+/** The two AES-GCM paths of the runtime seam: node:crypto, and WebCrypto with node:crypto hidden. */
+export const CRYPTO_PATHS = [
+  ['node:crypto', undefined],
+  ['WebCrypto', { nodeCrypto: null }],
+] as const satisfies readonly (readonly [string, { nodeCrypto?: NodeCrypto | null } | undefined])[];
+
+/** Fixed key material so failures reproduce. */
+export function keyBytes(seed: number): Uint8Array {
+  return new Uint8Array(32).map((_, i) => (seed * 31 + i * 7) & 255);
+}
+
+export function singleKeyring(id = 'k1', seed = 1): Keyring {
+  return createKeyring({ keys: [{ id, key: keyBytes(seed), status: 'primary' }] });
+}
+
+/** The code of the BulwarkError `fn` rejects with, or 'SUCCESS' / 'OTHER: …'. */
+export async function outcome(fn: () => Promise<unknown>): Promise<string> {
+  try {
+    await fn();
+    return 'SUCCESS';
+  } catch (e) {
+    return isBulwarkError(e) ? e.code : `OTHER: ${String(e)}`;
+  }
+}
+
+export async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) parts.push(chunk);
+  return concatBytes(...parts);
+}
+
+/** A readable stream of `bytes` in chunks of `chunkBytes`. */
+export function streamOf(bytes: Uint8Array, chunkBytes = 10_000): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= bytes.length) controller.close();
+      else {
+        controller.enqueue(bytes.slice(offset, offset + chunkBytes));
+        offset += chunkBytes;
+      }
+    },
+  });
+}

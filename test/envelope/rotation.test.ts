@@ -1,0 +1,134 @@
+import { decodeUtf8 } from 'bulwark/encoding';
+import {
+  changeKeyStatus,
+  decryptEnvelope,
+  decryptEnvelopeFromString,
+  encryptEnvelope,
+  encryptEnvelopeToString,
+  needsRotation,
+  type RotationProgress,
+  reencrypt,
+  rewrap,
+  rotateAll,
+  rotateKeyring,
+} from 'bulwark/envelope';
+import { describe, expect, it } from 'vitest';
+import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
+import { singleKeyring } from './helpers.js';
+
+const context = { table: 'users', id: 7 };
+
+describe('needsRotation, rewrap, reencrypt', () => {
+  it('rewrap changes only the key part and keeps the form; reencrypt changes the data key too', async () => {
+    const old = singleKeyring('k1');
+    const next = rotateKeyring(old, { id: 'k2' });
+    const bytes = await encryptEnvelope(old, 'payload', { context });
+    const text = await encryptEnvelopeToString(old, 'payload', { context });
+    expect(needsRotation(bytes, old)).toBe(false);
+    expect(needsRotation(bytes, next)).toBe(true);
+    expect(needsRotation(text, next)).toBe(true);
+
+    const rewrapped = await rewrap(bytes, next);
+    // The data IV and sealed payload are copied verbatim.
+    expect(rewrapped.subarray(rewrapped.length - 12 - 7 - 16)).toEqual(bytes.subarray(bytes.length - 12 - 7 - 16));
+    expect(decodeUtf8(await decryptEnvelope(next, rewrapped, { context }))).toBe('payload');
+    const rewrappedText = await rewrap(text, next);
+    expect(typeof rewrappedText).toBe('string');
+    expect(decodeUtf8(await decryptEnvelopeFromString(next, rewrappedText, { context }))).toBe('payload');
+    expect(await rewrap(rewrapped, next)).toBe(rewrapped);
+
+    const fresh = await reencrypt(bytes, next, { context });
+    expect(needsRotation(fresh, next)).toBe(false);
+    expect(fresh.subarray(fresh.length - 16)).not.toEqual(bytes.subarray(bytes.length - 16));
+    expect(decodeUtf8(await decryptEnvelope(next, fresh, { context }))).toBe('payload');
+    await expectBulwarkError(() => reencrypt(bytes, next, { context: { other: 1 } }), 'ENVELOPE_DECRYPT_FAILED');
+  });
+
+  it('refuses malformed, unknown-key, disabled-key and tampered-key-part envelopes', async () => {
+    const old = singleKeyring('k1');
+    const next = rotateKeyring(old, { id: 'k2' });
+    const sealed = await encryptEnvelope(old, 'x');
+    expectBulwarkErrorSync(() => needsRotation(new Uint8Array(3), next), 'ENVELOPE_MALFORMED');
+    await expectBulwarkError(() => rewrap(sealed, singleKeyring('other')), 'KEY_NOT_FOUND');
+    await expectBulwarkError(() => rewrap(sealed, changeKeyStatus(next, 'k1', 'disabled')), 'KEY_DISABLED');
+    const tampered = sealed.slice();
+    tampered[20] = (tampered[20] as number) ^ 1;
+    await expectBulwarkError(() => rewrap(tampered, next), 'ENVELOPE_DECRYPT_FAILED');
+  });
+});
+
+describe('rotateAll', () => {
+  async function records(count: number) {
+    const old = singleKeyring('k1');
+    const rows = new Map<number, Uint8Array | string>();
+    for (let id = 0; id < count; id++) {
+      rows.set(id, id % 2 ? await encryptEnvelopeToString(old, `row ${id}`) : await encryptEnvelope(old, `row ${id}`));
+    }
+    return { old, rows };
+  }
+
+  it('rewraps every record from an async iterable, reports progress, skips rotated ones', async () => {
+    const { old, rows } = await records(10);
+    const next = rotateKeyring(old, { id: 'k2' });
+    rows.set(3, await rewrap(rows.get(3) as string, next));
+    async function* cursor() {
+      for (const [id, envelope] of rows) yield { id, envelope };
+    }
+    const progress: RotationProgress[] = [];
+    const result = await rotateAll(cursor(), next, {
+      save: async (id, envelope) => {
+        rows.set(id, envelope);
+      },
+      onProgress: (p) => progress.push(p),
+    });
+    expect(result).toMatchObject({ processed: 10, rewrapped: 9, skipped: 1, failed: 0, failures: [] });
+    expect(progress.map((p) => p.processed)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    for (const [id, envelope] of rows) {
+      expect(needsRotation(envelope, next)).toBe(false);
+      expect(typeof envelope).toBe(id % 2 ? 'string' : 'object');
+      const plain =
+        typeof envelope === 'string'
+          ? await decryptEnvelopeFromString(next, envelope)
+          : await decryptEnvelope(next, envelope);
+      expect(decodeUtf8(plain)).toBe(`row ${id}`);
+    }
+    // Now the old key can be disabled: nothing needs it.
+    const retired = changeKeyStatus(next, 'k1', 'disabled');
+    const again = await rotateAll(
+      [...rows].map(([id, envelope]) => ({ id, envelope })),
+      retired,
+      { save: () => {} },
+    );
+    expect(again).toMatchObject({ processed: 10, skipped: 10, failed: 0 });
+  });
+
+  it('collects per-record failures without stopping (tampered, garbage, unknown key, save errors)', async () => {
+    const { old, rows } = await records(6);
+    const next = rotateKeyring(old, { id: 'k2' });
+    const tampered = (rows.get(0) as Uint8Array).slice();
+    tampered[15] = (tampered[15] as number) ^ 0x80;
+    rows.set(0, tampered);
+    rows.set(1, 'bwe1.@@@');
+    rows.set(2, await encryptEnvelope(singleKeyring('lost'), 'x'));
+    const saved: number[] = [];
+    const result = await rotateAll(
+      [...rows].map(([id, envelope]) => ({ id, envelope })),
+      next,
+      {
+        save: (id) => {
+          if (id === 4) throw new Error('database is down');
+          saved.push(id);
+        },
+        maxFailures: 3,
+      },
+    );
+    expect(result).toMatchObject({ processed: 6, rewrapped: 2, skipped: 0, failed: 4 });
+    expect(result.failures).toEqual([
+      { id: 0, code: 'ENVELOPE_DECRYPT_FAILED', message: 'envelope decryption failed' },
+      { id: 1, code: 'ENVELOPE_MALFORMED', message: 'envelope is malformed or truncated' },
+      { id: 2, code: 'KEY_NOT_FOUND', message: 'the envelope names a key the keyring does not hold' },
+    ]);
+    expect(saved).toEqual([3, 5]);
+    await expectBulwarkError(() => rotateAll([], next, {} as never), 'CONFIG_INVALID');
+  });
+});

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { createKeyring, DEFAULT_STREAM_OPTIONS, decryptStream, encryptStream } from 'bulwark/envelope';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setRuntimeOverrideForTesting } from '../../src/runtime/index.js';
+import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
+import { CRYPTO_PATHS, collect, keyBytes, outcome, singleKeyring, streamOf } from './helpers.js';
+
+const keyring = singleKeyring('k1');
+const SEG = DEFAULT_STREAM_OPTIONS.segmentBytes;
+const context = { file: 'report.pdf' };
+afterEach(() => setRuntimeOverrideForTesting(undefined));
+
+async function encrypt(data: Uint8Array, options = {}, chunk = 10_000): Promise<Uint8Array> {
+  return collect(streamOf(data, chunk).pipeThrough(encryptStream(keyring, { context, ...options })));
+}
+async function decrypt(data: Uint8Array, options = {}, chunk = 7_001): Promise<Uint8Array> {
+  return collect(streamOf(data, chunk).pipeThrough(decryptStream(keyring, { context, ...options })));
+}
+
+/** Splits a stream ciphertext into its header and sealed segments (layout in docs/envelope.md). */
+function split(ct: Uint8Array, segmentBytes: number): { header: Uint8Array; segments: Uint8Array[] } {
+  const idEnd = 2 + (ct[1] as number);
+  const wrapped = ((ct[idEnd] as number) << 8) | (ct[idEnd + 1] as number);
+  const headerBytes = idEnd + 2 + wrapped + 4 + 7;
+  const segments: Uint8Array[] = [];
+  for (let o = headerBytes; o < ct.length; o += segmentBytes + 16) segments.push(ct.subarray(o, o + segmentBytes + 16));
+  return { header: ct.subarray(0, headerBytes), segments };
+}
+function join(parts: Uint8Array[]): Uint8Array {
+  return Buffer.concat(parts);
+}
+
+describe.each(CRYPTO_PATHS)('streaming round trips via %s', (_name, override) => {
+  it.each([0, 1, SEG - 1, SEG, SEG + 1, 2 * SEG, 3 * 1024 * 1024 + 5])('%i bytes', async (length) => {
+    setRuntimeOverrideForTesting(override);
+    const data = new Uint8Array(randomBytes(length));
+    const ct = await encrypt(data);
+    const segments = Math.max(1, Math.ceil(length / SEG));
+    expect(ct.length).toBe(split(ct, SEG).header.length + length + 16 * segments);
+    // Buffer.equals: vitest's deep equality walks typed arrays element by element, far too slowly for MiBs.
+    expect(Buffer.from(await decrypt(ct)).equals(data)).toBe(true);
+  });
+});
+
+describe('streaming', () => {
+  it('round-trips any length and any chunking (small segments)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 3000 }),
+        fc.integer({ min: 1, max: 1200 }),
+        fc.integer({ min: 1, max: 1200 }),
+        async (data, inChunk, outChunk) => {
+          const ct = await encrypt(data, { segmentBytes: 256 }, inChunk);
+          expect(await decrypt(ct, {}, outChunk)).toEqual(data);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('detects dropped, reordered, duplicated, truncated and spliced segments', async () => {
+    const data = new Uint8Array(randomBytes(256 * 4 + 100));
+    const ct = await encrypt(data, { segmentBytes: 256 });
+    const { header, segments } = split(ct, 256);
+    expect(segments.length).toBe(5);
+    const [s0, s1, s2, s3, s4] = segments as [Uint8Array, Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+    const other = split(await encrypt(data, { segmentBytes: 256 }), 256);
+    const attacks: [string, Uint8Array][] = [
+      ['drop a middle segment', join([header, s0, s2, s3, s4])],
+      ['drop the last segment', join([header, s0, s1, s2, s3])],
+      ['drop the first segment', join([header, s1, s2, s3, s4])],
+      ['swap two segments', join([header, s0, s2, s1, s3, s4])],
+      ['duplicate a segment', join([header, s0, s1, s1, s2, s3, s4])],
+      ['append a copy of the last segment', join([header, s0, s1, s2, s3, s4, s4])],
+      ['splice a segment of another stream', join([header, s0, other.segments[1] as Uint8Array, s2, s3, s4])],
+      ['another stream header', join([other.header, s0, s1, s2, s3, s4])],
+      ['truncate inside the last segment', ct.subarray(0, ct.length - 1)],
+      ['truncate inside the tag of the last segment', ct.subarray(0, ct.length - 17)],
+      ['header only', header],
+      ['half a header', header.subarray(0, 20)],
+      ['nothing', new Uint8Array(0)],
+      ['a one-shot envelope version byte', join([new Uint8Array([1]), ct.subarray(1)])],
+      ['extra bytes after the end', join([ct, new Uint8Array(5)])],
+    ];
+    for (const [name, tampered] of attacks) {
+      const result = await outcome(() => decrypt(tampered));
+      expect(['ENVELOPE_DECRYPT_FAILED', 'ENVELOPE_MALFORMED'], name).toContain(result);
+    }
+    for (let cut = 0; cut < ct.length; cut += 37) {
+      expect(['ENVELOPE_DECRYPT_FAILED', 'ENVELOPE_MALFORMED'], `cut ${cut}`).toContain(
+        await outcome(() => decrypt(ct.subarray(0, cut))),
+      );
+    }
+  });
+
+  it('detects a flipped bit anywhere, a different context, a disabled or unknown key', async () => {
+    const data = new Uint8Array(randomBytes(600));
+    const ct = await encrypt(data, { segmentBytes: 256 });
+    const idEnd = 2 + (ct[1] as number);
+    for (let bit = 0; bit < ct.length * 8; bit += 7) {
+      const tampered = ct.slice();
+      tampered[bit >> 3] = (tampered[bit >> 3] as number) ^ (1 << (bit & 7));
+      const allowed = ['ENVELOPE_DECRYPT_FAILED', 'ENVELOPE_MALFORMED', ...(bit >> 3 < idEnd ? ['KEY_NOT_FOUND'] : [])];
+      expect(allowed, `bit ${bit}`).toContain(await outcome(() => decrypt(tampered)));
+    }
+    await expectBulwarkError(() => decrypt(ct, { context: { file: 'other.pdf' } }), 'ENVELOPE_DECRYPT_FAILED');
+    const disabled = createKeyring({
+      keys: [
+        { id: 'k2', key: keyBytes(2), status: 'primary' },
+        { id: 'k1', key: keyBytes(1), status: 'disabled' },
+      ],
+    });
+    await expectBulwarkError(
+      () => collect(streamOf(ct).pipeThrough(decryptStream(disabled, { context }))),
+      'KEY_DISABLED',
+    );
+    await expectBulwarkError(
+      () => collect(streamOf(ct).pipeThrough(decryptStream(singleKeyring('zz'), { context }))),
+      'KEY_NOT_FOUND',
+    );
+  });
+
+  it('checks options and chunks', async () => {
+    for (const segmentBytes of [0, 255, 16 * 1024 * 1024 + 1, 1.5]) {
+      expectBulwarkErrorSync(() => encryptStream(keyring, { segmentBytes }), 'CONFIG_INVALID');
+    }
+    const bad = new ReadableStream({
+      start(c) {
+        c.enqueue('text');
+        c.close();
+      },
+    });
+    await expectBulwarkError(() => collect(bad.pipeThrough(encryptStream(keyring))), 'INPUT_INVALID');
+  });
+});
