@@ -114,7 +114,17 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function runWorkerd(dir) {
   const command = bin('workerd');
   if (!existsSync(command)) throw new Error(`${command} not found`);
-  const port = await freePort();
+  // The free port is found before workerd binds it, so another process may take it first: then try another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runWorkerdOnce(dir, command, await freePort());
+    } catch (e) {
+      if (attempt === 3 || !/address already in use/i.test(e.message)) throw e;
+    }
+  }
+}
+
+async function runWorkerdOnce(dir, command, port) {
   const proc = start(command, ['serve', 'workerd.capnp', '--socket-addr', `http=127.0.0.1:${port}`], dir);
   let exited = false;
   proc.exited.then(() => (exited = true));
