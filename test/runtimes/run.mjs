@@ -274,6 +274,15 @@ async function main() {
       const t0 = Date.now();
       try {
         const { version, runtime, report } = await RUNTIMES[name](context);
+        // A runtime that silently lost node:crypto (or gained it) would test other paths than we claim.
+        const expectNative = name !== 'chromium';
+        if (runtime.nodeCrypto !== expectNative || (runtime.scrypt === 'native') !== expectNative) {
+          report.failed += 1;
+          report.failures.push({
+            name: 'detected paths',
+            error: `expected ${expectNative ? 'node:crypto and native scrypt' : 'WebCrypto only'}, got ${describePaths(runtime)}`,
+          });
+        }
         passed += report.passed;
         failed += report.failed;
         const seconds = ((Date.now() - t0) / 1000).toFixed(1);
