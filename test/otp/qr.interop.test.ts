@@ -3,9 +3,10 @@
  * version, level, mode and forced mask the two matrices must agree module for module. Also the block tables
  * and alignment coordinates, and (documented below) where the two mask choices differ and why.
  */
+
+import { createQrCode, type QrErrorCorrection } from 'bulwark/otp';
 import { describe, expect, it } from 'vitest';
 import { encodeUtf8 } from '../../src/encoding/index.js';
-import { createQrCode, type QrErrorCorrection } from '../../src/otp/qr/index.js';
 import { applyMask, drawFormatInformation, formatInformationBits, penaltyScore } from '../../src/otp/qr/mask.js';
 import { alignmentPositions, blockLayout, formatIndicator } from '../../src/otp/qr/tables.js';
 import { createPeerSymbol, type PeerMode, peerAlignment, peerEcc, peerLevels, peerPenalty } from './qr/peer.js';

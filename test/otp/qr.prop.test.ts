@@ -3,10 +3,11 @@
  * up to each version's capacity, encoded by us, painted to pixels and read back by jsQR. The decoded bytes must
  * equal the UTF-8 of the input. The exhaustive sweep of every version and level is in qr.slow.test.ts.
  */
+
+import { createQrCode, type QrErrorCorrection } from 'bulwark/otp';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeUtf8 } from '../../src/encoding/index.js';
-import { createQrCode, type QrErrorCorrection } from '../../src/otp/qr/index.js';
 import { byteCapacity, truncateUtf8 } from './qr/capacity.js';
 import { decodeSymbol, KNOWN_JSQR_BROKEN_VERSIONS } from './qr/decode.js';
 

@@ -3,10 +3,11 @@
  * and version information codes (Annex C, D), the worked example of Annex I, structure of the function patterns,
  * option checks and the QR_DATA_TOO_LONG bound.
  */
+
+import { createQrCode, type QrErrorCorrection } from 'bulwark/otp';
 import { describe, expect, it } from 'vitest';
 import { encodeUtf8 } from '../../src/encoding/index.js';
 import { interleaveCodewords } from '../../src/otp/qr/codewords.js';
-import { createQrCode, type QrErrorCorrection } from '../../src/otp/qr/index.js';
 import { formatInformationBits } from '../../src/otp/qr/mask.js';
 import { encodeDataCodewords, QR_MODES } from '../../src/otp/qr/segment.js';
 import { blockLayout, formatIndicator, rawDataModules } from '../../src/otp/qr/tables.js';

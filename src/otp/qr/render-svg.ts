@@ -32,13 +32,17 @@ const MARKUP_ESCAPES: Readonly<Record<string, string>> = {
   "'": '&#39;',
 };
 
+/** Decimal strings of 0…(177 + 2·64): coordinates and run widths without a number-to-string conversion each. */
+const DECIMAL: readonly string[] = Array.from({ length: 177 + 2 * 64 + 1 }, (_, i) => String(i));
+
 function escapeMarkup(value: string): string {
   return value.replace(/[&<>"']/g, (c) => MARKUP_ESCAPES[c]!);
 }
 
 /**
- * Renders a symbol as a compact SVG string: one background rectangle and one `<path>` made of a rectangle per
- * horizontal run of dark modules, in module units (`viewBox`), with crisp edges. Attribute values and the title
+ * Renders a symbol as a compact SVG string: one background rectangle and one `<path>` stroking each horizontal run
+ * of dark modules as a line one module thick, in module units (`viewBox`), with crisp edges so that adjacent
+ * runs meet without seams. Attribute values and the title
  * are escaped, so colours and titles from configuration cannot inject markup.
  *
  * @throws BulwarkError INPUT_INVALID when `qr` is not a symbol or a colour/title is not a string; CONFIG_INVALID
@@ -64,9 +68,12 @@ export function renderQrCodeSvg(qr: QrCode, options?: RenderQrCodeSvgOptions): s
 
   const extent = size + 2 * quiet;
   const px = extent * modulePx;
+  // Each run of dark modules is a horizontal line one module thick, stroked through the middle of its row:
+  // `M x y.5 h width` for the first run of a row, then `m gap 0 h width` relative to the end of the previous one.
   let path = '';
   for (let row = 0; row < size; row++) {
     const offset = row * size;
+    let end = -1;
     for (let column = 0; column < size; ) {
       if (modules[offset + column] === 0) {
         column++;
@@ -74,13 +81,14 @@ export function renderQrCodeSvg(qr: QrCode, options?: RenderQrCodeSvgOptions): s
       }
       const start = column;
       while (column < size && modules[offset + column] !== 0) column++;
-      const width = column - start;
-      path += `M${start + quiet} ${row + quiet}h${width}v1h-${width}z`;
+      path += end < 0 ? `M${DECIMAL[start + quiet]} ${DECIMAL[row + quiet]}.5h` : `m${DECIMAL[start - end]} 0h`;
+      path += DECIMAL[column - start];
+      end = column;
     }
   }
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${px}" height="${px}" viewBox="0 0 ${extent} ${extent}" ` +
     `shape-rendering="crispEdges">${title}<rect width="${extent}" height="${extent}" fill="${light}"/>` +
-    `<path fill="${dark}" d="${path}"/></svg>`
+    `<path stroke="${dark}" d="${path}"/></svg>`
   );
 }

@@ -15,8 +15,8 @@ export interface RenderQrCodeTextOptions {
   invert?: boolean;
 }
 
-/** Half-block glyphs indexed by (upper painted) · 2 + (lower painted). */
-const HALF_BLOCKS = [' ', '▄', '▀', '█'] as const;
+/** Character codes of the half-block glyphs, indexed by (upper painted) · 2 + (lower painted). */
+const HALF_BLOCKS = [' ', '▄', '▀', '█'].map((c) => c.charCodeAt(0));
 
 /**
  * Renders a symbol for a terminal with Unicode half blocks: each text line carries two module rows, so the code
@@ -35,21 +35,19 @@ export function renderQrCodeText(qr: QrCode, options?: RenderQrCodeTextOptions):
   }
   const paint = o.invert === true ? 0 : 1;
   const extent = size + 2 * quiet;
-  // Painted or not, for a row/column of the bordered image; rows past the border (odd height) stay unpainted.
-  const painted = (row: number, column: number): number => {
-    if (row >= extent) return 0;
-    const r = row - quiet;
-    const c = column - quiet;
-    const dark = r >= 0 && r < size && c >= 0 && c < size ? modules[r * size + c]! : 0;
-    return dark === paint ? 1 : 0;
-  };
+  // The bordered image as painted (1) or not, plus one unpainted row below for the odd last text line.
+  const image = new Uint8Array((extent + 1) * extent).fill(paint ^ 1, 0, extent * extent);
+  for (let r = 0; r < size; r++) {
+    const source = r * size;
+    const target = (r + quiet) * extent + quiet;
+    for (let c = 0; c < size; c++) image[target + c] = modules[source + c]! ^ paint ^ 1;
+  }
+  const codes = new Uint16Array(extent);
   const lines: string[] = [];
-  for (let row = 0; row < extent; row += 2) {
-    let line = '';
-    for (let column = 0; column < extent; column++) {
-      line += HALF_BLOCKS[painted(row, column) * 2 + painted(row + 1, column)];
-    }
-    lines.push(line);
+  for (let top = 0; top < extent * extent; top += 2 * extent) {
+    const bottom = top + extent;
+    for (let c = 0; c < extent; c++) codes[c] = HALF_BLOCKS[image[top + c]! * 2 + image[bottom + c]!]!;
+    lines.push(String.fromCharCode.apply(null, codes as unknown as number[]));
   }
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 /** Test support: byte-mode capacity of a version, and text of a given UTF-8 length. */
+
+import type { QrErrorCorrection } from 'bulwark/otp';
 import { encodeUtf8 } from '../../../src/encoding/index.js';
-import type { QrErrorCorrection } from '../../../src/otp/qr/index.js';
 import { blockLayout } from '../../../src/otp/qr/tables.js';
 
 /** Bytes a single byte-mode segment holds in `version` at `ecc` (Table 7). */

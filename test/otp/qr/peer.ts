@@ -3,7 +3,7 @@
  * functions we call are typed here.
  */
 import { createRequire } from 'node:module';
-import type { QrErrorCorrection } from '../../../src/otp/qr/index.js';
+import type { QrErrorCorrection } from 'bulwark/otp';
 
 const require = createRequire(import.meta.url);
 

@@ -1,0 +1,57 @@
+/**
+ * QR codes: ours vs the `qrcode` package (1.5.4, the most used JavaScript encoder) in one process, for a typical
+ * otpauth URI (~100 bytes, version 6 at level M) and a long one (~1000 bytes, version 22). Both pick the mask by
+ * penalty over all eight. qrcode's default segmentation is measured as users call it (`QRCode.create(text)`).
+ * Issue 3 target: at least as fast as qrcode.
+ */
+import { createRequire } from 'node:module';
+import { createQrCode, type QrCode, renderQrCodeSvg, renderQrCodeText } from 'bulwark/otp';
+import { compare } from './support.js';
+
+interface PeerSymbol {
+  modules: { size: number; data: Uint8Array };
+}
+const require = createRequire(import.meta.url);
+const QRCode = require('qrcode') as {
+  create(text: string | { data: string; mode: 'byte' }[], options: { errorCorrectionLevel: string }): PeerSymbol;
+  toString(text: string, options: { type: 'svg' | 'utf8'; errorCorrectionLevel: string }): Promise<string>;
+};
+const svgTag = require('qrcode/lib/renderer/svg-tag') as { render(symbol: PeerSymbol, options?: object): string };
+const utf8 = require('qrcode/lib/renderer/utf8') as { render(symbol: PeerSymbol, options?: object): string };
+
+const URI =
+  'otpauth://totp/ACME%20Co:alice%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=ACME%20Co&digits=6';
+
+export async function run(): Promise<void> {
+  for (const [label, text] of [
+    [`otpauth URI, ${URI.length} B`, URI],
+    ['1000 B text', `${URI}&`.repeat(9).slice(0, 1000)],
+  ] as const) {
+    const ours: QrCode = createQrCode(text);
+    const theirs = QRCode.create(text, { errorCorrectionLevel: 'M' });
+    console.log(`\n${label}: version ${ours.version}, size ${ours.size}`);
+    await compare(`encode (matrix), ${label}`, [
+      { name: 'bulwark createQrCode', fn: () => createQrCode(text), ours: true },
+      { name: 'qrcode QRCode.create', fn: () => QRCode.create(text, { errorCorrectionLevel: 'M' }) },
+      {
+        name: 'qrcode QRCode.create, one byte segment',
+        fn: () => QRCode.create([{ data: text, mode: 'byte' }], { errorCorrectionLevel: 'M' }),
+      },
+    ]);
+    await compare(`render SVG string from a symbol, ${label}`, [
+      { name: 'bulwark renderQrCodeSvg', fn: () => renderQrCodeSvg(ours), ours: true },
+      { name: 'qrcode svg-tag render', fn: () => svgTag.render(theirs) },
+    ]);
+    await compare(`render terminal text from a symbol, ${label}`, [
+      { name: 'bulwark renderQrCodeText', fn: () => renderQrCodeText(ours), ours: true },
+      { name: 'qrcode utf8 render', fn: () => utf8.render(theirs) },
+    ]);
+    await compare(`text to SVG end to end, ${label}`, [
+      { name: 'bulwark renderQrCodeSvg(createQrCode())', fn: () => renderQrCodeSvg(createQrCode(text)), ours: true },
+      {
+        name: "qrcode toString({ type: 'svg' })",
+        fn: () => QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M' }),
+      },
+    ]);
+  }
+}
