@@ -42,3 +42,36 @@ export async function throwsCode(fn: () => unknown, code: string, message: strin
   }
   throw new AssertionFailed(`${message}: expected BulwarkError ${code}, nothing thrown`);
 }
+
+/** Structural equality for plain data (objects, arrays, Uint8Array, primitives); reports the first differing path. */
+export function deepEqual(actual: unknown, expected: unknown, message: string): void {
+  const difference = firstDifference(actual, expected, '');
+  if (difference !== undefined) throw new AssertionFailed(`${message}: ${difference}`);
+}
+
+function firstDifference(a: unknown, e: unknown, path: string): string | undefined {
+  if (Object.is(a, e)) return undefined;
+  const at = path === '' ? 'value' : path;
+  if (a instanceof Uint8Array && e instanceof Uint8Array) {
+    return toHex(a) === toHex(e) ? undefined : `${at}: expected ${toHex(e)}, got ${toHex(a)}`;
+  }
+  if (
+    typeof a !== 'object' ||
+    typeof e !== 'object' ||
+    a === null ||
+    e === null ||
+    Array.isArray(a) !== Array.isArray(e)
+  ) {
+    return `${at}: expected ${JSON.stringify(e)}, got ${JSON.stringify(a)}`;
+  }
+  const keys = new Set([...Object.keys(a), ...Object.keys(e)]);
+  for (const key of keys) {
+    const d = firstDifference(
+      (a as Record<string, unknown>)[key],
+      (e as Record<string, unknown>)[key],
+      `${path}.${key}`,
+    );
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}
