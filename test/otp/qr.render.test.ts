@@ -72,6 +72,17 @@ function parseText(text: string, invert: boolean): { extent: number; dark: Uint8
   return { extent, dark };
 }
 
+/** Decodes a parsed-back grid with jsQR, topping its quiet zone up to 4 modules first. */
+function decodeGrid(extent: number, dark: Uint8Array, quiet: number): string | undefined {
+  const border = 4 - Math.min(quiet, 4);
+  const pixels = paintGrid(extent + 2 * border, 3, (r, c) => {
+    const row = r - border;
+    const column = c - border;
+    return row >= 0 && row < extent && column >= 0 && column < extent && dark[row * extent + column] === 1;
+  });
+  return decodePixels(pixels)?.text;
+}
+
 describe('renderQrCodeSvg', () => {
   it('draws exactly the dark modules, offset by the quiet zone, and jsQR reads it', () => {
     for (const [text, options] of [
@@ -85,14 +96,7 @@ describe('renderQrCodeSvg', () => {
       const { extent, dark } = parseSvg(svg);
       expect(extent).toBe(qr.size + 2 * quiet);
       expect(dark).toEqual(withQuietZone(qr, quiet));
-      // jsQR wants a quiet zone of its own: paint the parsed image inside a light border.
-      const border = 4 - Math.min(quiet, 4);
-      const pixels = paintGrid(extent + 2 * border, 3, (r, c) => {
-        const row = r - border;
-        const column = c - border;
-        return row >= 0 && row < extent && column >= 0 && column < extent && dark[row * extent + column] === 1;
-      });
-      expect(decodePixels(pixels)?.text).toBe(text);
+      expect(decodeGrid(extent, dark, quiet)).toBe(text);
     }
   });
 
@@ -165,13 +169,7 @@ describe('renderQrCodeText', () => {
         const { extent, dark } = parseText(text, invert);
         expect(extent).toBe(qr.size + 2 * quiet);
         expect(dark).toEqual(withQuietZone(qr, quiet));
-        const border = 4 - quiet;
-        const pixels = paintGrid(extent + 2 * border, 3, (r, c) => {
-          const row = r - border;
-          const column = c - border;
-          return row >= 0 && row < extent && column >= 0 && column < extent && dark[row * extent + column] === 1;
-        });
-        expect(decodePixels(pixels)?.text).toBe(URI);
+        expect(decodeGrid(extent, dark, quiet)).toBe(URI);
       }
     }
   });
