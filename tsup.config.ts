@@ -6,7 +6,16 @@ const entry = Object.fromEntries(readSubpaths().map((s) => [s.entry, s.source]))
 export default defineConfig({
   entry,
   format: ['esm', 'cjs'],
-  dts: { compilerOptions: { types: [], paths: {} } },
+  // Declarations compile without Node's types, like src/. Adapters import the core as 'bulwark/*': resolve that to
+  // src/ here (kept external in the output by `external` below); through the exports map it would need a dist/
+  // that the build has just cleaned, so a fresh clone could not build, and a stale one would check old types.
+  dts: {
+    compilerOptions: {
+      types: [],
+      baseUrl: '.',
+      paths: { bulwark: ['./src/index.ts'], 'bulwark/*': ['./src/*/index.ts'] },
+    },
+  },
   tsconfig: 'tsconfig.build.json',
   platform: 'neutral',
   target: 'es2022',
