@@ -1,5 +1,5 @@
-import { decodeBase64Url, encodeBase64Url, encodeUtf8 } from '../encoding/index.js';
-import { BulwarkError, isBulwarkError } from '../errors.js';
+import { encodeUtf8 } from '../encoding/index.js';
+import { BulwarkError } from '../errors.js';
 import { assertBytes, wipe } from '../internal/bytes.js';
 import { importAesGcmKey, takeRandomBytes } from '../runtime/index.js';
 import { type EncryptionContext, encodeContext } from './context.js';
@@ -20,6 +20,7 @@ import {
   writeKeyHeader,
 } from './format.js';
 import { type Keyring, keyringState } from './keyring.js';
+import { decodeEnvelopeBase64, encodeEnvelopeBase64 } from './text.js';
 
 /** Options of the one-shot envelope functions. */
 export interface EnvelopeOptions {
@@ -80,9 +81,12 @@ export async function sealEnvelope(
   const dataKey = fresh.subarray(0, DATA_KEY_BYTES);
   const keyAad = keyAadFor(ENVELOPE_VERSION, primary);
   try {
-    const wrapped = await primary.wrap(dataKey, keyAad);
+    // Synchronous where the platform allows: a small message then costs no promise hops.
+    const wrapped = primary.wrapSync(dataKey, keyAad) ?? (await primary.wrap(dataKey, keyAad));
     const head = keyHeaderLength(primary, wrapped) + IV_BYTES;
-    const out = await importAesGcmKey(dataKey).seal(fresh.subarray(DATA_KEY_BYTES), data, aad, head);
+    const iv = fresh.subarray(DATA_KEY_BYTES);
+    const aes = importAesGcmKey(dataKey);
+    const out = aes.sealSync(iv, data, aad, head) ?? (await aes.seal(iv, data, aad, head));
     writeKeyHeader(out, keyAad, wrapped);
     out.set(fresh.subarray(DATA_KEY_BYTES), head - IV_BYTES);
     return out;
@@ -117,7 +121,9 @@ export async function openEnvelope(
   const entry = findKey(keyring, header.keyId);
   const dataKey = await unwrapDataKey(entry, header);
   try {
-    const plaintext = await importAesGcmKey(dataKey).open(iv, sealed, aad);
+    const aes = importAesGcmKey(dataKey);
+    let plaintext = aes.openSync(iv, sealed, aad);
+    if (plaintext === undefined) plaintext = await aes.open(iv, sealed, aad);
     if (plaintext === null) throw decryptFailed();
     return plaintext;
   } finally {
@@ -157,18 +163,15 @@ export function decryptEnvelope(
 
 /** The text form of an envelope: `bwe1.` ‖ base64url(bytes). */
 export function envelopeToText(envelope: Uint8Array): string {
-  return ENVELOPE_TEXT_PREFIX + encodeBase64Url(envelope);
+  return ENVELOPE_TEXT_PREFIX + encodeEnvelopeBase64(envelope);
 }
 
 /** Bytes of an envelope's text form, or ENVELOPE_MALFORMED (wrong prefix, bad base64url). */
 export function envelopeFromText(text: string): Uint8Array {
   if (typeof text !== 'string' || !text.startsWith(ENVELOPE_TEXT_PREFIX)) throw malformedEnvelope();
-  try {
-    return decodeBase64Url(text.slice(ENVELOPE_TEXT_PREFIX.length));
-  } catch (e) {
-    if (isBulwarkError(e, 'ENCODING_INVALID')) throw malformedEnvelope();
-    throw e;
-  }
+  const bytes = decodeEnvelopeBase64(text, ENVELOPE_TEXT_PREFIX.length);
+  if (bytes === undefined) throw malformedEnvelope();
+  return bytes;
 }
 
 /**

@@ -100,7 +100,8 @@ export function findKey(keyring: Keyring, keyId: string): KeyEntry {
 
 /** Unwraps a data key, or ENVELOPE_DECRYPT_FAILED. */
 export async function unwrapDataKey(entry: KeyEntry, header: KeyHeader): Promise<Uint8Array> {
-  const dataKey = await entry.unwrap(header.wrapped, header.keyAad);
+  let dataKey = entry.unwrapSync(header.wrapped, header.keyAad);
+  if (dataKey === undefined) dataKey = await entry.unwrap(header.wrapped, header.keyAad);
   if (dataKey === null || dataKey.length !== DATA_KEY_BYTES) throw decryptFailed();
   return dataKey;
 }

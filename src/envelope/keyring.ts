@@ -59,6 +59,9 @@ export interface KeyEntry {
   readonly material: Uint8Array | undefined;
   wrap(dataKey: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
   unwrap(wrapped: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null>;
+  /** The same, synchronously, for local keys where the platform allows; undefined otherwise. */
+  wrapSync(dataKey: Uint8Array, aad: Uint8Array): Uint8Array | undefined;
+  unwrapSync(wrapped: Uint8Array, aad: Uint8Array): Uint8Array | null | undefined;
 }
 
 interface KeyringState {
@@ -99,11 +102,21 @@ function localEntry(id: string, status: KeyStatus, material: Uint8Array): KeyEnt
     status,
     material: copy,
     // A local wrapped key is wrapIv(12) ‖ AES-256-GCM(KEK, wrapIv, dataKey, aad) (32 + 16).
+    wrapSync(dataKey, aad) {
+      const iv = takeRandomBytes(12);
+      const out = aes.sealSync(iv, dataKey, aad, iv.length);
+      out?.set(iv, 0);
+      return out;
+    },
     async wrap(dataKey, aad) {
       const iv = takeRandomBytes(12);
       const out = await aes.seal(iv, dataKey, aad, iv.length);
       out.set(iv, 0);
       return out;
+    },
+    unwrapSync(wrapped, aad) {
+      if (wrapped.length !== 12 + KEY_BYTES + 16) return null;
+      return aes.openSync(wrapped.subarray(0, 12), wrapped.subarray(12), aad);
     },
     async unwrap(wrapped, aad) {
       if (wrapped.length !== 12 + KEY_BYTES + 16) return null;
@@ -119,6 +132,8 @@ function providerEntry(id: string, status: KeyStatus, provider: KeyProvider): Ke
     status,
     material: undefined,
     wrap: (dataKey, aad) => provider.wrapKey(id, dataKey, aad),
+    wrapSync: () => undefined,
+    unwrapSync: () => undefined,
     unwrap: (wrapped, aad) => provider.unwrapKey(id, wrapped, aad),
   };
 }

@@ -17,6 +17,10 @@ export interface AesGcmKey {
   seal(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, reserve?: number): Promise<Uint8Array>;
   /** Verifies and decrypts ciphertext ‖ tag; null when authentication fails. */
   open(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null>;
+  /** {@link AesGcmKey.seal} done synchronously where the platform can (node:crypto), else undefined. */
+  sealSync(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, reserve?: number): Uint8Array | undefined;
+  /** {@link AesGcmKey.open} done synchronously where the platform can, else undefined (null: not authentic). */
+  openSync(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null | undefined;
 }
 
 function checkIv(iv: Uint8Array): void {
@@ -47,19 +51,23 @@ class PreparedKey implements AesGcmKey {
     return this.webKey;
   }
 
-  async seal(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, reserve = 0): Promise<Uint8Array> {
+  sealSync(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, reserve = 0): Uint8Array | undefined {
     checkIv(iv);
     const node = getNodeCrypto();
-    if (node !== null) {
-      const cipher = node.createCipheriv('aes-256-gcm', this.raw, iv, { authTagLength: AES_GCM.tagBytes });
-      if (aad.length > 0) cipher.setAAD(aad);
-      const body = cipher.update(plaintext);
-      cipher.final(); // GCM is a stream mode: final() emits no bytes, it computes the tag.
-      const out = new Uint8Array(reserve + body.length + AES_GCM.tagBytes);
-      out.set(body, reserve);
-      out.set(cipher.getAuthTag(), reserve + body.length);
-      return out;
-    }
+    if (node === null) return undefined;
+    const cipher = node.createCipheriv('aes-256-gcm', this.raw, iv, { authTagLength: AES_GCM.tagBytes });
+    if (aad.length > 0) cipher.setAAD(aad);
+    const body = cipher.update(plaintext);
+    cipher.final(); // GCM is a stream mode: final() emits no bytes, it computes the tag.
+    const out = new Uint8Array(reserve + body.length + AES_GCM.tagBytes);
+    out.set(body, reserve);
+    out.set(cipher.getAuthTag(), reserve + body.length);
+    return out;
+  }
+
+  async seal(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, reserve = 0): Promise<Uint8Array> {
+    const done = this.sealSync(iv, plaintext, aad, reserve);
+    if (done !== undefined) return done;
     const sealed = await getSubtle().encrypt(
       { name: 'AES-GCM', iv: toArrayView(iv), additionalData: toArrayView(aad), tagLength: 128 },
       await this.web(),
@@ -71,25 +79,30 @@ class PreparedKey implements AesGcmKey {
     return out;
   }
 
-  async open(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null> {
+  openSync(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null | undefined {
     checkIv(iv);
-    if (sealed.length < AES_GCM.tagBytes) return null;
     const node = getNodeCrypto();
-    if (node !== null) {
-      const split = sealed.length - AES_GCM.tagBytes;
-      const decipher = node.createDecipheriv('aes-256-gcm', this.raw, iv, { authTagLength: AES_GCM.tagBytes });
-      decipher.setAuthTag(sealed.subarray(split));
-      if (aad.length > 0) decipher.setAAD(aad);
-      const body = decipher.update(sealed.subarray(0, split));
-      try {
-        decipher.final();
-      } catch {
-        // What update() produced is unauthenticated: clear it before dropping it.
-        body.fill(0);
-        return null;
-      }
-      return new Uint8Array(body.buffer, body.byteOffset, body.length);
+    if (node === null) return undefined;
+    if (sealed.length < AES_GCM.tagBytes) return null;
+    const split = sealed.length - AES_GCM.tagBytes;
+    const decipher = node.createDecipheriv('aes-256-gcm', this.raw, iv, { authTagLength: AES_GCM.tagBytes });
+    decipher.setAuthTag(sealed.subarray(split));
+    if (aad.length > 0) decipher.setAAD(aad);
+    const body = decipher.update(sealed.subarray(0, split));
+    try {
+      decipher.final();
+    } catch {
+      // What update() produced is unauthenticated: clear it before dropping it.
+      body.fill(0);
+      return null;
     }
+    return new Uint8Array(body.buffer, body.byteOffset, body.length);
+  }
+
+  async open(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null> {
+    const done = this.openSync(iv, sealed, aad);
+    if (done !== undefined) return done;
+    if (sealed.length < AES_GCM.tagBytes) return null;
     try {
       const out = await getSubtle().decrypt(
         { name: 'AES-GCM', iv: toArrayView(iv), additionalData: toArrayView(aad), tagLength: 128 },

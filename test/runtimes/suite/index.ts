@@ -4,6 +4,7 @@
  * exports a function returning its cases; register it in `SUITES` (one import, one line).
  */
 import { encodingCases } from './encoding.js';
+import { envelopeCases } from './envelope.js';
 import { otpCases } from './otp.js';
 import { passwordCases } from './password.js';
 import { runtimeCases } from './runtime.js';
@@ -18,6 +19,7 @@ export const SUITES: Record<string, () => ConformanceCase[]> = {
   encoding: encodingCases,
   password: passwordCases,
   otp: otpCases,
+  envelope: envelopeCases,
 };
 
 export interface ConformanceReport {
