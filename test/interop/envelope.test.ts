@@ -34,7 +34,7 @@ function context(entries: Record<string, string | number | boolean | null>): Buf
       n.writeDoubleBE(v === 0 ? 0 : v, 1);
       parts.push(n);
     } else {
-      const s = Buffer.from(v);
+      const s = Buffer.from(v as string);
       const head = Buffer.from([4, s.length >> 8, s.length & 255]);
       parts.push(head, s);
     }
