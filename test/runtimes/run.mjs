@@ -8,8 +8,18 @@
 //   npm run test:runtimes -- --suite=otp,runtime   some suites
 //   BULWARK_NO_BUILD=1                             use dist/ as it is; BULWARK_KEEP_BUNDLE=1 keeps the temp dir
 //   BULWARK_RUNTIME_TIMEOUT_MS=120000              per-runtime limit (the child is killed when it passes)
-import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -117,7 +127,10 @@ async function runWorkerd(dir) {
   // The free port is found before workerd binds it, so another process may take it first: then try another.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await runWorkerdOnce(dir, command, await freePort());
+      const result = await runWorkerdOnce(dir, command, await freePort());
+      // Inside a worker the runtime cannot see its own version; the binary can.
+      const version = spawnSync(command, ['--version'], { encoding: 'utf8' }).stdout.trim();
+      return { ...result, version: version || result.version };
     } catch (e) {
       if (attempt === 3 || !/address already in use/i.test(e.message)) throw e;
     }
@@ -244,6 +257,27 @@ function describePaths(runtime) {
   return `${primitives}, scrypt ${runtime.scrypt === 'native' ? 'native' : 'pure TypeScript'}`;
 }
 
+/** `--write`: the per-runtime counts go into docs/runtimes.md between the runtime-counts markers. */
+function recordCounts(rows, suites, selected) {
+  if (suites.length > 0 || selected.length !== Object.keys(RUNTIMES).length) {
+    throw new Error('--write records full runs only: every runtime, every suite');
+  }
+  const file = join(root, 'docs', 'runtimes.md');
+  const doc = readFileSync(file, 'utf8');
+  const pattern = /<!-- runtime-counts -->[\s\S]*?<!-- \/runtime-counts -->/;
+  if (!pattern.test(doc)) throw new Error('docs/runtimes.md has no runtime-counts markers');
+  const table = [
+    `Conformance cases per runtime, measured ${new Date().toISOString().slice(0, 10)} with \`npm run test:runtimes\``,
+    '(cases on the seam run once per path, so runtimes with `node:crypto` run more of them):',
+    '',
+    '| runtime | version | paths | passed | failed |',
+    '|---|---|---|---:|---:|',
+    ...rows,
+  ].join('\n');
+  writeFileSync(file, doc.replace(pattern, `<!-- runtime-counts -->\n${table}\n<!-- /runtime-counts -->`));
+  console.log('recorded in docs/runtimes.md');
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const suiteArg = args.find((a) => a.startsWith('--suite='));
@@ -270,6 +304,7 @@ async function main() {
     let passed = 0;
     let failed = 0;
     const failures = [];
+    const rows = [];
     for (const name of selected) {
       const t0 = Date.now();
       try {
@@ -285,6 +320,7 @@ async function main() {
         }
         passed += report.passed;
         failed += report.failed;
+        rows.push(`| ${name} | ${version} | ${describePaths(runtime)} | ${report.passed} | ${report.failed} |`);
         const seconds = ((Date.now() - t0) / 1000).toFixed(1);
         console.log(
           `${name}: ${report.passed} passed, ${report.failed} failed (${version}; ${describePaths(runtime)}; ${seconds} s)`,
@@ -294,6 +330,7 @@ async function main() {
         // A runtime that is missing or produces no report counts as one failure.
         failed += 1;
         console.log(`${name}: 0 passed, 1 failed (did not report)`);
+        rows.push(`| ${name} | - | did not report | 0 | 1 |`);
         failures.push(`${name}: ${e.message}`);
       }
     }
@@ -302,6 +339,7 @@ async function main() {
       for (const f of failures) console.log(`  ${f.replaceAll('\n', '\n    ')}`);
       console.log('');
     }
+    if (args.includes('--write')) recordCounts(rows, suites, selected);
     console.log(`total time ${((Date.now() - started) / 1000).toFixed(1)} s`);
     console.log(`${passed} passed, ${failed} failed`);
     return failed === 0 ? 0 : 1;
