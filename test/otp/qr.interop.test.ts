@@ -7,7 +7,8 @@
 import { createQrCode, type QrErrorCorrection } from 'bulwark/otp';
 import { describe, expect, it } from 'vitest';
 import { encodeUtf8 } from '../../src/encoding/index.js';
-import { applyMask, drawFormatInformation, formatInformationBits, penaltyScore } from '../../src/otp/qr/mask.js';
+import { applyMask, drawFormatInformation, formatInformationBits } from '../../src/otp/qr/mask.js';
+import { penaltyScore } from '../../src/otp/qr/penalty.js';
 import { alignmentPositions, blockLayout, formatIndicator } from '../../src/otp/qr/tables.js';
 import { createPeerSymbol, type PeerMode, peerAlignment, peerEcc, peerLevels, peerPenalty } from './qr/peer.js';
 

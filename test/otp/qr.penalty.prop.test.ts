@@ -11,10 +11,10 @@
  * N4, 10 per full 5 % step the dark share lies away from 50 %.
  */
 
-import { createQrCode } from 'bulwark/otp';
+import { createQrCode, type QrErrorCorrection } from 'bulwark/otp';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { penaltyScore } from '../../src/otp/qr/mask.js';
+import { penaltyScore } from '../../src/otp/qr/penalty.js';
 
 function naivePenalty(modules: Uint8Array, size: number): number {
   const lines: number[][] = [];
@@ -77,7 +77,7 @@ function naivePenalty(modules: Uint8Array, size: number): number {
 describe('penaltyScore', () => {
   it('equals the naive reading of the rules on random grids of every symbol size', () => {
     const grid = fc
-      .integer({ min: 1, max: 12 })
+      .integer({ min: 1, max: 40 })
       .chain((version) => {
         const size = 17 + 4 * version;
         // Biased bits, so long runs and skewed dark shares occur as well as balanced noise.
@@ -103,6 +103,25 @@ describe('penaltyScore', () => {
         expect(penaltyScore(qr.modules, qr.size)).toBe(naivePenalty(qr.modules, qr.size));
       }
     }
+  });
+
+  it('the packed mask selection of the encoder picks the lowest score of the eight finished candidates', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom<QrErrorCorrection[]>('L', 'M', 'Q', 'H'),
+        (text, minVersion, ecc) => {
+          const chosen = createQrCode(text, { ecc, minVersion });
+          const scores = Array.from({ length: 8 }, (_, mask) => {
+            const candidate = createQrCode(text, { ecc, minVersion, mask });
+            return penaltyScore(candidate.modules, candidate.size);
+          });
+          expect(chosen.mask).toBe(scores.indexOf(Math.min(...scores)));
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('finds scaled patterns and both light sides', () => {

@@ -2,7 +2,8 @@ import { encodeUtf8 } from '../../encoding/index.js';
 import { BulwarkError } from '../../errors.js';
 import { assertIntegerInRange, assertOneOf, assertString, readOptions } from '../../internal/assert.js';
 import { interleaveCodewords } from './codewords.js';
-import { applyMask, drawFormatInformation, formatInformationBits, penaltyScore } from './mask.js';
+import { applyMask, drawFormatInformation, formatInformationBits } from './mask.js';
+import { selectMask } from './mask-selection.js';
 import { chooseMode, encodeDataCodewords, type QrMode, segmentBitLength } from './segment.js';
 import { blockLayout, formatIndicator, QR_ERROR_CORRECTION_LEVELS, QR_MAX_VERSION, QR_MIN_VERSION } from './tables.js';
 import { qrTemplate } from './template.js';
@@ -78,7 +79,7 @@ function dataTooLong(ecc: QrErrorCorrection, maxVersion: number): BulwarkError {
 
 /**
  * Builds the symbol for data that fits `version`: codewords with error correction, placed into the template, then
- * masked with `forcedMask` or with each of the eight masks in turn, keeping the lowest penalty (the first on ties).
+ * masked with `forcedMask` or with the mask of lowest penalty.
  */
 export function encodeQrSymbol(
   bytes: Uint8Array,
@@ -97,20 +98,8 @@ export function encodeQrSymbol(
   for (let k = 0; k < bitCount; k++) unmasked[dataOrder[k]!] = (codewords[k >>> 3]! >>> (7 - (k & 7))) & 1;
 
   const level = formatIndicator(ecc);
+  const mask = forcedMask ?? selectMask(template, unmasked, level);
   const modules = new Uint8Array(size * size);
-  let mask = forcedMask ?? 0;
-  if (forcedMask === undefined) {
-    let bestScore = Number.POSITIVE_INFINITY;
-    for (let candidate = 0; candidate < 8; candidate++) {
-      applyMask(template, unmasked, candidate, modules);
-      drawFormatInformation(modules, size, formatInformationBits(level, candidate));
-      const score = penaltyScore(modules, size);
-      if (score < bestScore) {
-        bestScore = score;
-        mask = candidate;
-      }
-    }
-  }
   applyMask(template, unmasked, mask, modules);
   drawFormatInformation(modules, size, formatInformationBits(level, mask));
   return { version, size, ecc, mask, modules };
