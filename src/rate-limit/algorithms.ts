@@ -41,7 +41,7 @@ export function stepFixedWindow(
   out: RuleStep,
 ): RuleStep {
   const w = rule.windowMs;
-  const start = now - (now % w);
+  const start = windowStart(now, w);
   let used = a === start ? b : 0;
   let allowed = true;
   let write = false;
@@ -84,7 +84,7 @@ export function stepSlidingWindow(
 ): RuleStep {
   const w = rule.windowMs;
   const limit = rule.limit;
-  const start = now - (now % w);
+  const start = windowStart(now, w);
   let current = 0;
   let previous = 0;
   if (a === start) {
@@ -141,14 +141,25 @@ function slidingRetryAfter(
   return w - elapsed + at;
 }
 
-/** Largest integer ≤ x / y for non-negative integers, exact (no rounded division decides it). */
-function floorDivide(x: number, y: number): number {
-  return (x - (x % y)) / y;
+/**
+ * Largest integer ≤ x / y for non-negative integers below 2^53, exact: the rounded quotient is corrected by integer
+ * products (V8's `%` on non-small integers is a slow library call, so it stays off the hot path).
+ */
+export function floorDivide(x: number, y: number): number {
+  let q = Math.floor(x / y);
+  if (q * y > x) q--;
+  else if ((q + 1) * y <= x) q++;
+  return q;
 }
 
 function ceilDivide(x: number, y: number): number {
-  const r = x % y;
-  return (x - r) / y + (r > 0 ? 1 : 0);
+  const q = floorDivide(x, y);
+  return q * y === x ? q : q + 1;
+}
+
+/** Start of the epoch-aligned window containing `now`: what Lua computes as `now - fmod(now, w)`. */
+export function windowStart(now: number, w: number): number {
+  return floorDivide(now, w) * w;
 }
 
 /** GCRA as an exact integer leaky bucket; see the file header for the units. */

@@ -27,6 +27,7 @@ export type {
   LoginFailureCount,
   LoginGuardStore,
   RateLimitAlgorithm,
+  RateLimitDecide,
   RateLimitMode,
   RateLimitReason,
   RateLimitResult,

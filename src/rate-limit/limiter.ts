@@ -3,7 +3,14 @@ import { assertIntegerInRange, assertOneOf, readOptions } from '../internal/asse
 import { createRateLimitMemoryStore } from './memory-store.js';
 import { maxCost, type RateLimitRuleOptions, toRule } from './rules.js';
 import { callStore, isStoreFailure, type StoreErrorPolicy } from './store-call.js';
-import type { RateLimitMode, RateLimitResult, RateLimitRule, RateLimitStore, SyncRateLimitStore } from './types.js';
+import type {
+  RateLimitDecide,
+  RateLimitMode,
+  RateLimitResult,
+  RateLimitRule,
+  RateLimitStore,
+  SyncRateLimitStore,
+} from './types.js';
 
 /** Options for {@link createRateLimiter}: one limit inline, or several in `limits`. */
 export interface RateLimiterOptions extends Partial<RateLimitRuleOptions> {
@@ -80,14 +87,17 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   ]);
   const timeoutMs = assertIntegerInRange(o.timeoutMs ?? DEFAULT_RATE_LIMITER.timeoutMs, 'timeoutMs', 1, 600_000);
   const now = o.now ?? Date.now;
-  const store = o.store ?? createRateLimitMemoryStore({ now });
+  const store = o.store ?? createRateLimitMemoryStore(o.now === undefined ? {} : { now });
   if (typeof store?.applyRateLimit !== 'function' || typeof store.resetRateLimit !== 'function') {
     throw new BulwarkError('CONFIG_INVALID', 'store must implement RateLimitStore', {
       details: { parameter: 'store' },
     });
   }
-  const syncStore =
-    typeof (store as SyncRateLimitStore).applyRateLimitSync === 'function' ? (store as SyncRateLimitStore) : undefined;
+  // A store with a synchronous path (memory) decides without a promise of its own, timeout or failure policy.
+  const decide =
+    typeof (store as SyncRateLimitStore).bindRateLimitSync === 'function'
+      ? (store as SyncRateLimitStore).bindRateLimitSync(rules)
+      : undefined;
   const blocked = readBlockCache(o.blockCache);
   const primary = rules[0] as RateLimitRule;
 
@@ -155,7 +165,18 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     };
   }
 
-  async function apply(
+  function decideSync(key: string, cost: number, mode: RateLimitMode, decision: RateLimitDecide): RateLimitResult {
+    if (blocked === undefined) return decision(key, cost, mode);
+    if (mode === 'consume') {
+      const denial = cachedDenial(key);
+      if (denial !== undefined) return denial;
+    } else if (mode === 'refund') blocked.entries.delete(key);
+    const result = decision(key, cost, mode);
+    if (mode === 'consume') remember(key, cost, result);
+    return result;
+  }
+
+  async function applyRemote(
     key: string,
     callOptions: ConsumeOptions | undefined,
     mode: RateLimitMode,
@@ -166,26 +187,32 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       if (denial !== undefined) return denial;
     } else if (mode === 'refund') blocked?.entries.delete(key);
     let result: RateLimitResult;
-    if (syncStore !== undefined) {
-      result = syncStore.applyRateLimitSync(key, rules, cost, mode);
-    } else {
-      try {
-        result = await callStore(() => store.applyRateLimit(key, rules, cost, mode), timeoutMs);
-      } catch (error) {
-        return onFailure(error);
-      }
+    try {
+      result = await callStore(() => store.applyRateLimit(key, rules, cost, mode), timeoutMs);
+    } catch (error) {
+      return onFailure(error);
     }
     if (mode === 'consume') remember(key, cost, result);
     return result;
   }
 
+  const local = decide;
   return {
     rules,
-    consume: (key, callOptions) => apply(key, callOptions, 'consume'),
-    peek: (key, callOptions) => apply(key, callOptions, 'peek'),
-    refund: (key, callOptions) => apply(key, callOptions, 'refund'),
+    consume:
+      local === undefined
+        ? (key, callOptions) => applyRemote(key, callOptions, 'consume')
+        : async (key, callOptions) => decideSync(key, readCost(key, callOptions), 'consume', local),
+    peek:
+      local === undefined
+        ? (key, callOptions) => applyRemote(key, callOptions, 'peek')
+        : async (key, callOptions) => decideSync(key, readCost(key, callOptions), 'peek', local),
+    refund:
+      local === undefined
+        ? (key, callOptions) => applyRemote(key, callOptions, 'refund')
+        : async (key, callOptions) => decideSync(key, readCost(key, callOptions), 'refund', local),
     consumeSync(key, callOptions) {
-      if (syncStore === undefined) {
+      if (local === undefined) {
         throw new BulwarkError(
           'CONFIG_INVALID',
           'consumeSync needs a store with a synchronous path (the memory store)',
@@ -194,12 +221,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
           },
         );
       }
-      const cost = readCost(key, callOptions);
-      const denial = cachedDenial(key);
-      if (denial !== undefined) return denial;
-      const result = syncStore.applyRateLimitSync(key, rules, cost, 'consume');
-      remember(key, cost, result);
-      return result;
+      return decideSync(key, readCost(key, callOptions), 'consume', local);
     },
     async reset(key) {
       readCost(key, undefined);

@@ -8,10 +8,12 @@ import {
   stepSlidingWindow,
   stepTokenBucket,
 } from './algorithms.js';
+import { coarseNow } from './clock.js';
 import { SlotTable } from './table.js';
 import type {
   LoginFailureCount,
   LoginGuardStore,
+  RateLimitDecide,
   RateLimitMode,
   RateLimitResult,
   RateLimitRule,
@@ -22,7 +24,10 @@ import type {
 export interface RateLimitMemoryStoreOptions {
   /** Most keys kept per rule (and for the login guard); the least recently used is evicted beyond it. */
   maxKeys?: number;
-  /** Clock in epoch milliseconds (default `Date.now`). */
+  /**
+   * Clock in epoch milliseconds. Default: the system clock read at most once per millisecond and per 64 decisions
+   * (see docs/rate-limiting.md); pass `Date.now` to read it on every decision.
+   */
   now?: () => number;
 }
 
@@ -50,12 +55,11 @@ const EMPTY_LOG: number[] = [];
 export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions): RateLimitMemoryStore {
   const o = readOptions<RateLimitMemoryStoreOptions>(options);
   const maxKeys = assertIntegerInRange(o.maxKeys ?? DEFAULT_RATE_LIMIT_MEMORY_STORE.maxKeys, 'maxKeys', 1, 100_000_000);
-  const now = o.now ?? Date.now;
+  const now = o.now ?? coarseNow;
   if (typeof now !== 'function') {
     throw new BulwarkError('CONFIG_INVALID', 'now must be a function', { details: { parameter: 'now' } });
   }
   const tables = new Map<string, SlotTable>();
-  const steps: RuleStep[] = [createRuleStep()];
   const failures = new Map<string, { failures: number; last: number; expiresAt: number }>();
 
   function tableFor(rule: RateLimitRule): SlotTable {
@@ -75,7 +79,7 @@ export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions
     cost: number,
     mode: RateLimitMode,
     out: RuleStep,
-  ) {
+  ): RuleStep {
     const a = slot < 0 ? -1 : (table.a[slot] as number);
     const b = slot < 0 ? 0 : (table.b[slot] as number);
     switch (rule.algorithm) {
@@ -94,51 +98,73 @@ export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions
     table: SlotTable,
     slot: number,
     key: string,
-    rule: RateLimitRule,
     t: number,
     cost: number,
     mode: RateLimitMode,
     s: RuleStep,
-  ): void {
+  ) {
     if (slot < 0) slot = table.insert(key);
     table.a[slot] = s.a;
     table.b[slot] = s.b;
     if (table.c !== undefined) table.c[slot] = s.c;
-    if (rule.algorithm === 'sliding-log') {
-      const logs = table.logs!;
-      let log = logs[slot];
-      if (log === undefined) logs[slot] = log = [];
-      if (mode === 'consume') for (let i = 0; i < cost; i++) log.push(t);
-      else log.length = s.b;
-    }
+    if (table.logs !== undefined) commitLog(table.logs, slot, t, cost, mode, s.b);
   }
 
-  function applyRateLimitSync(
-    key: string,
-    rules: readonly RateLimitRule[],
-    cost: number,
-    mode: RateLimitMode,
-  ): RateLimitResult {
-    const t = now();
-    const count = rules.length;
-    while (steps.length < count) steps.push(createRuleStep());
-    let allowed = true;
-    for (let i = 0; i < count; i++) {
-      const rule = rules[i] as RateLimitRule;
-      const table = tableFor(rule);
-      const s = step(table, table.find(key), rule, t, cost, mode, steps[i] as RuleStep);
-      if (!s.allowed) allowed = false;
-    }
-    if (allowed || mode === 'refund') {
-      for (let i = 0; i < count; i++) {
-        const s = steps[i] as RuleStep;
-        if (!s.write) continue;
-        const rule = rules[i] as RateLimitRule;
-        const table = tableFor(rule);
-        commit(table, table.slots.get(key) ?? -1, key, rule, t, cost, mode, s);
+  /** The fast path for one rule: table and scratch resolved once, one lookup per decision. */
+  function bindOne(rule: RateLimitRule): RateLimitDecide {
+    const table = tableFor(rule);
+    const out = createRuleStep();
+    const { limit, windowMs } = rule;
+    return (key, cost, mode) => {
+      const t = now();
+      const slot = table.find(key);
+      step(table, slot, rule, t, cost, mode, out);
+      if (out.write) commit(table, slot, key, t, cost, mode, out);
+      const allowed = out.allowed;
+      return {
+        allowed,
+        limit,
+        remaining: out.remaining,
+        resetMs: out.resetMs,
+        retryAfterMs: out.retryAfterMs,
+        windowMs,
+        reason: allowed ? 'ok' : 'limit',
+      };
+    };
+  }
+
+  /** Several rules: evaluate every rule, then write all of them or none. Each rule has its own table. */
+  function bindMany(rules: readonly RateLimitRule[]): RateLimitDecide {
+    const ruleTables = rules.map(tableFor);
+    const steps = rules.map(createRuleStep);
+    const slots = new Int32Array(rules.length);
+    return (key, cost, mode) => {
+      const t = now();
+      let allowed = true;
+      for (let i = 0; i < rules.length; i++) {
+        const table = ruleTables[i] as SlotTable;
+        const slot = table.find(key);
+        slots[i] = slot;
+        if (!step(table, slot, rules[i] as RateLimitRule, t, cost, mode, steps[i] as RuleStep).allowed) allowed = false;
       }
+      if (allowed || mode === 'refund') {
+        for (let i = 0; i < rules.length; i++) {
+          const s = steps[i] as RuleStep;
+          if (s.write) commit(ruleTables[i] as SlotTable, slots[i] as number, key, t, cost, mode, s);
+        }
+      }
+      return bindingResult(rules, steps, allowed);
+    };
+  }
+
+  const bound = new WeakMap<readonly RateLimitRule[], RateLimitDecide>();
+  function bindRateLimitSync(rules: readonly RateLimitRule[]): RateLimitDecide {
+    let decide = bound.get(rules);
+    if (decide === undefined) {
+      decide = rules.length === 1 ? bindOne(rules[0] as RateLimitRule) : bindMany(rules);
+      bound.set(rules, decide);
     }
-    return bindingResult(rules, steps, count, allowed);
+    return decide;
   }
 
   return {
@@ -147,9 +173,9 @@ export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions
       for (const table of tables.values()) n += table.size;
       return n;
     },
-    applyRateLimitSync,
+    bindRateLimitSync,
     applyRateLimit(key, rules, cost, mode) {
-      return applyRateLimitSync(key, rules, cost, mode);
+      return bindRateLimitSync(rules)(key, cost, mode);
     },
     resetRateLimit(key, rules) {
       for (const rule of rules) tables.get(rule.id)?.delete(key);
@@ -182,18 +208,28 @@ export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions
   };
 }
 
+/** Sliding log: one timestamp per admitted cost unit, or the newest entries dropped on refund. */
+function commitLog(
+  logs: (number[] | undefined)[],
+  slot: number,
+  t: number,
+  cost: number,
+  mode: RateLimitMode,
+  used: number,
+) {
+  let log = logs[slot];
+  if (log === undefined) logs[slot] = log = [];
+  if (mode === 'consume') for (let i = 0; i < cost; i++) log.push(t);
+  else log.length = used;
+}
+
 /**
  * Folds per-rule steps into one result: when denied, the rule that forces the longest wait; when allowed, the rule
  * with the least room left.
  */
-function bindingResult(
-  rules: readonly RateLimitRule[],
-  steps: readonly RuleStep[],
-  count: number,
-  allowed: boolean,
-): RateLimitResult {
+function bindingResult(rules: readonly RateLimitRule[], steps: readonly RuleStep[], allowed: boolean): RateLimitResult {
   let best = 0;
-  for (let i = 1; i < count; i++) {
+  for (let i = 1; i < rules.length; i++) {
     const s = steps[i] as RuleStep;
     const b = steps[best] as RuleStep;
     if (allowed ? s.remaining < b.remaining : s.retryAfterMs > b.retryAfterMs) best = i;

@@ -82,7 +82,8 @@ export class SlotTable {
   }
 
   private grow(): void {
-    const capacity = Math.min(this.capacity * 2, this.maxKeys);
+    // Grow by half: less idle capacity per key than doubling, still amortized O(1).
+    const capacity = Math.min(Math.ceil(this.capacity * 1.5), this.maxKeys);
     this.a = copyInto(new Float64Array(capacity), this.a);
     this.b = copyInto(new Float64Array(capacity), this.b);
     if (this.c !== undefined) this.c = copyInto(new Float64Array(capacity), this.c);

@@ -61,9 +61,13 @@ export interface RateLimitStore {
   resetRateLimit(key: string, rules: readonly RateLimitRule[]): Promise<void> | void;
 }
 
-/** A store with a synchronous path (the memory store): enables `consumeSync`. */
+/** A synchronous decision for fixed rules, resolved once by {@link SyncRateLimitStore.bindRateLimitSync}. */
+export type RateLimitDecide = (key: string, cost: number, mode: RateLimitMode) => RateLimitResult;
+
+/** A store with a synchronous path (the memory store): enables `consumeSync` and a promise path without I/O. */
 export interface SyncRateLimitStore extends RateLimitStore {
-  applyRateLimitSync(key: string, rules: readonly RateLimitRule[], cost: number, mode: RateLimitMode): RateLimitResult;
+  /** Resolves everything that does not depend on the key once; the returned function decides atomically. */
+  bindRateLimitSync(rules: readonly RateLimitRule[]): RateLimitDecide;
 }
 
 /** Consecutive failures recorded under one login-guard key, and how long ago the last one happened. */

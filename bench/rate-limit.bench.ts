@@ -1,0 +1,235 @@
+/**
+ * Rate limiting: ours against rate-limiter-flexible (RateLimiterMemory, RateLimiterRedis on ioredis) and
+ * express-rate-limit's MemoryStore, in one process.
+ *
+ * - Memory, 1 key and 100k keys, through the Promise API (every library's normal path) and through our
+ *   `consumeSync`. Each case runs 100 decisions per sample so the harness's own await does not dominate.
+ * - Heap bytes per tracked key: a child process with --expose-gc inserts 100k address-like keys (made on the fly and
+ *   kept only by the store, so the key strings count, as they would in an app) and reports the growth of heap + array buffers, after GC, divided by
+ *   100k.
+ * - Redis: decisions per second with 50 requests in flight on one connection, ours (sliding window, one EVALSHA per
+ *   decision) against rate-limiter-flexible's RateLimiterRedis (fixed window).
+ *
+ * Run alone: `node --expose-gc --import tsx bench/rate-limit.bench.ts --heap <library>` prints one heap figure.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createRedisStore } from 'bulwark/adapters/redis';
+import { createRateLimiter } from 'bulwark/rate-limit';
+import { MemoryStore } from 'express-rate-limit';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { compare } from './support.js';
+
+const BATCH = 100;
+const KEY_COUNT = 100_000;
+const LIMIT = 1_000_000_000; // never reached: every library measures an admitted request
+const WINDOW_MS = 60_000;
+
+function makeErl(): MemoryStore {
+  const store = new MemoryStore();
+  store.init({ windowMs: WINDOW_MS } as never);
+  return store;
+}
+
+async function memoryCases(label: string, keyOf: (i: number) => string): Promise<void> {
+  const ours = createRateLimiter({ limit: LIMIT, windowMs: WINDOW_MS });
+  const oursSync = createRateLimiter({ limit: LIMIT, windowMs: WINDOW_MS });
+  const rlf = new RateLimiterMemory({ points: LIMIT, duration: WINDOW_MS / 1000 });
+  const erl = makeErl();
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  await compare(`memory, ${label}: Promise API (${BATCH} decisions per sample)`, [
+    {
+      name: 'bulwark consume (sliding window)',
+      ours: true,
+      fn: async () => {
+        for (let i = 0; i < BATCH; i++) await ours.consume(keyOf(a++));
+      },
+    },
+    {
+      name: 'rate-limiter-flexible RateLimiterMemory',
+      fn: async () => {
+        for (let i = 0; i < BATCH; i++) await rlf.consume(keyOf(b++));
+      },
+    },
+    {
+      name: 'express-rate-limit MemoryStore.increment',
+      fn: async () => {
+        for (let i = 0; i < BATCH; i++) await erl.increment(keyOf(c++));
+      },
+    },
+  ]);
+  await compare(`memory, ${label}: our synchronous path against the Promise APIs`, [
+    {
+      name: 'bulwark consumeSync (sliding window)',
+      ours: true,
+      fn: () => {
+        for (let i = 0; i < BATCH; i++) oursSync.consumeSync(keyOf(d++));
+      },
+    },
+    {
+      name: 'express-rate-limit MemoryStore.increment',
+      fn: async () => {
+        for (let i = 0; i < BATCH; i++) await erl.increment(keyOf(c++));
+      },
+    },
+    {
+      name: 'rate-limiter-flexible RateLimiterMemory',
+      fn: async () => {
+        for (let i = 0; i < BATCH; i++) await rlf.consume(keyOf(b++));
+      },
+    },
+  ]);
+  erl.shutdown();
+}
+
+/**
+ * An IPv4-address-like key for client `i`, built by `join` so it is one flat string, as an address read from a socket
+ * is (a template literal would leave a rope that costs more memory than the key itself).
+ */
+function ipv4Key(i: number): string {
+  return ['10', String((i >> 16) & 0xff), String((i >> 8) & 0xff), String(i & 0xff)].join('.');
+}
+
+/** Child-process body: bytes of heap + array buffers per tracked key for one library. */
+async function measureHeap(library: string): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with --expose-gc');
+  const usage = () => {
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const algorithm = library.startsWith('bulwark-') ? library.slice('bulwark-'.length) : 'sliding-window';
+  const ours = createRateLimiter({ algorithm: algorithm as never, limit: 1000, windowMs: WINDOW_MS });
+  const rlf = new RateLimiterMemory({ points: 1000, duration: WINDOW_MS / 1000 });
+  const erl = makeErl();
+  await ours.consume('warm');
+  await rlf.consume('warm');
+  await erl.increment('warm');
+  const before = usage();
+  for (let i = 0; i < KEY_COUNT; i++) {
+    const key = ipv4Key(i);
+    if (library.startsWith('bulwark')) ours.consumeSync(key);
+    else if (library === 'rate-limiter-flexible') await rlf.consume(key);
+    else await erl.increment(key);
+  }
+  const after = usage();
+  // Touch every store after measuring so none of them is collected before the second reading.
+  const alive = [
+    ours.consumeSync('warm').limit,
+    (await rlf.get('warm'))?.consumedPoints,
+    (await erl.get('warm'))?.totalHits,
+  ];
+  console.log(JSON.stringify({ library, bytesPerKey: (after - before) / KEY_COUNT, alive: alive.length }));
+  erl.shutdown();
+  process.exit(0);
+}
+
+async function heapTable(): Promise<void> {
+  const self = fileURLToPath(import.meta.url);
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  console.log(
+    `\n## memory: heap + array-buffer bytes per tracked key (${KEY_COUNT.toLocaleString('en-US')} keys, after GC)`,
+  );
+  for (const library of [
+    'bulwark-sliding-window',
+    'bulwark-fixed-window',
+    'bulwark-token-bucket',
+    'express-rate-limit',
+    'rate-limiter-flexible',
+  ]) {
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', self, '--heap', library], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    const line = out.trim().split('\n').pop() as string;
+    const { bytesPerKey } = JSON.parse(line) as { bytesPerKey: number };
+    console.log(`${library.padEnd(26)}  ${bytesPerKey.toFixed(0).padStart(6)} bytes/key`);
+  }
+}
+
+/** Decisions per second with `concurrency` requests always in flight, for `durationMs`. */
+async function throughput(
+  fn: (i: number) => Promise<unknown>,
+  concurrency: number,
+  durationMs: number,
+): Promise<number> {
+  let done = 0;
+  let next = 0;
+  const end = performance.now() + durationMs;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await fn(next++);
+        done++;
+      }
+    }),
+  );
+  return (done / (performance.now() - start)) * 1000;
+}
+
+async function redisTable(): Promise<void> {
+  const url = process.env.BULWARK_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch {
+    console.log(`\n## redis: skipped (no server at ${url})`);
+    return;
+  }
+  const prefix = `bench:${Date.now()}:`;
+  const ours = createRateLimiter({ limit: LIMIT, windowMs: WINDOW_MS, store: createRedisStore({ client, prefix }) });
+  const rlf = new RateLimiterRedis({
+    storeClient: client,
+    points: LIMIT,
+    duration: WINDOW_MS / 1000,
+    keyPrefix: `${prefix}rlf`,
+  });
+  const keyOf = (i: number) => `user-${i % 1000}`;
+  const durationMs = process.env.BENCH_QUICK === '1' ? 500 : 3000;
+  for (let warm = 0; warm < 200; warm++) {
+    await ours.consume(keyOf(warm));
+    await rlf.consume(keyOf(warm));
+  }
+  const rows: [string, number][] = [];
+  for (let round = 0; round < 2; round++) {
+    rows.push(['bulwark sliding window (EVALSHA)', await throughput((i) => ours.consume(keyOf(i)), 50, durationMs)]);
+    rows.push([
+      'rate-limiter-flexible RateLimiterRedis',
+      await throughput((i) => rlf.consume(keyOf(i)), 50, durationMs),
+    ]);
+  }
+  const best = (name: string) => Math.max(...rows.filter((r) => r[0] === name).map((r) => r[1]));
+  const oursRate = best('bulwark sliding window (EVALSHA)');
+  console.log('\n## redis: decisions/s, 50 in flight on one ioredis connection (best of 2 rounds)');
+  for (const name of ['bulwark sliding window (EVALSHA)', 'rate-limiter-flexible RateLimiterRedis']) {
+    const rate = best(name);
+    const ratio = name.startsWith('bulwark') ? '(ours)' : `${(oursRate / rate).toFixed(2)}×`;
+    console.log(`${name.padEnd(40)}  ${Math.round(rate).toLocaleString('en-US').padStart(10)}  ${ratio}`);
+  }
+  let cursor = '0';
+  do {
+    const [nextCursor, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = nextCursor;
+    if (keys.length > 0) await client.del(...keys);
+  } while (cursor !== '0');
+  client.disconnect();
+}
+
+export async function run(): Promise<void> {
+  await memoryCases('1 key', () => 'client-1');
+  const keys = Array.from({ length: KEY_COUNT }, (_, i) => ipv4Key(i));
+  await memoryCases(`${KEY_COUNT.toLocaleString('en-US')} keys`, (i) => keys[i % KEY_COUNT] as string);
+  await heapTable();
+  await redisTable();
+}
+
+const heapIndex = process.argv.indexOf('--heap');
+if (heapIndex >= 0) await measureHeap(process.argv[heapIndex + 1] as string);
