@@ -8,24 +8,11 @@ import { pbkdf2Sync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pbkdf2Sha256, scrypt, setRuntimeOverrideForTesting } from '../../src/runtime/index.js';
 import { blockMix, roMix, salsa208Bytes } from '../../src/runtime/scrypt-typescript.js';
+import { bytesOf, words } from '../runtimes/suite/password.js';
 import { hex, loadVectors, toHex } from '../support/vectors.js';
 
 const v = loadVectors('rfc/rfc7914-scrypt.json');
 const ascii = (s: string) => new TextEncoder().encode(s);
-
-/** Bytes as little-endian 32-bit words, as scrypt reads them. */
-function words(bytes: Uint8Array): Uint32Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  return Uint32Array.from({ length: bytes.length / 4 }, (_, i) => view.getUint32(i * 4, true));
-}
-function bytesOf(w: Uint32Array): Uint8Array {
-  const out = new Uint8Array(w.length * 4);
-  const view = new DataView(out.buffer);
-  w.forEach((x, i) => {
-    view.setUint32(i * 4, x, true);
-  });
-  return out;
-}
 
 afterEach(() => setRuntimeOverrideForTesting(undefined));
 

@@ -27,12 +27,14 @@ interface InteropEntry {
   node: { N: number; r: number; p: number };
 }
 
-function words(bytes: Uint8Array): Uint32Array {
+/** Bytes as the little-endian 32-bit words scrypt works on (shared with test/password/scrypt.vectors.test.ts). */
+export function words(bytes: Uint8Array): Uint32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   return Uint32Array.from({ length: bytes.length / 4 }, (_, i) => view.getUint32(i * 4, true));
 }
 
-function bytesOf(w: Uint32Array): Uint8Array {
+/** The inverse of {@link words}. */
+export function bytesOf(w: Uint32Array): Uint8Array {
   const out = new Uint8Array(w.length * 4);
   const view = new DataView(out.buffer);
   for (let i = 0; i < w.length; i++) view.setUint32(i * 4, w[i] as number, true);
