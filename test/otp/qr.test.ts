@@ -8,7 +8,7 @@ import { createQrCode, type QrErrorCorrection } from 'bulwark/otp';
 import { describe, expect, it } from 'vitest';
 import { encodeUtf8 } from '../../src/encoding/index.js';
 import { interleaveCodewords } from '../../src/otp/qr/codewords.js';
-import { formatInformationBits } from '../../src/otp/qr/mask.js';
+import { formatInformationBits, MASK_CONDITIONS, MASK_PERIOD } from '../../src/otp/qr/mask.js';
 import { encodeDataCodewords, QR_MODES } from '../../src/otp/qr/segment.js';
 import { blockLayout, formatIndicator, rawDataModules } from '../../src/otp/qr/tables.js';
 import { qrTemplate, versionInformationBits } from '../../src/otp/qr/template.js';
@@ -99,6 +99,18 @@ describe('symbol structure', () => {
       expect(at(i, 6)).toBe(i % 2 === 0 ? 1 : 0);
     }
     expect(at(size - 8, 8)).toBe(1);
+  });
+});
+
+describe('masks', () => {
+  it('every mask condition repeats with the period the encoder tiles it by, across the largest symbol', () => {
+    let mismatches = 0;
+    for (const condition of MASK_CONDITIONS) {
+      for (let i = 0; i < 177; i++) {
+        for (let j = 0; j < 177; j++) if (condition(i, j) !== condition(i % MASK_PERIOD, j % MASK_PERIOD)) mismatches++;
+      }
+    }
+    expect(mismatches).toBe(0);
   });
 });
 

@@ -4,12 +4,9 @@
  * the unmasked symbol, the data region and the mask patterns are packed once, so a candidate costs a few word
  * operations per line instead of a pass over every module.
  */
-import { formatBitPositions, formatInformationBits, MASK_CONDITIONS } from './mask.js';
+import { formatBitPositions, formatInformationBits, MASK_CONDITIONS, MASK_PERIOD } from './mask.js';
 import { packedPenaltyScore, packLines, QR_MAX_LINE_WORDS } from './penalty.js';
 import type { QrTemplate } from './template.js';
-
-/** Every mask condition depends on row and column only modulo 12. */
-const PERIOD = 12;
 
 /**
  * For mask m and residue k (0–11), the packed line of the mask pattern along row k (bits over columns) and along
@@ -20,7 +17,7 @@ const COLUMN_PATTERNS: Int32Array[][] = [];
 for (const condition of MASK_CONDITIONS) {
   const rows: Int32Array[] = [];
   const columns: Int32Array[] = [];
-  for (let k = 0; k < PERIOD; k++) {
+  for (let k = 0; k < MASK_PERIOD; k++) {
     const row = new Int32Array(QR_MAX_LINE_WORDS);
     const column = new Int32Array(QR_MAX_LINE_WORDS);
     for (let i = 0; i < QR_MAX_LINE_WORDS * 32; i++) {
@@ -75,7 +72,7 @@ export function selectMask(template: QrTemplate, unmasked: Uint8Array, levelIndi
         rows[base + w] = plainRows[base + w]! ^ (rowPattern[w]! & dataRows[base + w]!);
         columns[base + w] = plainColumns[base + w]! ^ (columnPattern[w]! & dataColumns[base + w]!);
       }
-      if (++k === PERIOD) k = 0;
+      if (++k === MASK_PERIOD) k = 0;
     }
     const format = formatInformationBits(levelIndicator, mask);
     for (let i = 0; i < 15; i++) {

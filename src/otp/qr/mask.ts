@@ -1,6 +1,6 @@
 /**
  * Data masking (ISO/IEC 18004:2015 §7.8): the eight mask patterns and the format information that names the
- * level and mask. The penalty score that picks the mask is in penalty.ts.
+ * level and mask. Choosing the mask is mask-selection.ts, its penalty score penalty.ts.
  */
 import type { QrTemplate } from './template.js';
 
@@ -16,8 +16,12 @@ export const MASK_CONDITIONS: readonly ((i: number, j: number) => boolean)[] = [
   (i, j) => (((i + j) % 2) + ((i * j) % 3)) % 2 === 0,
 ];
 
-/** Every mask repeats with period 12 in both directions, so one 12×12 tile per mask describes it everywhere. */
-const TILE = 12;
+/**
+ * Every condition depends on row and column only modulo 2, 3, 4 or 6, so each mask repeats with period 12 in both
+ * directions and one 12×12 tile describes it everywhere.
+ */
+export const MASK_PERIOD = 12;
+const TILE = MASK_PERIOD;
 const MASK_TILES: readonly Uint8Array[] = MASK_CONDITIONS.map((condition) => {
   const tile = new Uint8Array(TILE * TILE);
   for (let i = 0; i < TILE; i++) for (let j = 0; j < TILE; j++) tile[i * TILE + j] = condition(i, j) ? 1 : 0;
