@@ -47,14 +47,11 @@ export {
   sealKeyring,
 } from './keyring-seal.js';
 export {
-  needsRotation,
   type RotateAllOptions,
   type RotateAllResult,
   type RotationProgress,
   type RotationRecord,
-  reencrypt,
-  rewrap,
   rotateAll,
-  type StoredEnvelope,
-} from './rotation.js';
+} from './rotate-all.js';
+export { needsRotation, type RewrapOptions, reencrypt, rewrap, type StoredEnvelope } from './rotation.js';
 export { DEFAULT_STREAM_OPTIONS, decryptStream, encryptStream, type StreamOptions } from './stream.js';

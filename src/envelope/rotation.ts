@@ -1,5 +1,4 @@
-import { BulwarkError, isBulwarkError } from '../errors.js';
-import { wipe } from '../internal/bytes.js';
+import { concatBytes, wipe } from '../internal/bytes.js';
 import {
   type EnvelopeOptions,
   envelopeFromText,
@@ -8,18 +7,52 @@ import {
   readEnvelope,
   sealEnvelope,
 } from './envelope.js';
-import { ENVELOPE_VERSION, findKey, keyAadFor, keyHeaderLength, unwrapDataKey, writeKeyHeader } from './format.js';
+import {
+  ENVELOPE_TEXT_PREFIX,
+  ENVELOPE_VERSION,
+  findKey,
+  IV_BYTES,
+  type KeyHeader,
+  keyAadFor,
+  keyHeaderLength,
+  malformedEnvelope,
+  readKeyHeader,
+  TAG_BYTES,
+  unwrapDataKey,
+  writeKeyHeader,
+} from './format.js';
 import { type Keyring, keyringState } from './keyring.js';
+import { encodeEnvelopeBase64 } from './text.js';
 
 /** An envelope in either form; rotation functions return the form they were given. */
 export type StoredEnvelope = Uint8Array | string;
 
-function toBytes(envelope: StoredEnvelope): Uint8Array {
-  return typeof envelope === 'string' ? envelopeFromText(envelope) : envelope;
+/** Options of {@link rewrap}. */
+export interface RewrapOptions {
+  /**
+   * Bytes only: when the new key part has the old one's length (same key id length, local keys), overwrite it in
+   * the given array and return that array, instead of copying the payload. For rotation jobs that own the buffer.
+   */
+  inPlace?: boolean;
 }
 
-function like(original: StoredEnvelope, bytes: Uint8Array): StoredEnvelope {
-  return typeof original === 'string' ? envelopeToText(bytes) : bytes;
+const PREFIX_CHARS = ENVELOPE_TEXT_PREFIX.length;
+/** 1302 bytes: the largest key part (4 + 255 + 1024) and then some; a multiple of 4 characters, so valid alone. */
+const HEAD_CHARS = 1736;
+
+/** The key part of an envelope, decoding only the head of a long text form. */
+function readHead(envelope: StoredEnvelope): { bytes: Uint8Array; header: KeyHeader } {
+  if (typeof envelope !== 'string') return { bytes: envelope, header: readEnvelope(envelope).header };
+  if (envelope.length <= PREFIX_CHARS + HEAD_CHARS) {
+    const bytes = envelopeFromText(envelope);
+    return { bytes, header: readEnvelope(bytes).header };
+  }
+  const bytes = envelopeFromText(envelope.slice(0, PREFIX_CHARS + HEAD_CHARS));
+  const header = readKeyHeader(bytes, ENVELOPE_VERSION);
+  if (Math.floor(((envelope.length - PREFIX_CHARS) * 3) / 4) < header.end + IV_BYTES + TAG_BYTES) {
+    throw malformedEnvelope();
+  }
+  return { bytes, header };
 }
 
 /**
@@ -31,35 +64,62 @@ function like(original: StoredEnvelope, bytes: Uint8Array): StoredEnvelope {
  */
 export function needsRotation(envelope: StoredEnvelope, keyring: Keyring): boolean {
   const { primary } = keyringState(keyring);
-  return readEnvelope(toBytes(envelope)).header.keyId !== primary.id;
+  return readHead(envelope).header.keyId !== primary.id;
+}
+
+function replaceKeyPart(bytes: Uint8Array, oldEnd: number, keyPart: Uint8Array, inPlace: boolean): Uint8Array {
+  if (inPlace && keyPart.length === oldEnd) {
+    bytes.set(keyPart, 0);
+    return bytes;
+  }
+  const out = new Uint8Array(keyPart.length + bytes.length - oldEnd);
+  out.set(keyPart, 0);
+  out.set(bytes.subarray(oldEnd), keyPart.length);
+  return out;
 }
 
 /**
- * Re-seals only the data key under the keyring's primary key: the cost does not depend on the payload size, and
- * no context is needed because the payload (still bound to its context) is copied unchanged. Returns the input
- * form (bytes or text); an envelope already under the primary is returned as is.
- * The payload is not authenticated here (decryption does that); the data key is.
+ * base64url turns each 3 bytes into 4 characters. When the old and new key parts end at the same offset mod 3,
+ * everything after them encodes to the same characters: re-encode a few bytes and reuse the rest of the text
+ * (V8 slices and joins long strings without copying them). Otherwise decode and encode it all.
+ */
+function replaceTextKeyPart(text: string, head: Uint8Array, oldEnd: number, keyPart: Uint8Array): string {
+  const align = (3 - (keyPart.length % 3)) % 3;
+  if ((oldEnd + align) % 3 !== 0) return envelopeToText(replaceKeyPart(envelopeFromText(text), oldEnd, keyPart, false));
+  const joined = concatBytes(keyPart, head.subarray(oldEnd, oldEnd + align));
+  return ENVELOPE_TEXT_PREFIX + encodeEnvelopeBase64(joined) + text.slice(PREFIX_CHARS + ((oldEnd + align) / 3) * 4);
+}
+
+/**
+ * Re-seals only the data key under the keyring's primary key: no context is needed, and the payload (still bound
+ * to its context) is kept byte for byte, so the cost does not grow with the payload beyond one copy (none for
+ * text whose key id keeps its length mod 3, or bytes with `inPlace`). Returns the input form; an envelope
+ * already under the primary is returned as is. The payload is neither decrypted nor validated here (decryption
+ * authenticates it); the data key is.
  * @throws BulwarkError ENVELOPE_MALFORMED, ENVELOPE_DECRYPT_FAILED, KEY_NOT_FOUND, KEY_DISABLED
  * @example
  * const rotated = await rewrap(stored, keyring);
  */
-export async function rewrap<T extends StoredEnvelope>(envelope: T, keyring: Keyring): Promise<T> {
+export async function rewrap<T extends StoredEnvelope>(
+  envelope: T,
+  keyring: Keyring,
+  options: RewrapOptions = {},
+): Promise<T> {
   const { primary } = keyringState(keyring);
-  const bytes = toBytes(envelope);
-  const { header } = readEnvelope(bytes);
+  const { bytes, header } = readHead(envelope);
   if (header.keyId === primary.id) return envelope;
   const dataKey = await unwrapDataKey(findKey(keyring, header.keyId), header);
+  let keyPart: Uint8Array;
   try {
     const keyAad = keyAadFor(ENVELOPE_VERSION, primary);
-    const wrapped = await primary.wrap(dataKey, keyAad);
-    const head = keyHeaderLength(primary, wrapped);
-    const out = new Uint8Array(head + bytes.length - header.end);
-    writeKeyHeader(out, keyAad, wrapped);
-    out.set(bytes.subarray(header.end), head);
-    return like(envelope, out) as T;
+    const wrapped = primary.wrapSync(dataKey, keyAad) ?? (await primary.wrap(dataKey, keyAad));
+    keyPart = new Uint8Array(keyHeaderLength(primary, wrapped));
+    writeKeyHeader(keyPart, keyAad, wrapped);
   } finally {
     wipe(dataKey);
   }
+  if (typeof envelope === 'string') return replaceTextKeyPart(envelope, bytes, header.end, keyPart) as T;
+  return replaceKeyPart(bytes, header.end, keyPart, options.inPlace === true) as T;
 }
 
 /**
@@ -74,87 +134,16 @@ export async function reencrypt<T extends StoredEnvelope>(
   keyring: Keyring,
   options?: EnvelopeOptions,
 ): Promise<T> {
-  const plaintext = await openEnvelope(keyring, toBytes(envelope), options?.context, options);
+  const plaintext = await openEnvelope(
+    keyring,
+    typeof envelope === 'string' ? envelopeFromText(envelope) : envelope,
+    options?.context,
+    options,
+  );
   try {
-    return like(envelope, await sealEnvelope(keyring, plaintext, options?.context, options)) as T;
+    const sealed = await sealEnvelope(keyring, plaintext, options?.context, options);
+    return (typeof envelope === 'string' ? envelopeToText(sealed) : sealed) as T;
   } finally {
     wipe(plaintext);
   }
-}
-
-/** One record for {@link rotateAll}: your identifier and the stored envelope. */
-export interface RotationRecord<Id> {
-  id: Id;
-  envelope: StoredEnvelope;
-}
-
-/** Counts reported to `onProgress` and returned by {@link rotateAll}. */
-export interface RotationProgress {
-  processed: number;
-  rewrapped: number;
-  /** Already under the primary key. */
-  skipped: number;
-  failed: number;
-}
-
-/** What {@link rotateAll} returns: the counts and the first `maxFailures` failures. */
-export interface RotateAllResult<Id> extends RotationProgress {
-  failures: { id: Id; code: string; message: string }[];
-}
-
-/** Options of {@link rotateAll}. */
-export interface RotateAllOptions<Id> {
-  /** Persists a rewrapped envelope (same form as read). A throw counts as that record's failure. */
-  save: (id: Id, envelope: StoredEnvelope) => unknown;
-  /** Called after each record. */
-  onProgress?: (progress: Readonly<RotationProgress>) => void;
-  /** Failures kept in the result (all are counted); default 1000. */
-  maxFailures?: number;
-}
-
-/**
- * Rewraps every record not yet under the primary key, one at a time, from an array, generator or async
- * generator (a database cursor): memory stays flat. A failing record (tampered, unknown key, save error) is
- * recorded and the run goes on.
- * @throws BulwarkError CONFIG_INVALID when `save` is missing
- * @example
- * const result = await rotateAll(rows, keyring, { save: (id, envelope) => db.update(id, envelope) });
- */
-export async function rotateAll<Id>(
-  records: Iterable<RotationRecord<Id>> | AsyncIterable<RotationRecord<Id>>,
-  keyring: Keyring,
-  options: RotateAllOptions<Id>,
-): Promise<RotateAllResult<Id>> {
-  keyringState(keyring);
-  if (typeof options?.save !== 'function') {
-    throw new BulwarkError('CONFIG_INVALID', 'rotateAll needs a save(id, envelope) function', {
-      details: { parameter: 'save' },
-    });
-  }
-  const maxFailures = options.maxFailures ?? 1000;
-  const result: RotateAllResult<Id> = { processed: 0, rewrapped: 0, skipped: 0, failed: 0, failures: [] };
-  for await (const record of records) {
-    try {
-      const envelope = record.envelope;
-      if (!needsRotation(envelope, keyring)) result.skipped++;
-      else {
-        await options.save(record.id, await rewrap(envelope, keyring));
-        result.rewrapped++;
-      }
-    } catch (e) {
-      result.failed++;
-      if (result.failures.length < maxFailures) {
-        const code = isBulwarkError(e) ? e.code : 'UNKNOWN';
-        result.failures.push({ id: record?.id, code, message: e instanceof Error ? e.message : String(e) });
-      }
-    }
-    result.processed++;
-    options.onProgress?.({
-      processed: result.processed,
-      rewrapped: result.rewrapped,
-      skipped: result.skipped,
-      failed: result.failed,
-    });
-  }
-  return result;
 }

@@ -1,0 +1,80 @@
+import { BulwarkError, isBulwarkError } from '../errors.js';
+import { type Keyring, keyringState } from './keyring.js';
+import { needsRotation, rewrap, type StoredEnvelope } from './rotation.js';
+
+/** One record for {@link rotateAll}: your identifier and the stored envelope. */
+export interface RotationRecord<Id> {
+  id: Id;
+  envelope: StoredEnvelope;
+}
+
+/** Counts reported to `onProgress` and returned by {@link rotateAll}. */
+export interface RotationProgress {
+  processed: number;
+  rewrapped: number;
+  /** Already under the primary key. */
+  skipped: number;
+  failed: number;
+}
+
+/** What {@link rotateAll} returns: the counts and the first `maxFailures` failures. */
+export interface RotateAllResult<Id> extends RotationProgress {
+  failures: { id: Id; code: string; message: string }[];
+}
+
+/** Options of {@link rotateAll}. */
+export interface RotateAllOptions<Id> {
+  /** Persists a rewrapped envelope (same form as read). A throw counts as that record's failure. */
+  save: (id: Id, envelope: StoredEnvelope) => unknown;
+  /** Called after each record. */
+  onProgress?: (progress: Readonly<RotationProgress>) => void;
+  /** Failures kept in the result (all are counted); default 1000. */
+  maxFailures?: number;
+}
+
+/**
+ * Rewraps every record not yet under the primary key, one at a time, from an array, generator or async
+ * generator (a database cursor): memory stays flat. A failing record (tampered, unknown key, save error) is
+ * recorded and the run goes on.
+ * @throws BulwarkError CONFIG_INVALID when `save` is missing
+ * @example
+ * const result = await rotateAll(rows, keyring, { save: (id, envelope) => db.update(id, envelope) });
+ */
+export async function rotateAll<Id>(
+  records: Iterable<RotationRecord<Id>> | AsyncIterable<RotationRecord<Id>>,
+  keyring: Keyring,
+  options: RotateAllOptions<Id>,
+): Promise<RotateAllResult<Id>> {
+  keyringState(keyring);
+  if (typeof options?.save !== 'function') {
+    throw new BulwarkError('CONFIG_INVALID', 'rotateAll needs a save(id, envelope) function', {
+      details: { parameter: 'save' },
+    });
+  }
+  const maxFailures = options.maxFailures ?? 1000;
+  const result: RotateAllResult<Id> = { processed: 0, rewrapped: 0, skipped: 0, failed: 0, failures: [] };
+  for await (const record of records) {
+    try {
+      const envelope = record.envelope;
+      if (!needsRotation(envelope, keyring)) result.skipped++;
+      else {
+        await options.save(record.id, await rewrap(envelope, keyring));
+        result.rewrapped++;
+      }
+    } catch (e) {
+      result.failed++;
+      if (result.failures.length < maxFailures) {
+        const code = isBulwarkError(e) ? e.code : 'UNKNOWN';
+        result.failures.push({ id: record?.id, code, message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    result.processed++;
+    options.onProgress?.({
+      processed: result.processed,
+      rewrapped: result.rewrapped,
+      skipped: result.skipped,
+      failed: result.failed,
+    });
+  }
+  return result;
+}
