@@ -19,124 +19,154 @@ end
 /**
  * KEYS: one per rule. ARGV: mode (consume|peek|refund), cost, now ('' = server time), then per rule: algorithm
  * code, limit, windowMs, burst. Returns { allowed, binding rule index, remaining, resetMs, retryAfterMs }.
+ * Counter state is three doubles packed with `struct` (exact, and cheaper to read and write than text); a sliding
+ * log is a sorted set with one member per admitted cost unit.
  */
-export const RATE_LIMIT_SCRIPT = defineScript(`${CLOCK}
+export const RATE_LIMIT_SCRIPT = defineScript(`
 local mode, cost = ARGV[1], tonumber(ARGV[2])
-local now, slack = clock(ARGV[3])
-local function floordiv(x, y) return (x - math.fmod(x, y)) / y end
-local function ceildiv(x, y) local r = math.fmod(x, y); return (x - r) / y + (r > 0 and 1 or 0) end
-local steps, allowed = {}, true
-for i = 1, #KEYS do
-  local p = 3 + (i - 1) * 4
-  local alg, limit, w, burst = ARGV[p + 1], tonumber(ARGV[p + 2]), tonumber(ARGV[p + 3]), tonumber(ARGV[p + 4])
-  local key, s = KEYS[i], { alg = alg, write = false, ok = true }
+local now, slack
+if ARGV[3] ~= '' then
+  now, slack = tonumber(ARGV[3]), 600000
+else
+  local t = redis.call('TIME')
+  now, slack = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), 0
+end
+local consume, refund = mode == 'consume', mode == 'refund'
+
+-- One rule: returns ok, remaining, resetMs, retryAfterMs, write, new state (a, b, c) and expiry.
+local function step(key, alg, limit, w, burst)
   if alg == 'sl' then
     redis.call('ZREMRANGEBYSCORE', key, '-inf', now - w)
-    local used = redis.call('ZCARD', key)
-    local before = used
-    if mode == 'refund' then
-      used = math.max(used - cost, 0); s.write = true
+    local before = redis.call('ZCARD', key)
+    local used, ok, write = before, true, false
+    if refund then
+      used, write = math.max(used - cost, 0), true
     else
-      s.ok = used + cost <= limit
-      if s.ok and mode == 'consume' then used = used + cost; s.write = true end
+      ok = used + cost <= limit
+      if ok and consume then used, write = used + cost, true end
     end
     local newest = now - w
-    if s.write and mode == 'consume' then newest = now
+    if write and consume then newest = now
     elseif used > 0 then newest = tonumber(redis.call('ZRANGE', key, used - 1, used - 1, 'WITHSCORES')[2]) end
-    s.rem, s.reset, s.retry, s.exp, s.used = limit - used, (used > 0) and (newest + w - now) or 0, 0, newest + w, used
-    if not s.ok then
-      s.retry = tonumber(redis.call('ZRANGE', key, before + cost - limit - 1, before + cost - limit - 1, 'WITHSCORES')[2]) + w - now
+    local retry = 0
+    if not ok then
+      local k = before + cost - limit - 1
+      retry = tonumber(redis.call('ZRANGE', key, k, k, 'WITHSCORES')[2]) + w - now
     end
-  else
-    local a, b, c = -1, 0, 0
-    local v = redis.call('GET', key)
-    if v then
-      local x, y, z = string.match(v, '^(%S+) (%S+) (%S+)$')
-      a, b, c = tonumber(x), tonumber(y), tonumber(z)
+    return ok, limit - used, (used > 0) and (newest + w - now) or 0, retry, write, 0, used, 0, newest + w
+  end
+  local a, b, c = -1, 0, 0
+  local v = redis.call('GET', key)
+  if v then
+    a, b, c = struct.unpack('<ddd', v)
+  end
+  local ok, write = true, false
+  if alg == 'tb' then
+    local capacity, debt = burst * w, b
+    if debt > 0 and now > a then
+      if (now - a) * limit >= debt then debt = 0 else debt = debt - (now - a) * limit end
     end
-    if alg == 'tb' then
-      local capacity, debt = burst * w, b
-      if debt > 0 and now - a > 0 then
-        if (now - a) * limit >= debt then debt = 0 else debt = debt - (now - a) * limit end
-      end
-      if mode == 'refund' then
-        debt = math.max(debt - cost * w, 0); s.write = true
-      else
-        s.ok = debt + cost * w <= capacity
-        if s.ok and mode == 'consume' then debt = debt + cost * w; s.write = true end
-      end
-      s.rem, s.reset, s.retry = floordiv(capacity - debt, w), ceildiv(debt, limit), 0
-      if not s.ok then s.retry = ceildiv(debt + cost * w - capacity, limit) end
-      s.a, s.b, s.c, s.exp = now, debt, 0, now + s.reset
+    if refund then
+      debt, write = math.max(debt - cost * w, 0), true
     else
-      local start = now - math.fmod(now, w)
-      local current, previous = 0, 0
-      if a == start then current, previous = b, c elseif a == start - w and alg == 'sw' then previous = b end
-      local elapsed = now - start
-      local weighted = 0
-      if alg == 'sw' then weighted = (previous * (w - elapsed)) / w end
-      if mode == 'refund' then
-        current = math.max(current - cost, 0); s.write = true
-      else
-        s.ok = weighted + current + cost <= limit
-        if s.ok and mode == 'consume' then current = current + cost; s.write = true end
-      end
-      if alg == 'fw' then
-        s.rem, s.reset, s.retry, s.exp = limit - current, (current > 0) and (start + w - now) or 0, 0, start + w
-        if not s.ok then s.retry = start + w - now end
-      else
-        s.rem = math.max(math.floor(limit - (weighted + current)), 0)
-        s.reset, s.retry, s.exp = 0, 0, start + 2 * w
-        if current > 0 then s.reset = w - elapsed + w elseif previous > 0 then s.reset = w - elapsed end
-        if not s.ok then
-          if current + cost <= limit then
-            local at = math.ceil(w - ((limit - current - cost) * w) / previous)
-            while at < w and (previous * (w - at)) / w + current + cost > limit do at = at + 1 end
-            s.retry = at - elapsed
-          else
-            local at = math.ceil(w - ((limit - cost) * w) / current)
-            while at < w and (current * (w - at)) / w + cost > limit do at = at + 1 end
-            s.retry = w - elapsed + at
-          end
-        end
-      end
-      s.a, s.b, s.c = start, current, previous
+      ok = debt + cost * w <= capacity
+      if ok and consume then debt, write = debt + cost * w, true end
+    end
+    local free = capacity - debt
+    local rem = math.floor(free / w)
+    if rem * w > free then rem = rem - 1 elseif (rem + 1) * w <= free then rem = rem + 1 end
+    local reset = math.floor(debt / limit)
+    if reset * limit > debt then reset = reset - 1 elseif (reset + 1) * limit <= debt then reset = reset + 1 end
+    if reset * limit < debt then reset = reset + 1 end
+    local retry = 0
+    if not ok then
+      local excess = debt + cost * w - capacity
+      retry = math.floor(excess / limit)
+      if retry * limit > excess then retry = retry - 1 elseif (retry + 1) * limit <= excess then retry = retry + 1 end
+      if retry * limit < excess then retry = retry + 1 end
+    end
+    return ok, rem, reset, retry, write, now, debt, 0, now + reset
+  end
+  local start = math.floor(now / w)
+  if start * w > now then start = start - 1 elseif (start + 1) * w <= now then start = start + 1 end
+  start = start * w
+  local current, previous = 0, 0
+  if a == start then current, previous = b, c elseif a == start - w and alg == 'sw' then previous = b end
+  local elapsed = now - start
+  local weighted = 0
+  if alg == 'sw' then weighted = (previous * (w - elapsed)) / w end
+  if refund then
+    current, write = math.max(current - cost, 0), true
+  else
+    ok = weighted + current + cost <= limit
+    if ok and consume then current, write = current + cost, true end
+  end
+  if alg == 'fw' then
+    local left = start + w - now
+    return ok, limit - current, (current > 0) and left or 0, ok and 0 or left, write, start, current, 0, start + w
+  end
+  local reset, retry = 0, 0
+  if current > 0 then reset = w - elapsed + w elseif previous > 0 then reset = w - elapsed end
+  if not ok then
+    if current + cost <= limit then
+      local at = math.ceil(w - ((limit - current - cost) * w) / previous)
+      while at < w and (previous * (w - at)) / w + current + cost > limit do at = at + 1 end
+      retry = at - elapsed
+    else
+      local at = math.ceil(w - ((limit - cost) * w) / current)
+      while at < w and (current * (w - at)) / w + cost > limit do at = at + 1 end
+      retry = w - elapsed + at
     end
   end
-  steps[i] = s
-  if not s.ok then allowed = false end
+  return ok, math.max(math.floor(limit - (weighted + current)), 0), reset, retry, write, start, current, previous, start + 2 * w
 end
-if allowed or mode == 'refund' then
-  for i = 1, #KEYS do
-    local s, key = steps[i], KEYS[i]
-    if s.write then
-      local ttl = s.exp - now
-      if ttl > 0 then ttl = ttl + slack end
-      if s.alg == 'sl' then
-        if mode == 'consume' then
-          local seq = redis.call('ZCOUNT', key, now, now)
-          for j = 0, cost - 1 do redis.call('ZADD', key, now, string.format('%.17g:%08d', now, seq + j)) end
-        else
-          local extra = redis.call('ZCARD', key) - s.used
-          if extra > 0 then redis.call('ZPOPMAX', key, extra) end
-        end
-        if ttl > 0 and s.used > 0 then redis.call('PEXPIRE', key, ttl) else redis.call('DEL', key) end
-      elseif ttl > 0 then
-        redis.call('SET', key, string.format('%.17g %.17g %.17g', s.a, s.b, s.c), 'PX', ttl)
-      else
-        redis.call('DEL', key)
-      end
+
+local function store(key, alg, a, b, c, exp)
+  local ttl = exp - now
+  if alg == 'sl' then
+    if consume then
+      local seq = redis.call('ZCOUNT', key, now, now)
+      for j = 0, cost - 1 do redis.call('ZADD', key, now, string.format('%d:%08d', now, seq + j)) end
+    else
+      local extra = redis.call('ZCARD', key) - b
+      if extra > 0 then redis.call('ZPOPMAX', key, extra) end
     end
+    if ttl > 0 and b > 0 then redis.call('PEXPIRE', key, ttl + slack) else redis.call('DEL', key) end
+  elseif ttl > 0 then
+    redis.call('SET', key, struct.pack('<ddd', a, b, c), 'PX', ttl + slack)
+  else
+    redis.call('DEL', key)
+  end
+end
+
+if #KEYS == 1 then
+  local alg = ARGV[4]
+  local ok, rem, reset, retry, write, a, b, c, exp = step(KEYS[1], alg, tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]))
+  if write then store(KEYS[1], alg, a, b, c, exp) end
+  return { ok and 1 or 0, 0, rem, reset, ok and 0 or retry }
+end
+
+local results, allowed = {}, true
+for i = 1, #KEYS do
+  local p = 3 + (i - 1) * 4
+  local r = { step(KEYS[i], ARGV[p + 1], tonumber(ARGV[p + 2]), tonumber(ARGV[p + 3]), tonumber(ARGV[p + 4])) }
+  results[i] = r
+  if not r[1] then allowed = false end
+end
+if allowed or refund then
+  for i = 1, #KEYS do
+    local r = results[i]
+    if r[5] then store(KEYS[i], ARGV[3 + (i - 1) * 4 + 1], r[6], r[7], r[8], r[9]) end
   end
 end
 local best = 1
 for i = 2, #KEYS do
   if allowed then
-    if steps[i].rem < steps[best].rem then best = i end
-  elseif steps[i].retry > steps[best].retry then best = i end
+    if results[i][2] < results[best][2] then best = i end
+  elseif results[i][4] > results[best][4] then best = i end
 end
-local s = steps[best]
-return { allowed and 1 or 0, best - 1, s.rem, s.reset, allowed and 0 or s.retry }
+local r = results[best]
+return { allowed and 1 or 0, best - 1, r[2], r[3], allowed and 0 or r[4] }
 `);
 
 /** KEYS: the keys of one rate-limit decision. Deletes them. */
