@@ -25,11 +25,14 @@ export interface HmacKey {
   readonly core: HashCore;
   readonly inner: Int32Array;
   readonly outer: Int32Array;
-  /** Message-schedule scratch for this key's computations. */
-  readonly w: Int32Array;
 }
 
 const TWO_32 = 4294967296;
+// Scratch shared by every computation: everything here is synchronous, so no two computations interleave, and
+// reusing it saves typed-array allocations that would otherwise cost as much as a compression per verification.
+// Large enough for SHA-512 (160 schedule words, 32 block words); each public function wipes what it used.
+const SCHEDULE = new Int32Array(160);
+const KEY_BLOCK = new Int32Array(32);
 
 /** Loads `length` bytes of `bytes` from `offset` into `w[0..blockWords)` big-endian, zero-filling the rest. */
 function loadBlock(w: Int32Array, blockWords: number, bytes: Uint8Array, offset: number, length: number): void {
@@ -77,7 +80,8 @@ function wordsToBytes(words: Int32Array, length: number): Uint8Array {
 /** The digest of `message` (one-shot). */
 export function hashBytes(core: HashCore, message: Uint8Array): Uint8Array {
   const state = core.initialState.slice();
-  absorbAndPad(core, state, new Int32Array(core.scheduleWords), message, 0);
+  absorbAndPad(core, state, SCHEDULE, message, 0);
+  SCHEDULE.fill(0);
   return wordsToBytes(state, core.digestWords * 4);
 }
 
@@ -85,23 +89,24 @@ export function hashBytes(core: HashCore, message: Uint8Array): Uint8Array {
 export function createHmacKey(core: HashCore, key: Uint8Array): HmacKey {
   const blockBytes = core.blockWords * 4;
   const material = key.length > blockBytes ? hashBytes(core, key) : key;
-  const w = new Int32Array(core.scheduleWords);
+  const w = SCHEDULE;
+  const padded = KEY_BLOCK;
   const inner = core.initialState.slice();
   const outer = core.initialState.slice();
-  loadBlock(w, core.blockWords, material, 0, material.length);
-  const padded = w.slice(0, core.blockWords);
+  loadBlock(padded, core.blockWords, material, 0, material.length);
   for (let i = 0; i < core.blockWords; i++) w[i] = padded[i]! ^ 0x36363636;
   core.compress(inner, w);
   for (let i = 0; i < core.blockWords; i++) w[i] = padded[i]! ^ 0x5c5c5c5c;
   core.compress(outer, w);
   padded.fill(0);
   w.fill(0);
-  return { core, inner, outer, w };
+  return { core, inner, outer };
 }
 
 /** HMAC of any message under a prepared key (the general path; Wycheproof-tested). */
 export function hmacBytes(key: HmacKey, message: Uint8Array): Uint8Array {
-  const { core, w } = key;
+  const { core } = key;
+  const w = SCHEDULE;
   const blockBytes = core.blockWords * 4;
   const state = key.inner.slice();
   absorbAndPad(core, state, w, message, blockBytes);
@@ -118,7 +123,8 @@ export function hmacBytes(key: HmacKey, message: Uint8Array): Uint8Array {
  * equals {@link hmacBytes} on those 8 bytes (a property test holds them together).
  */
 export function hmacCounter(key: HmacKey, high: number, low: number, out: Int32Array): void {
-  const { core, w } = key;
+  const { core } = key;
+  const w = SCHEDULE;
   const last = core.blockWords - 1;
   const blockBits = core.blockWords * 32;
   w.fill(0, 0, core.blockWords);
@@ -136,9 +142,9 @@ export function hmacCounter(key: HmacKey, high: number, low: number, out: Int32A
   core.compress(out, w);
 }
 
-/** Zeroes a prepared key's states and scratch once it is no longer needed (best effort). */
+/** Zeroes a prepared key's states and the shared scratch once they are no longer needed (best effort). */
 export function wipeHmacKey(key: HmacKey): void {
   key.inner.fill(0);
   key.outer.fill(0);
-  key.w.fill(0);
+  SCHEDULE.fill(0);
 }

@@ -4,44 +4,38 @@
  */
 import type { HashCore } from './sha-core.js';
 
-/** Compresses one block, already loaded as 16 big-endian words in `w[0..16)`, into `state` (5 words). */
+/**
+ * Compresses one block, already loaded as 16 big-endian words in `w[0..16)`, into `state` (5 words). One loop with
+ * the schedule computed in it measured faster in V8 than four loops after a separate schedule pass; its branches
+ * depend on the round number only.
+ */
 function compressSha1(state: Int32Array, w: Int32Array): void {
-  for (let i = 16; i < 80; i++) {
-    const x = w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!;
-    w[i] = (x << 1) | (x >>> 31);
-  }
   let a = state[0]!;
   let b = state[1]!;
   let c = state[2]!;
   let d = state[3]!;
   let e = state[4]!;
-  let t: number;
-  for (let i = 0; i < 20; i++) {
-    t = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + w[i]! + 0x5a827999) | 0;
-    e = d;
-    d = c;
-    c = (b << 30) | (b >>> 2);
-    b = a;
-    a = t;
-  }
-  for (let i = 20; i < 40; i++) {
-    t = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + w[i]! + 0x6ed9eba1) | 0;
-    e = d;
-    d = c;
-    c = (b << 30) | (b >>> 2);
-    b = a;
-    a = t;
-  }
-  for (let i = 40; i < 60; i++) {
-    t = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e + w[i]! + 0x8f1bbcdc) | 0;
-    e = d;
-    d = c;
-    c = (b << 30) | (b >>> 2);
-    b = a;
-    a = t;
-  }
-  for (let i = 60; i < 80; i++) {
-    t = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + w[i]! + 0xca62c1d6) | 0;
+  for (let i = 0; i < 80; i++) {
+    if (i >= 16) {
+      const x = w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!;
+      w[i] = (x << 1) | (x >>> 31);
+    }
+    let f: number;
+    let k: number;
+    if (i < 20) {
+      f = (b & c) | (~b & d);
+      k = 0x5a827999;
+    } else if (i < 40) {
+      f = b ^ c ^ d;
+      k = 0x6ed9eba1;
+    } else if (i < 60) {
+      f = (b & c) | (b & d) | (c & d);
+      k = -0x70e44324; // 0x8f1bbcdc as a signed 32-bit integer
+    } else {
+      f = b ^ c ^ d;
+      k = -0x359d3e2a; // 0xca62c1d6
+    }
+    const t = (((a << 5) | (a >>> 27)) + f + e + w[i]! + k) | 0;
     e = d;
     d = c;
     c = (b << 30) | (b >>> 2);
