@@ -85,7 +85,7 @@ export async function sealEnvelope(
     const wrapped = primary.wrapSync(dataKey, keyAad) ?? (await primary.wrap(dataKey, keyAad));
     const head = keyHeaderLength(primary, wrapped) + IV_BYTES;
     const iv = fresh.subarray(DATA_KEY_BYTES);
-    const aes = importAesGcmKey(dataKey);
+    const aes = importAesGcmKey(dataKey, true);
     const out = aes.sealSync(iv, data, aad, head) ?? (await aes.seal(iv, data, aad, head));
     writeKeyHeader(out, keyAad, wrapped);
     out.set(fresh.subarray(DATA_KEY_BYTES), head - IV_BYTES);
@@ -121,7 +121,7 @@ export async function openEnvelope(
   const entry = findKey(keyring, header.keyId);
   const dataKey = await unwrapDataKey(entry, header);
   try {
-    const aes = importAesGcmKey(dataKey);
+    const aes = importAesGcmKey(dataKey, true);
     let plaintext = aes.openSync(iv, sealed, aad);
     if (plaintext === undefined) plaintext = await aes.open(iv, sealed, aad);
     if (plaintext === null) throw decryptFailed();

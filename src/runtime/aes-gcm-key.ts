@@ -30,15 +30,18 @@ function checkIv(iv: Uint8Array): void {
 }
 
 /**
- * Prepares `key` (32 bytes) for repeated AES-256-GCM use. The key bytes are copied: wiping the caller's array
- * later does not affect the handle.
+ * Prepares `key` (32 bytes) for repeated AES-256-GCM use. The key bytes are copied, so wiping the caller's array
+ * later does not affect the handle, unless `borrow` is true: then the handle uses the caller's array, and a
+ * one-message data key that the caller wipes after use leaves no second copy behind.
  * @throws BulwarkError INPUT_INVALID when the key is not 32 bytes
  */
-export function importAesGcmKey(key: Uint8Array): AesGcmKey {
+export function importAesGcmKey(key: Uint8Array, borrow = false): AesGcmKey {
   if (assertBytes(key, 'key').length !== AES_GCM.keyBytes) {
     throw new BulwarkError('INPUT_INVALID', 'key must be 32 bytes (AES-256)', { details: { parameter: 'key' } });
   }
-  return new PreparedKey(new Uint8Array(key));
+  return new PreparedKey(
+    borrow && key.buffer instanceof ArrayBuffer ? (key as Uint8Array<ArrayBuffer>) : new Uint8Array(key),
+  );
 }
 
 // A class rather than closures: one small object per data key, its methods shared on the prototype.
