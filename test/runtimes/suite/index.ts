@@ -7,6 +7,7 @@ import { encodingCases } from './encoding.js';
 import { envelopeCases } from './envelope.js';
 import { otpCases } from './otp.js';
 import { passwordCases } from './password.js';
+import { rateLimitCases } from './rate-limit.js';
 import { runtimeCases } from './runtime.js';
 
 export interface ConformanceCase {
@@ -20,6 +21,7 @@ export const SUITES: Record<string, () => ConformanceCase[]> = {
   password: passwordCases,
   otp: otpCases,
   envelope: envelopeCases,
+  'rate-limit': rateLimitCases,
 };
 
 export interface ConformanceReport {
