@@ -35,18 +35,25 @@ export function renderQrCodeText(qr: QrCode, options?: RenderQrCodeTextOptions):
   }
   const paint = o.invert === true ? 0 : 1;
   const extent = size + 2 * quiet;
-  // The bordered image as painted (1) or not, plus one unpainted row below for the odd last text line.
-  const image = new Uint8Array((extent + 1) * extent).fill(paint ^ 1, 0, extent * extent);
-  for (let r = 0; r < size; r++) {
-    const source = r * size;
-    const target = (r + quiet) * extent + quiet;
-    for (let c = 0; c < size; c++) image[target + c] = modules[source + c]! ^ paint ^ 1;
-  }
+  // Painted is 1 where a glyph half is drawn: `module ^ flip` inside the symbol, `flip` in the quiet zone, and 0
+  // for the half row past the image when its height is odd.
+  const flip = paint ^ 1;
   const codes = new Uint16Array(extent);
   const lines: string[] = [];
-  for (let top = 0; top < extent * extent; top += 2 * extent) {
-    const bottom = top + extent;
-    for (let c = 0; c < extent; c++) codes[c] = HALF_BLOCKS[image[top + c]! * 2 + image[bottom + c]!]!;
+  for (let row = 0; row < extent; row += 2) {
+    const top = row - quiet;
+    const bottom = top + 1;
+    const topInside = top >= 0 && top < size;
+    const bottomInside = bottom >= 0 && bottom < size;
+    const bottomOutside = row + 1 < extent ? flip : 0;
+    const edge = HALF_BLOCKS[flip * 2 + bottomOutside]!;
+    codes.fill(edge, 0, quiet);
+    codes.fill(edge, quiet + size);
+    for (let c = 0; c < size; c++) {
+      const upper = topInside ? modules[top * size + c]! ^ flip : flip;
+      const lower = bottomInside ? modules[bottom * size + c]! ^ flip : bottomOutside;
+      codes[quiet + c] = HALF_BLOCKS[upper * 2 + lower]!;
+    }
     lines.push(String.fromCharCode.apply(null, codes as unknown as number[]));
   }
   return lines.join('\n');
