@@ -68,13 +68,24 @@ export function assertCounter(counter: unknown, name = 'counter'): number {
 export function computeOtp(engine: OtpEngine, counter: number): number {
   const out = engine.digest;
   hmacCounter(engine.key, (counter / TWO_32) | 0, counter | 0, out);
-  // Dynamic truncation: the offset is the low nibble of the last byte; read 4 bytes from it across two words.
-  // The shift form keeps offset 0 (shift 32) correct without a branch.
+  // Dynamic truncation: the offset is the low nibble of the last byte, a secret. The two words holding the 4 bytes
+  // at that offset (always among words 0..4) are picked with masks, not by indexing, and the shift form keeps
+  // offset 0 (a shift by 32) right without a branch.
   const offset = out[out.length - 1]! & 0xf;
   const index = offset >> 2;
+  let high = 0;
+  let low = 0;
+  for (let j = 0; j < 5; j++) {
+    const word = out[j]!;
+    high |= word & (((j ^ index) - 1) >> 31);
+    low |= word & (((j ^ (index + 1)) - 1) >> 31);
+  }
   const shift = (offset & 3) * 8;
-  const value = ((out[index]! << shift) | ((out[index + 1]! >>> 1) >>> (31 - shift))) & 0x7fffffff;
-  return value % POWERS_OF_TEN[engine.digits]!;
+  const value = ((high << shift) | ((low >>> 1) >>> (31 - shift))) & 0x7fffffff;
+  // Floating-point division, not the integer `%`, whose latency can depend on the operands on some CPUs. Exact:
+  // value < 2^31, so the quotient's rounding error is far below the 1/modulus that could move the floor.
+  const modulus = POWERS_OF_TEN[engine.digits]!;
+  return value - Math.floor(value / modulus) * modulus;
 }
 
 /** A computed code as the digit string users type (leading zeros kept). */

@@ -45,12 +45,20 @@ export type ConsumeRecoveryCodeResult =
 export const RECOVERY_CODES = Object.freeze({ bytes: 15, characters: 24, groupSize: 4, maxCount: 50 });
 
 const DEFAULT_COUNT = 10;
-const RFC4648 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 // Crockford's base32: no I, L, O, U, so nothing reads as another character; typing them is mapped below.
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const TYPO_MAP: Record<string, string> = { O: '0', I: '1', L: '1' };
 const STORED = /^rc1:[A-Za-z0-9_-]{43}$/;
 const DOMAIN = encodeUtf8('bulwark/otp recovery code v1\u0000');
+
+/**
+ * The 5-bit value of an RFC 4648 base32 character ('A'..'Z' = 0..25, '2'..'7' = 26..31), computed without a
+ * branch or search: the characters are secret.
+ */
+function toCrockfordIndex(code: number): number {
+  const isLetter = (64 - code) >>> 31;
+  return code - 24 - isLetter * 41;
+}
 
 function checkSecretKey(secretKey: unknown): Uint8Array {
   if (!isBytes(secretKey) || secretKey.length < 16 || secretKey.length > 1024) {
@@ -104,7 +112,8 @@ export function generateRecoveryCodes(secretKey: Uint8Array, options?: GenerateR
   const stored: string[] = [];
   for (let i = 0; i < count; i++) {
     let canonical = '';
-    for (const c of encodeBase32(randomBytes(RECOVERY_CODES.bytes))) canonical += CROCKFORD[RFC4648.indexOf(c)];
+    const rfc4648 = encodeBase32(randomBytes(RECOVERY_CODES.bytes));
+    for (let j = 0; j < rfc4648.length; j++) canonical += CROCKFORD[toCrockfordIndex(rfc4648.charCodeAt(j))];
     codes.push(canonical.match(/.{4}/g)!.join('-'));
     stored.push(tagOf(secretKey, canonical));
   }
