@@ -40,18 +40,20 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * never share an encoding: `{ id: 42 }` and `{ id: '42' }` differ, as do `{ a: 'b,c' }` and `{ a: 'b', c: '' }`.
  * @throws BulwarkError INPUT_INVALID for a non-object, a nested value, a non-finite number, or a bound exceeded
  */
-export function encodeContext(context: unknown, reservedAllowed = false): Uint8Array {
-  if (context === undefined) return new Uint8Array(1);
+export function encodeContext(context: unknown, reservedAllowed = false, lead = 0): Uint8Array {
+  if (context === undefined) return new Uint8Array(lead + 1);
   if (typeof context !== 'object' || context === null || Array.isArray(context)) {
     throw invalid('must be a plain object of strings, numbers, booleans and null');
   }
   const proto = Object.getPrototypeOf(context);
   if (proto !== Object.prototype && proto !== null) throw invalid('must be a plain object');
   const keys = Object.keys(context);
-  if (keys.length === 0) return new Uint8Array(1);
+  if (keys.length === 0) return new Uint8Array(lead + 1);
   if (keys.length > CONTEXT_LIMITS.maxEntries) throw invalid(`may hold at most ${CONTEXT_LIMITS.maxEntries} entries`);
+  const fast = encodeAscii(context as Record<string, unknown>, keys, reservedAllowed, lead);
+  if (fast !== undefined) return fast;
   const entries: Entry[] = [];
-  let total = 1;
+  let total = lead + 1;
   for (const key of keys) {
     if (key.length === 0) throw invalid('keys must not be empty');
     if (key.charCodeAt(0) === 36 && !reservedAllowed) throw invalid('keys starting with $ are reserved', key);
@@ -65,8 +67,8 @@ export function encodeContext(context: unknown, reservedAllowed = false): Uint8A
   // order the object's keys were written in.
   if (entries.length > 1) entries.sort((a, b) => compareBytes(a.key, b.key));
   const out = new Uint8Array(total);
-  out[0] = entries.length;
-  let o = 1;
+  out[lead] = entries.length;
+  let o = lead + 1;
   for (const e of entries) {
     out[o++] = e.key.length;
     out.set(e.key, o);
@@ -82,6 +84,62 @@ export function encodeContext(context: unknown, reservedAllowed = false): Uint8A
       out.set(s, o);
       o += s.length;
     }
+  }
+  return out;
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/**
+ * The common case, ASCII keys and strings, in one pass without intermediate arrays (a context is encoded on
+ * every call). Undefined for anything else, which the general path then encodes or refuses. For ASCII, UTF-16
+ * order (JavaScript's string comparison) is UTF-8 byte order, so the sort agrees with the general path.
+ */
+function encodeAscii(
+  context: Record<string, unknown>,
+  keys: string[],
+  reservedAllowed: boolean,
+  lead: number,
+): Uint8Array | undefined {
+  const entries: [string, unknown][] = [];
+  let total = lead + 1;
+  for (const key of keys) {
+    const n = key.length;
+    if (n === 0 || n > CONTEXT_LIMITS.maxKeyBytes || !isAscii(key)) return undefined;
+    if (key.charCodeAt(0) === 36 && !reservedAllowed) return undefined;
+    const v = context[key];
+    if (typeof v === 'string') {
+      if (v.length > CONTEXT_LIMITS.maxStringBytes || !isAscii(v)) return undefined;
+      total += 4 + n + v.length;
+    } else if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return undefined;
+      total += 10 + n;
+    } else if (v === null || v === true || v === false) total += 2 + n;
+    else return undefined;
+    entries.push([key, v]);
+  }
+  entries.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const out = new Uint8Array(total);
+  let view: DataView | undefined;
+  out[lead] = entries.length;
+  let o = lead + 1;
+  for (const [key, v] of entries) {
+    out[o++] = key.length;
+    for (let i = 0; i < key.length; i++) out[o++] = key.charCodeAt(i);
+    if (typeof v === 'string') {
+      out[o++] = TYPE_STRING;
+      out[o++] = v.length >>> 8;
+      out[o++] = v.length & 255;
+      for (let i = 0; i < v.length; i++) out[o++] = v.charCodeAt(i);
+    } else if (typeof v === 'number') {
+      out[o++] = TYPE_NUMBER;
+      view ??= new DataView(out.buffer);
+      view.setFloat64(o, v === 0 ? 0 : v);
+      o += 8;
+    } else out[o++] = v === null ? TYPE_NULL : v === true ? TYPE_TRUE : TYPE_FALSE;
   }
   return out;
 }

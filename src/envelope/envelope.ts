@@ -54,10 +54,14 @@ function tooLarge(maxBytes: number): BulwarkError {
 
 /** Additional data of the payload: the version and the context, never the key part (so rewrap can change it). */
 function dataAad(context: EncryptionContext | Uint8Array | undefined): Uint8Array {
-  const encoded = context instanceof Uint8Array ? context : encodeContext(context);
-  const aad = new Uint8Array(1 + encoded.length);
+  if (!(context instanceof Uint8Array)) {
+    const aad = encodeContext(context, false, 1);
+    aad[0] = ENVELOPE_VERSION;
+    return aad;
+  }
+  const aad = new Uint8Array(1 + context.length);
   aad[0] = ENVELOPE_VERSION;
-  aad.set(encoded, 1);
+  aad.set(context, 1);
   return aad;
 }
 

@@ -12,19 +12,22 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeContext } from '../../src/envelope/context.js';
-import { outcome, singleKeyring } from './helpers.js';
+import { outcome, referenceContext, singleKeyring } from './helpers.js';
 
 const keyring = singleKeyring('k1');
 const INTEGRITY_OR_FORMAT = ['ENVELOPE_DECRYPT_FAILED', 'ENVELOPE_MALFORMED'];
 
+// ASCII strings take the encoder's fast path; graphemes (any well-formed Unicode) the general one.
+const text = (maxLength: number, minLength = 0) =>
+  fc.oneof(fc.string({ minLength, maxLength }), fc.string({ unit: 'grapheme', minLength, maxLength }));
 const contextValue = fc.oneof(
-  fc.string({ maxLength: 40 }),
+  text(40),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.integer(),
   fc.boolean(),
   fc.constant(null),
 );
-const contextKey = fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !k.startsWith('$') && k !== '__proto__');
+const contextKey = text(8, 1).filter((k) => !k.startsWith('$') && k !== '__proto__');
 const context: fc.Arbitrary<EncryptionContext> = fc.dictionary(contextKey, contextValue, { maxKeys: 6 });
 const plaintext = fc.uint8Array({ maxLength: 300 });
 
@@ -56,6 +59,26 @@ describe('envelope properties', () => {
         if (!same && normalize(a) !== normalize(b)) expect(encodeContext(a)).not.toEqual(encodeContext(b));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('the context encoding matches an independent implementation of the spec (ASCII fast path and general path)', () => {
+    const ascii = fc.dictionary(
+      fc.string({ unit: fc.constantFrom('a', 'b', 'Z', '_', '0'), minLength: 1, maxLength: 6 }),
+      fc.oneof(
+        fc.string({ maxLength: 10 }),
+        fc.integer(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.boolean(),
+        fc.constant(null),
+      ),
+      { maxKeys: 6 },
+    );
+    fc.assert(
+      fc.property(fc.oneof(ascii, context), (c) => {
+        expect(Buffer.from(encodeContext(c)).equals(referenceContext(c))).toBe(true);
+      }),
+      { numRuns: 1000 },
     );
   });
 

@@ -13,34 +13,10 @@ import {
   encryptStream,
 } from 'bulwark/envelope';
 import { describe, expect, it } from 'vitest';
-import { collect, streamOf } from '../envelope/helpers.js';
+import { collect, referenceContext as context, streamOf } from '../envelope/helpers.js';
 
 const kek = randomBytes(32);
 const keyring = createKeyring({ keys: [{ id: 'kek-2026', key: kek, status: 'primary' }] });
-
-/** Context encoding, from the spec: count, then sorted entries of keyLength key type value. */
-function context(entries: Record<string, string | number | boolean | null>): Buffer {
-  const parts: Buffer[] = [Buffer.from([Object.keys(entries).length])];
-  for (const key of Object.keys(entries).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) {
-    const k = Buffer.from(key);
-    const v = entries[key];
-    parts.push(Buffer.from([k.length]), k);
-    if (v === null) parts.push(Buffer.from([0]));
-    else if (v === false) parts.push(Buffer.from([1]));
-    else if (v === true) parts.push(Buffer.from([2]));
-    else if (typeof v === 'number') {
-      const n = Buffer.alloc(9);
-      n[0] = 3;
-      n.writeDoubleBE(v === 0 ? 0 : v, 1);
-      parts.push(n);
-    } else {
-      const s = Buffer.from(v as string);
-      const head = Buffer.from([4, s.length >> 8, s.length & 255]);
-      parts.push(head, s);
-    }
-  }
-  return Buffer.concat(parts);
-}
 
 function gcmOpen(key: Buffer, iv: Buffer, sealed: Buffer, aad: Buffer): Buffer {
   const d = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
