@@ -135,6 +135,13 @@ describe('verifyTotp', () => {
     }
   });
 
+  it('never looks before step 0', async () => {
+    const early = { unsafeAllowReplay: true, now: () => 10_000, pastSteps: 3 } as const;
+    expect(await verifyTotp(totp(SECRET, { now: () => 0 }), SECRET, early)).toEqual({ valid: true, delta: 0, step: 0 });
+    const other = totp(SECRET, { now: () => 5 * 30_000 });
+    expect((await verifyTotp(other, SECRET, early)).valid).toBe(false);
+  });
+
   it('accepts codes typed with spaces between groups', async () => {
     const code = totp(SECRET, { now: () => T });
     expect(await verifyTotp(`${code.slice(0, 3)} ${code.slice(3)}`, SECRET, stateless)).toMatchObject({
