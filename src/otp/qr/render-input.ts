@@ -7,7 +7,8 @@ import type { QrCode } from './types.js';
 
 /** The quiet zone ISO/IEC 18004 asks for: four light modules on every side. */
 export const DEFAULT_QR_QUIET_ZONE_MODULES = 4;
-const MAX_QUIET_ZONE_MODULES = 64;
+/** The widest quiet zone the renderers accept. */
+export const MAX_QUIET_ZONE_MODULES = 64;
 
 /** Throws INPUT_INVALID unless `qr` looks like a symbol from {@link createQrCode}; returns its size and modules. */
 export function readQrCode(qr: unknown): { size: number; modules: Uint8Array } {

@@ -1,5 +1,6 @@
 import { assertIntegerInRange, assertString, readOptions } from '../../internal/assert.js';
-import { readQrCode, readQuietZone } from './render-input.js';
+import { DEFAULT_QR_QUIET_ZONE_MODULES, MAX_QUIET_ZONE_MODULES, readQrCode, readQuietZone } from './render-input.js';
+import { QR_MAX_VERSION, qrSize } from './tables.js';
 import type { QrCode } from './types.js';
 
 /** Tunables for {@link renderQrCodeSvg}. */
@@ -8,9 +9,9 @@ export interface RenderQrCodeSvgOptions {
   quietZoneModules?: number;
   /** Pixels per module for the `width` and `height` attributes (1–100). Default 4. */
   moduleSizePx?: number;
-  /** Fill of dark modules, any SVG paint. Default `'#000'`. */
+  /** Colour of the dark modules, any SVG paint. Default `'#000'`. */
   darkColor?: string;
-  /** Fill of the background and quiet zone. Default `'#fff'`; `'transparent'` leaves the page showing. */
+  /** Colour of the background and quiet zone. Default `'#fff'`; `'transparent'` lets the page show through. */
   lightColor?: string;
   /** Accessible name, emitted as the SVG `<title>` (for example "Scan to set up two-factor authentication"). */
   title?: string;
@@ -18,7 +19,7 @@ export interface RenderQrCodeSvgOptions {
 
 /** Defaults of {@link renderQrCodeSvg}. */
 export const DEFAULT_QR_SVG_OPTIONS: Readonly<Required<Omit<RenderQrCodeSvgOptions, 'title'>>> = Object.freeze({
-  quietZoneModules: 4,
+  quietZoneModules: DEFAULT_QR_QUIET_ZONE_MODULES,
   moduleSizePx: 4,
   darkColor: '#000',
   lightColor: '#fff',
@@ -32,8 +33,11 @@ const MARKUP_ESCAPES: Readonly<Record<string, string>> = {
   "'": '&#39;',
 };
 
-/** Decimal strings of 0…(177 + 2·64): coordinates and run widths without a number-to-string conversion each. */
-const DECIMAL: readonly string[] = Array.from({ length: 177 + 2 * 64 + 1 }, (_, i) => String(i));
+/** Decimal strings of every coordinate and run width, so the path needs no number-to-string conversion per run. */
+const DECIMAL: readonly string[] = Array.from(
+  { length: qrSize(QR_MAX_VERSION) + 2 * MAX_QUIET_ZONE_MODULES + 1 },
+  (_, i) => String(i),
+);
 
 function escapeMarkup(value: string): string {
   return value.replace(/[&<>"']/g, (c) => MARKUP_ESCAPES[c]!);
@@ -42,8 +46,8 @@ function escapeMarkup(value: string): string {
 /**
  * Renders a symbol as a compact SVG string: one background rectangle and one `<path>` stroking each horizontal run
  * of dark modules as a line one module thick, in module units (`viewBox`), with crisp edges so that adjacent
- * runs meet without seams. Attribute values and the title
- * are escaped, so colours and titles from configuration cannot inject markup.
+ * runs meet without seams. Attribute values and the title are escaped, so colours and titles from configuration
+ * cannot inject markup.
  *
  * @throws BulwarkError INPUT_INVALID when `qr` is not a symbol or a colour/title is not a string; CONFIG_INVALID
  * for a bad size or quiet zone.
