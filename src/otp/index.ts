@@ -53,5 +53,5 @@ export {
   createOtpauthUri,
   OTPAUTH_URI_LIMITS,
   type OtpauthUri,
-  parseOtpauthUri,
 } from './uri.js';
+export { parseOtpauthUri } from './uri-parse.js';
