@@ -23,3 +23,6 @@ export function assertOtpAlgorithm(value: unknown): OtpAlgorithm {
 
 /** Shortest and longest codes: RFC 4226 asks for at least 6; 31 bits of truncated HMAC carry at most 10 digits. */
 export const OTP_DIGITS = Object.freeze({ min: 6, max: 10 });
+
+/** The parameters authenticator apps assume when a URI does not say: HMAC-SHA1, 6 digits. */
+export const OTP_DEFAULTS = Object.freeze({ algorithm: 'SHA-1', digits: 6 } as const);

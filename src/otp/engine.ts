@@ -5,7 +5,7 @@
 import { BulwarkError } from '../errors.js';
 import { assertIntegerInRange } from '../internal/assert.js';
 import { createHmacKey, type HashCore, type HmacKey, hmacCounter, wipeHmacKey } from '../internal/sha-core.js';
-import { assertOtpAlgorithm, OTP_ALGORITHMS, OTP_DIGITS, type OtpAlgorithm } from './algorithms.js';
+import { assertOtpAlgorithm, OTP_ALGORITHMS, OTP_DEFAULTS, OTP_DIGITS, type OtpAlgorithm } from './algorithms.js';
 import { readOtpSecret } from './secret.js';
 
 const TWO_32 = 4294967296;
@@ -26,17 +26,19 @@ export interface OtpSetup {
   readonly digits: number;
 }
 
+/** The parameters every code computation shares, as options (defaults: SHA-1, 6 digits, 128-bit minimum). */
+export interface OtpSetupOptions {
+  algorithm?: unknown;
+  digits?: unknown;
+  unsafeAllowShortSecret?: unknown;
+}
+
 /** Validates algorithm, digits and secret, in that order (no secret is touched on bad options). */
-export function readOtpSetup(
-  secret: unknown,
-  algorithm: unknown,
-  digits: unknown,
-  unsafeAllowShortSecret: unknown,
-): OtpSetup {
-  const name: OtpAlgorithm = assertOtpAlgorithm(algorithm);
-  assertIntegerInRange(digits, 'digits', OTP_DIGITS.min, OTP_DIGITS.max);
-  const bytes = readOtpSecret(secret, unsafeAllowShortSecret === true);
-  return { core: OTP_ALGORITHMS[name].core, secret: bytes, digits: digits as number };
+export function readOtpSetup(secret: unknown, o: OtpSetupOptions): OtpSetup {
+  const name: OtpAlgorithm = assertOtpAlgorithm(o.algorithm ?? OTP_DEFAULTS.algorithm);
+  const digits = assertIntegerInRange(o.digits ?? OTP_DEFAULTS.digits, 'digits', OTP_DIGITS.min, OTP_DIGITS.max);
+  const bytes = readOtpSecret(secret, o.unsafeAllowShortSecret === true);
+  return { core: OTP_ALGORITHMS[name].core, secret: bytes, digits };
 }
 
 /** Prepares the HMAC key: the two pad compressions every code of this verification shares. */

@@ -1,12 +1,11 @@
 import { assertIntegerInRange, readOptions } from '../internal/assert.js';
-import type { OtpAlgorithm } from './algorithms.js';
+import { OTP_DEFAULTS, type OtpAlgorithm } from './algorithms.js';
 import {
   assertCounter,
   computeOtp,
   createOtpEngine,
   formatOtp,
   matchCounter,
-  type OtpSetup,
   parseSubmittedCode,
   readOtpSetup,
   wipeOtpEngine,
@@ -35,7 +34,7 @@ export type VerifyHotpResult =
   | { valid: false; reason: 'malformed' | 'mismatch' };
 
 /** Defaults of {@link hotp} and {@link verifyHotp}. */
-export const DEFAULT_HOTP_OPTIONS = Object.freeze({ algorithm: 'SHA-1', digits: 6, lookAheadCounters: 5 } as const);
+export const DEFAULT_HOTP_OPTIONS = Object.freeze({ ...OTP_DEFAULTS, lookAheadCounters: 5 } as const);
 
 /**
  * The HOTP code (RFC 4226) for `counter`.
@@ -46,7 +45,7 @@ export const DEFAULT_HOTP_OPTIONS = Object.freeze({ algorithm: 'SHA-1', digits: 
 export function hotp(secret: OtpSecret, counter: number, options?: OtpOptions): string {
   const o = readOptions<OtpOptions>(options);
   assertCounter(counter);
-  const engine = createOtpEngine(readHotpSetup(secret, o));
+  const engine = createOtpEngine(readOtpSetup(secret, o));
   const code = formatOtp(computeOtp(engine, counter), engine.digits);
   wipeOtpEngine(engine);
   return code;
@@ -85,7 +84,7 @@ export function verifyHotpSync(
     0,
     20,
   );
-  const setup = readHotpSetup(secret, o);
+  const setup = readOtpSetup(secret, o);
   const submitted = parseSubmittedCode(code, setup.digits);
   if (submitted < 0) return { valid: false, reason: 'malformed' };
   const engine = createOtpEngine(setup);
@@ -93,13 +92,4 @@ export function verifyHotpSync(
   wipeOtpEngine(engine);
   if (matched < 0) return { valid: false, reason: 'mismatch' };
   return { valid: true, delta: matched - counter, nextCounter: matched + 1 };
-}
-
-function readHotpSetup(secret: unknown, o: Partial<OtpOptions>): OtpSetup {
-  return readOtpSetup(
-    secret,
-    o.algorithm ?? DEFAULT_HOTP_OPTIONS.algorithm,
-    o.digits ?? DEFAULT_HOTP_OPTIONS.digits,
-    o.unsafeAllowShortSecret,
-  );
 }

@@ -1,11 +1,11 @@
 import { BulwarkError } from '../errors.js';
 import { assertIntegerInRange, readOptions } from '../internal/assert.js';
+import { OTP_DEFAULTS } from './algorithms.js';
 import {
   computeOtp,
   createOtpEngine,
   formatOtp,
   matchCounter,
-  type OtpSetup,
   parseSubmittedCode,
   readOtpSetup,
   wipeOtpEngine,
@@ -41,8 +41,7 @@ export type VerifyTotpResult =
 
 /** Defaults of {@link totp} and {@link verifyTotp}. */
 export const DEFAULT_TOTP_OPTIONS = Object.freeze({
-  algorithm: 'SHA-1',
-  digits: 6,
+  ...OTP_DEFAULTS,
   periodSeconds: 30,
   pastSteps: 1,
   futureSteps: 1,
@@ -75,15 +74,6 @@ function readClock(o: Partial<TotpOptions>): TotpClock {
   return { periodMs, nowMs, step: Math.floor(nowMs / periodMs) };
 }
 
-function readTotpSetup(secret: unknown, o: Partial<OtpOptions>): OtpSetup {
-  return readOtpSetup(
-    secret,
-    o.algorithm ?? DEFAULT_TOTP_OPTIONS.algorithm,
-    o.digits ?? DEFAULT_TOTP_OPTIONS.digits,
-    o.unsafeAllowShortSecret,
-  );
-}
-
 /**
  * The current TOTP code (RFC 6238) for `secret`.
  * @throws BulwarkError OTP_SECRET_INVALID, CONFIG_INVALID
@@ -93,7 +83,7 @@ function readTotpSetup(secret: unknown, o: Partial<OtpOptions>): OtpSetup {
 export function totp(secret: OtpSecret, options?: TotpOptions): string {
   const o = readOptions<TotpOptions>(options);
   const clock = readClock(o);
-  const engine = createOtpEngine(readTotpSetup(secret, o));
+  const engine = createOtpEngine(readOtpSetup(secret, o));
   const code = formatOtp(computeOtp(engine, clock.step), engine.digits);
   wipeOtpEngine(engine);
   return code;
@@ -155,7 +145,7 @@ export function matchTotp(code: string, secret: OtpSecret, o: Partial<VerifyTotp
   const past = assertIntegerInRange(o.pastSteps ?? DEFAULT_TOTP_OPTIONS.pastSteps, 'pastSteps', 0, 10);
   const future = assertIntegerInRange(o.futureSteps ?? DEFAULT_TOTP_OPTIONS.futureSteps, 'futureSteps', 0, 10);
   const clock = readClock(o);
-  const setup = readTotpSetup(secret, o);
+  const setup = readOtpSetup(secret, o);
   const submitted = parseSubmittedCode(code, setup.digits);
   if (submitted < 0) return { valid: false, reason: 'malformed' };
   const engine = createOtpEngine(setup);
