@@ -23,9 +23,7 @@ export {
 } from './envelope.js';
 export { decryptFields, encryptFields, type FieldsOptions } from './fields.js';
 export {
-  changeKeyStatus,
   createKeyring,
-  exportKeyring,
   generateEnvelopeKey,
   KEY_STATUSES,
   type KeyDefinition,
@@ -34,8 +32,8 @@ export {
   type Keyring,
   type KeyringDefinition,
   type KeyStatus,
-  rotateKeyring,
 } from './keyring.js';
+export { changeKeyStatus, exportKeyring, rotateKeyring } from './keyring-changes.js';
 export { type LoadKeyringOptions, parseKeyring, serializeKeyring } from './keyring-json.js';
 export {
   DEFAULT_KEYRING_SCRYPT,

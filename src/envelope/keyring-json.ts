@@ -1,6 +1,7 @@
 import { decodeBase64Url, encodeBase64Url } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
-import { createKeyring, exportKeyring, type KeyDefinition, type KeyProvider, type Keyring } from './keyring.js';
+import { createKeyring, type KeyDefinition, type KeyProvider, type Keyring } from './keyring.js';
+import { exportKeyring } from './keyring-changes.js';
 
 /** Options of {@link parseKeyring} and openKeyring. */
 export interface LoadKeyringOptions {
