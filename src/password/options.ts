@@ -20,7 +20,11 @@ export interface ScryptCostLimits extends ScryptCost {
   workBytes: number;
 }
 
-/** A secret key mixed into every password (HMAC-SHA256 before scrypt), named so that it can be rotated. */
+/**
+ * A secret key mixed into every password (HMAC-SHA256 before scrypt), named so that it can be rotated.
+ * @example
+ * const pepper: PasswordPepper = { id: '2026', key: decodeBase64(env.PASSWORD_PEPPER) };
+ */
 export interface PasswordPepper {
   /** Recorded in the hash (`pepper=<id>`): 1 to 32 characters from `A-Z a-z 0-9 . -`. */
   id: string;
@@ -28,7 +32,12 @@ export interface PasswordPepper {
   key: Uint8Array;
 }
 
-/** Options shared by {@link hashPassword}, {@link verifyPassword}, {@link needsRehash} and {@link isPasswordReused}. */
+/**
+ * Options shared by `hashPassword`, `verifyPassword`, `needsRehash` and `isPasswordReused`: pass the same object to
+ * all of them.
+ * @example
+ * const passwordOptions: PasswordHashOptions = { pepper: current, previousPeppers: [retired] };
+ */
 export interface PasswordHashOptions {
   /** Cost of new hashes; stored hashes below it make `needsRehash` true. Default {@link DEFAULT_SCRYPT_COST}. */
   cost?: ScryptCost;
@@ -47,10 +56,18 @@ export interface PasswordHashOptions {
   unsafeAllowLowCost?: boolean;
 }
 
-/** OWASP's recommended scrypt cost: N = 2^17, r = 8, p = 1 (128 MiB, about 0.2-0.5 s on a server core). */
+/**
+ * OWASP's recommended scrypt cost: N = 2^17, r = 8, p = 1 (128 MiB, about 0.2-0.5 s on a server core).
+ * @example
+ * await hashPassword(pw, { cost: { ...DEFAULT_SCRYPT_COST, logN: 18 } }); // twice the default work
+ */
 export const DEFAULT_SCRYPT_COST: Readonly<ScryptCost> = Object.freeze({ logN: 17, blockSize: 8, parallelism: 1 });
 
-/** Default bounds for stored hashes: up to 256 MiB of memory and 8× the default work. */
+/**
+ * Default bounds for stored hashes: up to 256 MiB of memory and 8× the default work.
+ * @example
+ * await verifyPassword(pw, stored, { maxCost: { ...DEFAULT_SCRYPT_COST_LIMITS, parallelism: 32 } });
+ */
 export const DEFAULT_SCRYPT_COST_LIMITS: Readonly<ScryptCostLimits> = Object.freeze({
   logN: 20,
   blockSize: 32,
@@ -59,7 +76,11 @@ export const DEFAULT_SCRYPT_COST_LIMITS: Readonly<ScryptCostLimits> = Object.fre
   workBytes: 2 ** 30,
 });
 
-/** Default maximum password length in UTF-8 bytes. */
+/**
+ * Default maximum password length in UTF-8 bytes.
+ * @example
+ * await hashPassword(pw, { maxPasswordBytes: 2 * DEFAULT_MAX_PASSWORD_BYTES });
+ */
 export const DEFAULT_MAX_PASSWORD_BYTES = 4096;
 
 /** Below this much memory (128 · N · r) a new hash needs `unsafeAllowLowCost`. */

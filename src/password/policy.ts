@@ -49,7 +49,11 @@ export interface PasswordPolicyOptions {
   fetchBreachRange?: BreachRangeFetcher;
 }
 
-/** Default policy lengths (NIST SP 800-63B Rev. 4). */
+/**
+ * Default policy lengths (NIST SP 800-63B Rev. 4).
+ * @example
+ * checkPasswordPolicySync(pw, { maxLength: 2 * DEFAULT_PASSWORD_POLICY.maxLength });
+ */
 export const DEFAULT_PASSWORD_POLICY = Object.freeze({ minLength: 15, minLengthWithMfa: 8, maxLength: 128 });
 
 const MESSAGES: Readonly<Record<PasswordProblemCode, string>> = Object.freeze({

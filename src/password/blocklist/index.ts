@@ -8,7 +8,11 @@ import { COMMON_PASSWORDS_SOURCE, COMMON_PASSWORDS_TEXT } from './data.js';
 
 let common: ReadonlySet<string> | undefined;
 
-/** Where the list comes from and under which license, for your third-party notices. */
+/**
+ * Where the list comes from and under which license, for your third-party notices.
+ * @example
+ * console.log(COMMON_PASSWORDS_ORIGIN); // '@zxcvbn-ts/language-common 4.1.3 (MIT)'
+ */
 export const COMMON_PASSWORDS_ORIGIN: string = COMMON_PASSWORDS_SOURCE;
 
 /**
