@@ -25,6 +25,8 @@ export interface RuleBucket {
   allow: CompiledRule[];
   /** Deny rules scoped to fields: they withhold fields but never refuse the action. */
   fieldDeny: CompiledRule[];
+  /** The decision when no condition can change it (no deny, first allow unconditional), else undefined. */
+  fixed: PolicyDecision | undefined;
 }
 
 export type PolicyIndex = Map<string, Map<string, Map<string, RuleBucket>>>;
@@ -96,7 +98,8 @@ export function compilePolicy(
         if (byRole === undefined) byAction.set(action, (byRole = new Map()));
         for (const role of targets) {
           let bucket = byRole.get(role);
-          if (bucket === undefined) byRole.set(role, (bucket = { deny: [], allow: [], fieldDeny: [] }));
+          if (bucket === undefined)
+            byRole.set(role, (bucket = { deny: [], allow: [], fieldDeny: [], fixed: undefined }));
           const list =
             rule.effect === 'allow' ? bucket.allow : rule.fields === undefined ? bucket.deny : bucket.fieldDeny;
           list.push(compiled);
@@ -104,5 +107,13 @@ export function compilePolicy(
       }
     }
   });
+  for (const byAction of index.values()) {
+    for (const byRole of byAction.values()) {
+      for (const bucket of byRole.values()) {
+        const first = bucket.allow[0];
+        if (bucket.deny.length === 0 && first !== undefined && first.test === undefined) bucket.fixed = first.decision;
+      }
+    }
+  }
   return index;
 }

@@ -5,6 +5,7 @@
 import { BulwarkError } from '../errors.js';
 import { readOptions } from '../internal/assert.js';
 import { parseReference, readOwn } from './attributes.js';
+import { createBoundDecide } from './bound.js';
 import { type CompiledRule, compilePolicy, type RuleBucket } from './compile.js';
 import { collectFields } from './fields.js';
 import { buildFilter } from './filter.js';
@@ -16,6 +17,7 @@ import type {
   PolicyOptions,
   PolicyResource,
   PolicyTenantOption,
+  SubjectPolicy,
 } from './types.js';
 import { readLimits, throwProblems, validatePolicy } from './validate.js';
 
@@ -117,43 +119,69 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
   const matches = (rule: CompiledRule, s: unknown, r: unknown, c: unknown) =>
     rule.test === undefined || rule.test(s, r, c);
 
+  function decideBuckets(
+    buckets: readonly RuleBucket[],
+    subject: unknown,
+    resource: unknown,
+    context: unknown,
+  ): PolicyDecision {
+    for (const b of buckets)
+      for (const rule of b.deny) if (matches(rule, subject, resource, context)) return rule.decision;
+    for (const b of buckets)
+      for (const rule of b.allow) if (matches(rule, subject, resource, context)) return rule.decision;
+    return NO_MATCH;
+  }
+
   function decide(subject: unknown, action: string, resource: PolicyResource, context: unknown): PolicyDecision {
-    const type = typeOf(resource);
-    if (typeof type !== 'string') return UNKNOWN_TYPE;
-    const byRole = index.get(type)?.get(action);
-    const held = readOwn(subject, 'roles');
-    const attributes = typeof resource === 'string' ? undefined : resource;
-    // The common case, one role: no allocation at all.
-    if (byRole !== undefined && Array.isArray(held) && held.length === 1) {
-      const bucket = byRole.get(held[0]);
-      if (bucket !== undefined) {
+    // The common case, one role: a few map lookups, no allocation, often a decision fixed at definition. The
+    // own-property reads are written out (not readOwn) because this is the hottest path of the module.
+    let type: unknown = resource;
+    let attributes: object | undefined;
+    if (typeof resource !== 'string') {
+      attributes = resource;
+      type =
+        typeof resource === 'object' && resource !== null && Object.hasOwn(resource, typeKey)
+          ? (resource as Record<string, unknown>)[typeKey]
+          : undefined;
+    }
+    const byRole = typeof type === 'string' ? index.get(type)?.get(action) : undefined;
+    if (byRole !== undefined && typeof subject === 'object' && subject !== null && Object.hasOwn(subject, 'roles')) {
+      const held = (subject as { roles: unknown }).roles;
+      if (Array.isArray(held) && held.length === 1) {
+        const role = held[0];
+        const bucket = byRole.get(role);
+        if (bucket === undefined) return roles.has(role) ? NO_MATCH : NO_ROLE;
+        if (bucket.fixed !== undefined) return bucket.fixed;
         for (const rule of bucket.deny) if (matches(rule, subject, attributes, context)) return rule.decision;
         for (const rule of bucket.allow) if (matches(rule, subject, attributes, context)) return rule.decision;
         return NO_MATCH;
       }
     }
     const buckets = bucketsFor(subject, action, type);
-    if (!Array.isArray(buckets)) return buckets;
-    for (const b of buckets)
-      for (const rule of b.deny) if (matches(rule, subject, attributes, context)) return rule.decision;
-    for (const b of buckets)
-      for (const rule of b.allow) if (matches(rule, subject, attributes, context)) return rule.decision;
-    return NO_MATCH;
+    return Array.isArray(buckets) ? decideBuckets(buckets, subject, attributes, context) : buckets;
+  }
+
+  function emit(
+    decision: PolicyDecision,
+    subject: unknown,
+    action: string,
+    resource: PolicyResource,
+    context: unknown,
+  ): void {
+    const resourceType = typeOf(resource);
+    onDecision!({
+      ...decision,
+      subject,
+      action,
+      resourceType: typeof resourceType === 'string' ? resourceType : '',
+      resource,
+      context,
+    });
   }
 
   function audited(subject: unknown, action: string, resource: PolicyResource, context: unknown): PolicyDecision {
     const decision = decide(subject, action, resource, context);
-    if (onDecision !== undefined) {
-      const resourceType = typeOf(resource);
-      onDecision({
-        ...decision,
-        subject,
-        action,
-        resourceType: typeof resourceType === 'string' ? resourceType : '',
-        resource,
-        context,
-      });
-    }
+    if (onDecision !== undefined) emit(decision, subject, action, resource, context);
     return decision;
   }
 
@@ -168,8 +196,10 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
 
   return Object.freeze({
     data: source,
-    can: (subject: unknown, action: string, resource: PolicyResource, context?: unknown) =>
-      (onDecision === undefined ? decide : audited)(subject, action, resource, context).allowed,
+    can(subject: unknown, action: string, resource: PolicyResource, context?: unknown): boolean {
+      if (onDecision !== undefined) return audited(subject, action, resource, context).allowed;
+      return decide(subject, action, resource, context).allowed;
+    },
     check: (subject: unknown, action: string, resource: PolicyResource, context?: unknown) =>
       audited(subject, action, resource, context),
     permittedFields,
@@ -182,6 +212,23 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
         Object.defineProperty(out, field, { value, enumerable: true, writable: true, configurable: true });
       }
       return out;
+    },
+    forSubject(subject: unknown): SubjectPolicy {
+      const decideBound = createBoundDecide({ subject, env, typeKey, noMatch: NO_MATCH, bucketsFor });
+      const checkBound = (action: string, resource: PolicyResource, context?: unknown): PolicyDecision => {
+        const decision = decideBound(action, resource, context);
+        if (onDecision !== undefined) emit(decision, subject, action, resource, context);
+        return decision;
+      };
+      return Object.freeze({
+        can:
+          onDecision === undefined
+            ? (action: string, resource: PolicyResource, context?: unknown) =>
+                decideBound(action, resource, context).allowed
+            : (action: string, resource: PolicyResource, context?: unknown) =>
+                checkBound(action, resource, context).allowed,
+        check: checkBound,
+      });
     },
     filter(subject: unknown, action: string, resourceType: string, context?: unknown) {
       const buckets = bucketsFor(subject, action, resourceType);

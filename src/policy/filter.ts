@@ -23,8 +23,11 @@ export interface FilterInputs {
   subject: unknown;
   context: unknown;
   env: CompileEnvironment;
-  typeKey: string;
+  /** The resource type key, folded to `resourceType`; undefined keeps it a resource reference. */
+  typeKey: string | undefined;
   resourceType: string;
+  /** Keeps context references (subject-bound checks, where the context comes with each call). */
+  keepContext?: boolean;
 }
 
 type Node = PolicyCondition;
@@ -56,6 +59,7 @@ function resolve(operand: unknown, inputs: FilterInputs): unknown {
   if (typeof parsed !== 'string' && parsed.root === 'resource') {
     return parsed.attribute === inputs.typeKey ? inputs.resourceType : KEEP;
   }
+  if (typeof parsed !== 'string' && parsed.root === 'context' && inputs.keepContext === true) return KEEP;
   const read = compileOperand(operand, inputs.env);
   return 'read' in read ? read.read(inputs.subject, undefined, inputs.context) : read.constant;
 }

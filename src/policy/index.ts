@@ -27,5 +27,6 @@ export type {
   PolicyRuleReference,
   PolicyTenantOption,
   PolicyTimeWindow,
+  SubjectPolicy,
 } from './types.js';
 export { DEFAULT_POLICY_LIMITS } from './validate.js';

@@ -172,8 +172,20 @@ export interface Policy {
   permittedFields(subject: unknown, action: string, resource: PolicyResource, context?: unknown): string[];
   pickPermitted<T extends object>(subject: unknown, action: string, resource: T, context?: unknown): Partial<T>;
   filter(subject: unknown, action: string, resourceType: string, context?: unknown): PolicyFilter;
+  /**
+   * Binds a subject, like a cached CASL ability: its roles and attributes are read once per (type, action) and
+   * folded into the conditions, so each check reads only the resource and context. Decisions equal `check`'s.
+   * Bind again when the subject changes.
+   */
+  forSubject(subject: unknown): SubjectPolicy;
   /** The validated source, frozen. */
   readonly data: PolicyData;
+}
+
+/** A policy bound to one subject (see {@link Policy.forSubject}). */
+export interface SubjectPolicy {
+  can(action: string, resource: PolicyResource, context?: unknown): boolean;
+  check(action: string, resource: PolicyResource, context?: unknown): PolicyDecision;
 }
 
 /** One validation problem, located by JSON path. */

@@ -5,7 +5,7 @@ import { ACTIONS, NOW, policyData, request, rule, TYPES, tenantOption } from './
 import { decideReference } from './reference.js';
 
 const options = (tenant: string | undefined) => ({ now: () => NOW, ...(tenant === undefined ? {} : { tenant }) });
-const RUNS = { numRuns: 300 };
+const RUNS = { numRuns: Number(process.env.POLICY_PROP_RUNS ?? 300) };
 
 describe('policy properties (random policies and requests)', () => {
   it('can agrees with an independent reference evaluator', () => {
@@ -96,6 +96,28 @@ describe('policy properties (random policies and requests)', () => {
         // The filter is plain data over resource attributes only.
         expect(JSON.stringify(filter)).not.toMatch(/"(subject|context)\./);
       }),
+      RUNS,
+    );
+  });
+
+  it('forSubject gives the same decision (and explanation) as check, request after request', () => {
+    fc.assert(
+      fc.property(
+        policyData,
+        tenantOption,
+        fc.array(request, { minLength: 1, maxLength: 6 }),
+        (data, tenant, requests) => {
+          const policy = definePolicy(data as any, options(tenant));
+          const bound = policy.forSubject(requests[0]!.subject);
+          for (const q of requests) {
+            const expected = policy.check(requests[0]!.subject, q.action, q.resource, q.context);
+            expect(bound.check(q.action, q.resource, q.context)).toBe(expected);
+            expect(bound.can(q.action, q.resource.type, q.context)).toBe(
+              policy.can(requests[0]!.subject, q.action, q.resource.type, q.context),
+            );
+          }
+        },
+      ),
       RUNS,
     );
   });

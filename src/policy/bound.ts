@@ -1,0 +1,102 @@
+/**
+ * Subject-bound checks: the equivalent of a cached CASL ability. For each (type, action) the subject's rules are
+ * merged once, and every condition is specialised with the subject's attributes already substituted, so a check
+ * reads only the resource and the context. Decisions (and explanations) equal `policy.check` for the same subject.
+ */
+
+import type { CompiledRule, RuleBucket } from './compile.js';
+import { type CompileEnvironment, type ConditionTest, compileCondition } from './condition-compile.js';
+import { specialize } from './filter.js';
+import type { PolicyDecision, PolicyResource } from './types.js';
+
+interface BoundRule {
+  test: ConditionTest | undefined;
+  decision: PolicyDecision;
+}
+
+interface BoundEntry {
+  fixed: PolicyDecision | undefined;
+  deny: BoundRule[];
+  allow: BoundRule[];
+}
+
+export interface BoundInputs {
+  subject: unknown;
+  env: CompileEnvironment;
+  typeKey: string;
+  noMatch: PolicyDecision;
+  bucketsFor: (subject: unknown, action: string, type: unknown) => RuleBucket[] | PolicyDecision;
+}
+
+function bind(rules: CompiledRule[], type: string, inputs: BoundInputs): BoundRule[] {
+  const out: BoundRule[] = [];
+  for (const rule of rules) {
+    const condition =
+      rule.condition === undefined
+        ? true
+        : specialize(rule.condition, {
+            subject: inputs.subject,
+            context: undefined,
+            env: inputs.env,
+            typeKey: undefined,
+            resourceType: type,
+            keepContext: true,
+          });
+    if (condition === false) continue;
+    out.push({
+      test: condition === true ? undefined : compileCondition(condition, inputs.env),
+      decision: rule.decision,
+    });
+  }
+  return out;
+}
+
+function buildEntry(buckets: RuleBucket[], type: string, inputs: BoundInputs): BoundEntry {
+  // Same order as an unbound check: every role's denies, then every role's allows, first occurrence kept.
+  const seen = new Set<number>();
+  const unique = (list: CompiledRule[]) => list.filter((r) => !seen.has(r.index) && seen.add(r.index) !== undefined);
+  const deny = bind(unique(buckets.flatMap((b) => b.deny)), type, inputs);
+  const allow = bind(unique(buckets.flatMap((b) => b.allow)), type, inputs);
+  let fixed: PolicyDecision | undefined;
+  if (deny[0] !== undefined && deny[0].test === undefined) fixed = deny[0].decision;
+  else if (deny.length === 0)
+    fixed = allow.length === 0 ? inputs.noMatch : allow[0]!.test === undefined ? allow[0]!.decision : undefined;
+  return { fixed, deny, allow };
+}
+
+/** Returns `decide(action, resource, context)` for one subject, filling its per-(type, action) cache lazily. */
+export function createBoundDecide(inputs: BoundInputs) {
+  // Only (type, action) pairs the policy knows are cached, so the cache is bounded by the policy, not the caller.
+  const cache = new Map<string, Map<string, BoundEntry>>();
+  const { typeKey } = inputs;
+  return (action: string, resource: PolicyResource, context: unknown): PolicyDecision => {
+    let type: unknown = resource;
+    let attributes: object | undefined;
+    if (typeof resource !== 'string') {
+      attributes = resource;
+      type =
+        typeof resource === 'object' && resource !== null && Object.hasOwn(resource, typeKey)
+          ? (resource as Record<string, unknown>)[typeKey]
+          : undefined;
+    }
+    let entry = typeof type === 'string' ? cache.get(type)?.get(action) : undefined;
+    if (entry === undefined) {
+      const buckets = inputs.bucketsFor(inputs.subject, action, type);
+      if (Array.isArray(buckets)) entry = buildEntry(buckets, type as string, inputs);
+      else if (buckets.reason === 'no-matching-rule' || buckets.reason === 'no-known-role') {
+        entry = { fixed: buckets, deny: [], allow: [] };
+      } else return buckets; // an unknown type or action: not cached, so callers cannot grow the cache
+
+      let byAction = cache.get(type as string);
+      if (byAction === undefined) cache.set(type as string, (byAction = new Map()));
+      byAction.set(action, entry);
+    }
+    if (entry.fixed !== undefined) return entry.fixed;
+    const subject = inputs.subject;
+    for (const rule of entry.deny)
+      if (rule.test === undefined || rule.test(subject, attributes, context)) return rule.decision;
+    for (const rule of entry.allow)
+      if (rule.test === undefined || rule.test(subject, attributes, context)) return rule.decision;
+    return inputs.noMatch;
+  };
+}
