@@ -7,8 +7,10 @@
  * - Heap bytes per tracked key: a child process with --expose-gc inserts 100k address-like keys (made on the fly and
  *   kept only by the store, so the key strings count, as they would in an app) and reports the growth of heap + array buffers, after GC, divided by
  *   100k.
- * - Redis: decisions per second with 50 requests in flight on one connection, ours (sliding window, one EVALSHA per
- *   decision) against rate-limiter-flexible's RateLimiterRedis (fixed window).
+ * - Redis: decisions per second with 50 requests in flight on one connection, on one hot key and on 1,000 keys:
+ *   ours (sliding window, at most one EVALSHA per decision, concurrent same-slot decisions sharing one) with the
+ *   default Cluster-safe batching and with `batchAcrossSlots`, against rate-limiter-flexible's RateLimiterRedis
+ *   (fixed window, one EVALSHA per decision).
  *
  * Run alone: `node --expose-gc --import tsx bench/rate-limit.bench.ts --heap <library>` prints one heap figure.
  */
@@ -186,33 +188,41 @@ async function redisTable(): Promise<void> {
   }
   const prefix = `bench:${Date.now()}:`;
   const ours = createRateLimiter({ limit: LIMIT, windowMs: WINDOW_MS, store: createRedisStore({ client, prefix }) });
+  const oursAcross = createRateLimiter({
+    limit: LIMIT,
+    windowMs: WINDOW_MS,
+    store: createRedisStore({ client, prefix: `${prefix}x:`, batchAcrossSlots: true }),
+  });
   const rlf = new RateLimiterRedis({
     storeClient: client,
     points: LIMIT,
     duration: WINDOW_MS / 1000,
     keyPrefix: `${prefix}rlf`,
   });
-  const keyOf = (i: number) => `user-${i % 1000}`;
   const durationMs = process.env.BENCH_QUICK === '1' ? 500 : 3000;
-  for (let warm = 0; warm < 200; warm++) {
-    await ours.consume(keyOf(warm));
-    await rlf.consume(keyOf(warm));
-  }
-  const rows: [string, number][] = [];
-  for (let round = 0; round < 2; round++) {
-    rows.push(['bulwark sliding window (EVALSHA)', await throughput((i) => ours.consume(keyOf(i)), 50, durationMs)]);
-    rows.push([
-      'rate-limiter-flexible RateLimiterRedis',
-      await throughput((i) => rlf.consume(keyOf(i)), 50, durationMs),
-    ]);
-  }
-  const best = (name: string) => Math.max(...rows.filter((r) => r[0] === name).map((r) => r[1]));
-  const oursRate = best('bulwark sliding window (EVALSHA)');
-  console.log('\n## redis: decisions/s, 50 in flight on one ioredis connection (best of 2 rounds)');
-  for (const name of ['bulwark sliding window (EVALSHA)', 'rate-limiter-flexible RateLimiterRedis']) {
-    const rate = best(name);
-    const ratio = name.startsWith('bulwark') ? '(ours)' : `${(oursRate / rate).toFixed(2)}×`;
-    console.log(`${name.padEnd(40)}  ${Math.round(rate).toLocaleString('en-US').padStart(10)}  ${ratio}`);
+  const cases: [string, (key: string) => Promise<unknown>][] = [
+    ['bulwark sliding window', (k) => ours.consume(k)],
+    ['bulwark sliding window, batchAcrossSlots', (k) => oursAcross.consume(k)],
+    ['rate-limiter-flexible RateLimiterRedis', (k) => rlf.consume(k)],
+  ];
+  for (const [label, keyOf] of [
+    ['1 hot key', () => 'hot'],
+    ['1,000 keys', (i: number) => `user-${i % 1000}`],
+  ] as const) {
+    for (const [, fn] of cases) await throughput((i) => fn(keyOf(i)), 50, 200);
+    const rates = new Map<string, number>();
+    for (let round = 0; round < 2; round++) {
+      for (const [name, fn] of cases) {
+        const rate = await throughput((i) => fn(keyOf(i)), 50, durationMs);
+        rates.set(name, Math.max(rates.get(name) ?? 0, rate));
+      }
+    }
+    const base = rates.get('bulwark sliding window') as number;
+    console.log(`\n## redis, ${label}: decisions/s, 50 in flight on one ioredis connection (best of 2 rounds)`);
+    for (const [name, rate] of rates) {
+      const ratio = name === 'bulwark sliding window' ? '(ours)' : `${(base / rate).toFixed(2)}×`;
+      console.log(`${name.padEnd(42)}  ${Math.round(rate).toLocaleString('en-US').padStart(10)}  ${ratio}`);
+    }
   }
   let cursor = '0';
   do {

@@ -17,21 +17,23 @@ end
 `;
 
 /**
- * KEYS: one per rule. ARGV: mode (consume|peek|refund), cost, now ('' = server time), then per rule: algorithm
- * code, limit, windowMs, burst. Returns { allowed, binding rule index, remaining, resetMs, retryAfterMs }.
+ * A batch of decisions, each atomic on its own keys (and the batch atomic as a whole). KEYS: every decision's keys,
+ * one per rule, in order. ARGV: now ('' = server time), number of decisions, then per decision: mode
+ * (consume|peek|refund), cost, number of rules, then per rule: algorithm code, limit, windowMs, burst. Returns per
+ * decision { allowed, binding rule index, remaining, resetMs, retryAfterMs }, flattened.
  * Counter state is three doubles packed with `struct` (exact, and cheaper to read and write than text); a sliding
  * log is a sorted set with one member per admitted cost unit.
  */
 export const RATE_LIMIT_SCRIPT = defineScript(`
-local mode, cost = ARGV[1], tonumber(ARGV[2])
 local now, slack
-if ARGV[3] ~= '' then
-  now, slack = tonumber(ARGV[3]), 600000
+if ARGV[1] ~= '' then
+  now, slack = tonumber(ARGV[1]), 600000
 else
   local t = redis.call('TIME')
   now, slack = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), 0
 end
-local consume, refund = mode == 'consume', mode == 'refund'
+-- The decision being made: set for each decision of the batch.
+local mode, cost, consume, refund
 
 -- One rule: returns ok, remaining, resetMs, retryAfterMs, write, new state (a, b, c) and expiry.
 local function step(key, alg, limit, w, burst)
@@ -139,34 +141,47 @@ local function store(key, alg, a, b, c, exp)
   end
 end
 
-if #KEYS == 1 then
-  local alg = ARGV[4]
-  local ok, rem, reset, retry, write, a, b, c, exp = step(KEYS[1], alg, tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]))
-  if write then store(KEYS[1], alg, a, b, c, exp) end
-  return { ok and 1 or 0, 0, rem, reset, ok and 0 or retry }
+-- One decision over KEYS[k + 1 .. k + n] with rule arguments from ARGV[p]: all rules or none.
+local function decide(k, n, p)
+  if n == 1 then
+    local alg = ARGV[p]
+    local ok, rem, reset, retry, write, a, b, c, exp = step(KEYS[k + 1], alg, tonumber(ARGV[p + 1]), tonumber(ARGV[p + 2]), tonumber(ARGV[p + 3]))
+    if write then store(KEYS[k + 1], alg, a, b, c, exp) end
+    return ok and 1 or 0, 0, rem, reset, ok and 0 or retry
+  end
+  local results, allowed = {}, true
+  for i = 1, n do
+    local q = p + (i - 1) * 4
+    local r = { step(KEYS[k + i], ARGV[q], tonumber(ARGV[q + 1]), tonumber(ARGV[q + 2]), tonumber(ARGV[q + 3])) }
+    results[i] = r
+    if not r[1] then allowed = false end
+  end
+  if allowed or refund then
+    for i = 1, n do
+      local r = results[i]
+      if r[5] then store(KEYS[k + i], ARGV[p + (i - 1) * 4], r[6], r[7], r[8], r[9]) end
+    end
+  end
+  local best = 1
+  for i = 2, n do
+    if allowed then
+      if results[i][2] < results[best][2] then best = i end
+    elseif results[i][4] > results[best][4] then best = i end
+  end
+  local r = results[best]
+  return allowed and 1 or 0, best - 1, r[2], r[3], allowed and 0 or r[4]
 end
 
-local results, allowed = {}, true
-for i = 1, #KEYS do
-  local p = 3 + (i - 1) * 4
-  local r = { step(KEYS[i], ARGV[p + 1], tonumber(ARGV[p + 2]), tonumber(ARGV[p + 3]), tonumber(ARGV[p + 4])) }
-  results[i] = r
-  if not r[1] then allowed = false end
+local out, k, p = {}, 0, 3
+for d = 1, tonumber(ARGV[2]) do
+  mode, cost = ARGV[p], tonumber(ARGV[p + 1])
+  consume, refund = mode == 'consume', mode == 'refund'
+  local n = tonumber(ARGV[p + 2])
+  local o = 5 * (d - 1)
+  out[o + 1], out[o + 2], out[o + 3], out[o + 4], out[o + 5] = decide(k, n, p + 3)
+  k, p = k + n, p + 3 + 4 * n
 end
-if allowed or refund then
-  for i = 1, #KEYS do
-    local r = results[i]
-    if r[5] then store(KEYS[i], ARGV[3 + (i - 1) * 4 + 1], r[6], r[7], r[8], r[9]) end
-  end
-end
-local best = 1
-for i = 2, #KEYS do
-  if allowed then
-    if results[i][2] < results[best][2] then best = i end
-  elseif results[i][4] > results[best][4] then best = i end
-end
-local r = results[best]
-return { allowed and 1 or 0, best - 1, r[2], r[3], allowed and 0 or r[4] }
+return out
 `);
 
 /** KEYS: the keys of one rate-limit decision. Deletes them. */

@@ -8,8 +8,9 @@ import {
   type RateLimitRule,
   type RateLimitStore,
 } from 'bulwark/rate-limit';
+import { clusterSlot, createBatcher } from './batch.js';
 import { type RedisClientLike, toScriptRunner } from './client.js';
-import { DELETE_SCRIPT, LOGIN_READ_SCRIPT, LOGIN_RECORD_SCRIPT, RATE_LIMIT_SCRIPT } from './scripts.js';
+import { DELETE_SCRIPT, LOGIN_READ_SCRIPT, LOGIN_RECORD_SCRIPT } from './scripts.js';
 
 /** Options for {@link createRedisStore}. */
 export interface RedisStoreOptions {
@@ -17,6 +18,12 @@ export interface RedisStoreOptions {
   client: RedisClientLike;
   /** Prepended to every key (default `bulwark:`); must not contain `{` or `}`. */
   prefix?: string;
+  /**
+   * Concurrent decisions share one script call when their keys are in the same Redis Cluster hash slot (always
+   * safe). Set `true` only when `client` talks to a single Redis server (standalone, or a Sentinel-managed primary):
+   * concurrent decisions on any keys then share calls. Under Redis Cluster that would fail with CROSSSLOT.
+   */
+  batchAcrossSlots?: boolean;
   /**
    * TEST ONLY: take time from this clock instead of the Redis server's `TIME`, so model tests can drive time.
    * Never set it in production: instances with skewed clocks would disagree.
@@ -74,6 +81,8 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     });
   }
   const now = () => (clock === undefined ? '' : String(Math.floor(clock())));
+  const acrossSlots = options.batchAcrossSlots === true;
+  const enqueue = createBatcher(run, now);
   const ruleParts = new WeakMap<RateLimitRule, { suffix: string; args: string[] }>();
 
   function partsOf(rule: RateLimitRule) {
@@ -89,11 +98,13 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     return parts;
   }
 
-  function rateLimitKeys(key: string, rules: readonly RateLimitRule[]): string[] {
-    const keys: string[] = [];
-    for (const rule of rules)
-      keys.push(`${prefix}rl:{${encodePart(rule.scope)}:${encodePart(key)}${partsOf(rule).suffix}`);
-    return keys;
+  /** Every key of one decision shares the hash tag `{limiter name:client key}`, both encoded. */
+  function tagOf(key: string, rules: readonly RateLimitRule[]): string {
+    return `${encodePart(rules[0]?.scope ?? '')}:${encodePart(key)}`;
+  }
+
+  function rateLimitKeys(tag: string, rules: readonly RateLimitRule[]): string[] {
+    return rules.map((rule) => `${prefix}rl:{${tag}${partsOf(rule).suffix}`);
   }
 
   function loginKeys(group: string, keys: readonly string[]): string[] {
@@ -103,26 +114,16 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
   return {
     prefix,
-    async applyRateLimit(key, rules, cost, mode: RateLimitMode): Promise<RateLimitResult> {
-      const args = [mode, String(cost), now()];
-      for (const rule of rules) args.push(...partsOf(rule).args);
-      const reply = await run(RATE_LIMIT_SCRIPT, rateLimitKeys(key, rules), args);
-      if (!Array.isArray(reply) || reply.length !== 5) throw new BulwarkError('STORE_UNAVAILABLE', REPLY_FAILED);
-      const allowed = Number(reply[0]) === 1;
-      const rule = rules[Number(reply[1])];
-      if (rule === undefined) throw new BulwarkError('STORE_UNAVAILABLE', REPLY_FAILED);
-      return {
-        allowed,
-        limit: rule.limit,
-        remaining: Number(reply[2]),
-        resetMs: Number(reply[3]),
-        retryAfterMs: Number(reply[4]),
-        windowMs: rule.windowMs,
-        reason: allowed ? 'ok' : 'limit',
-      };
+    applyRateLimit(key, rules, cost, mode: RateLimitMode): Promise<RateLimitResult> {
+      const tag = tagOf(key, rules);
+      const args = [mode, String(cost), String(rules.length)];
+      for (const rule of rules) for (const a of partsOf(rule).args) args.push(a);
+      const keys = rateLimitKeys(tag, rules);
+      const slot = acrossSlots ? 0 : clusterSlot(tag);
+      return new Promise((resolve, reject) => enqueue(slot, { keys, args, rules, resolve, reject }));
     },
     async resetRateLimit(key, rules) {
-      await run(DELETE_SCRIPT, rateLimitKeys(key, rules), []);
+      await run(DELETE_SCRIPT, rateLimitKeys(tagOf(key, rules), rules), []);
     },
     async readLoginFailures(group, keys) {
       return toCounts(await run(LOGIN_READ_SCRIPT, loginKeys(group, keys), [now()]), keys.length);

@@ -1,0 +1,134 @@
+/**
+ * Batching in the Redis store: concurrent decisions in one hash slot share a script call and stay exact; decisions
+ * alone go alone; a failed or malformed batch reply reaches every decision in it as a store error. The parts that
+ * need no server use a scripted fake client; the rest run against the real server.
+ */
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clusterSlot } from '../../adapters/redis/batch.js';
+import { createRedisStore } from '../../adapters/redis/index.js';
+import { createRateLimiter } from '../../src/rate-limit/index.js';
+import { connectIoredis, deletePrefix, redisTestsEnabled, uniquePrefix } from './redis/support.js';
+
+describe('clusterSlot', () => {
+  it('matches Redis CLUSTER KEYSLOT (CRC16/XMODEM mod 16384)', () => {
+    expect(clusterSlot('123456789')).toBe(0x31c3);
+    expect(clusterSlot('foo')).toBe(12182);
+    expect(clusterSlot('')).toBe(0);
+  });
+});
+
+describe('batching without a server', () => {
+  function fakeClient(reply: (numKeys: number, args: string[]) => Promise<unknown>) {
+    const calls: number[] = [];
+    return {
+      calls,
+      client: {
+        evalsha: (_sha: string, numKeys: number, ...rest: string[]) => {
+          calls.push(numKeys);
+          return reply(numKeys, rest.slice(numKeys));
+        },
+        eval: () => Promise.reject(new Error('not used')),
+      },
+    };
+  }
+
+  it('sends decisions of one job on one key in one call, and a lone decision alone', async () => {
+    const { client, calls } = fakeClient(async (_n, args) => {
+      const decisions = Number(args[1]);
+      return Array.from({ length: decisions }, () => [1, 0, 5, 0, 0]).flat();
+    });
+    const limiter = createRateLimiter({ limit: 10, windowMs: 1000, store: createRedisStore({ client }) });
+    await Promise.all(Array.from({ length: 5 }, () => limiter.consume('same')));
+    expect(calls).toEqual([5]);
+    await limiter.consume('same');
+    expect(calls).toEqual([5, 1]);
+  });
+
+  it('keeps different slots apart unless batchAcrossSlots is set', async () => {
+    const ok = async (_n: number, args: string[]) =>
+      Array.from({ length: Number(args[1]) }, () => [1, 0, 5, 0, 0]).flat();
+    const slotted = fakeClient(ok);
+    const limiter = createRateLimiter({
+      limit: 10,
+      windowMs: 1000,
+      store: createRedisStore({ client: slotted.client }),
+    });
+    await Promise.all(['a', 'b', 'c'].map((k) => limiter.consume(k)));
+    expect(slotted.calls).toEqual([1, 1, 1]);
+    const shared = fakeClient(ok);
+    const across = createRateLimiter({
+      limit: 10,
+      windowMs: 1000,
+      store: createRedisStore({ client: shared.client, batchAcrossSlots: true }),
+    });
+    await Promise.all(['a', 'b', 'c'].map((k) => across.consume(k)));
+    expect(shared.calls).toEqual([3]);
+  });
+
+  it('a failed or malformed batch becomes a store error for every decision in it', async () => {
+    const failing = fakeClient(() => Promise.reject(new Error('READONLY')));
+    const deny = createRateLimiter({ limit: 10, windowMs: 1000, store: createRedisStore({ client: failing.client }) });
+    const results = await Promise.all([deny.consume('k'), deny.consume('k')]);
+    for (const r of results) expect(r).toMatchObject({ allowed: false, reason: 'store-error' });
+    const malformed = fakeClient(async () => [1, 0]);
+    const limiter = createRateLimiter({
+      limit: 10,
+      windowMs: 1000,
+      store: createRedisStore({ client: malformed.client }),
+    });
+    expect(await limiter.consume('k')).toMatchObject({ allowed: false, reason: 'store-error' });
+    const badIndex = fakeClient(async () => [1, 7, 0, 0, 0]);
+    const other = createRateLimiter({
+      limit: 10,
+      windowMs: 1000,
+      store: createRedisStore({ client: badIndex.client }),
+    });
+    expect(await other.consume('k')).toMatchObject({ allowed: false, reason: 'store-error' });
+  });
+});
+
+const enabled = await redisTestsEnabled();
+
+describe.skipIf(!enabled)('batching against Redis', () => {
+  const prefix = uniquePrefix('batch');
+  let admin: Redis;
+  let client: Redis;
+  beforeAll(() => {
+    admin = connectIoredis();
+    client = connectIoredis();
+  });
+  afterAll(async () => {
+    await deletePrefix(admin, prefix);
+    admin.disconnect();
+    client.disconnect();
+  });
+
+  it('200 concurrent decisions on a hot key take fewer calls and admit exactly the limit', async () => {
+    const store = createRedisStore({ client, prefix });
+    const limiter = createRateLimiter({ limit: 120, windowMs: 60_000, store });
+    const before = await evalshaCalls(admin);
+    const results = await Promise.all(Array.from({ length: 200 }, () => limiter.consume('hot')));
+    const calls = (await evalshaCalls(admin)) - before;
+    expect(results.filter((r) => r.allowed)).toHaveLength(120);
+    // Another process may share the server: only check that batching happened, not an exact count.
+    expect(calls).toBeLessThan(200);
+    const remaining = results.filter((r) => r.allowed).map((r) => r.remaining);
+    expect(new Set(remaining).size).toBe(120); // each admitted decision saw its own count
+  });
+
+  it('mixed keys across slots with batchAcrossSlots on a single server stay exact', async () => {
+    const store = createRedisStore({ client, prefix: `${prefix}across:`, batchAcrossSlots: true });
+    const limiter = createRateLimiter({ algorithm: 'sliding-log', limit: 7, windowMs: 60_000, store });
+    const keys = ['a', 'b', 'c', 'd'];
+    const results = await Promise.all(Array.from({ length: 80 }, (_, i) => limiter.consume(keys[i % 4] as string)));
+    for (const k of keys) {
+      expect(results.filter((r, i) => i % 4 === keys.indexOf(k) && r.allowed)).toHaveLength(7);
+    }
+  });
+});
+
+async function evalshaCalls(admin: Redis): Promise<number> {
+  const info = await admin.info('commandstats');
+  return Number(/cmdstat_evalsha:calls=(\d+)/.exec(info)?.[1] ?? 0);
+}
