@@ -184,13 +184,21 @@ function utf8(text: string): Uint8Array {
   return encodeUtf8(text);
 }
 
+/**
+ * A context already encoded by bulwark itself. A distinct class, not a bare Uint8Array, so bytes passed as a
+ * context through the public API are refused as a non-plain object rather than taken as pre-encoded.
+ */
+export class EncodedContext {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
 /** The context with one reserved entry added (used by encryptFields for `$field`). */
-export function extendContext(context: EncryptionContext | undefined, key: string, value: string): Uint8Array {
+export function extendContext(context: EncryptionContext | undefined, key: string, value: string): EncodedContext {
   if (context !== undefined && (typeof context !== 'object' || context === null || Array.isArray(context))) {
     throw invalid('must be a plain object of strings, numbers, booleans and null');
   }
   for (const k of Object.keys(context ?? {})) {
     if (k.charCodeAt(0) === 36) throw invalid('keys starting with $ are reserved', k);
   }
-  return encodeContext({ ...context, [key]: value }, true);
+  return new EncodedContext(encodeContext({ ...context, [key]: value }, true));
 }

@@ -2,7 +2,7 @@ import { encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
 import { assertBytes, wipe } from '../internal/bytes.js';
 import { importAesGcmKey, takeRandomBytes } from '../runtime/index.js';
-import { type EncryptionContext, encodeContext } from './context.js';
+import { EncodedContext, type EncryptionContext, encodeContext } from './context.js';
 import {
   DATA_KEY_BYTES,
   decryptFailed,
@@ -53,15 +53,15 @@ function tooLarge(maxBytes: number): BulwarkError {
 }
 
 /** Additional data of the payload: the version and the context, never the key part (so rewrap can change it). */
-function dataAad(context: EncryptionContext | Uint8Array | undefined): Uint8Array {
-  if (!(context instanceof Uint8Array)) {
+function dataAad(context: EncryptionContext | EncodedContext | undefined): Uint8Array {
+  if (!(context instanceof EncodedContext)) {
     const aad = encodeContext(context, false, 1);
     aad[0] = ENVELOPE_VERSION;
     return aad;
   }
-  const aad = new Uint8Array(1 + context.length);
+  const aad = new Uint8Array(1 + context.bytes.length);
   aad[0] = ENVELOPE_VERSION;
-  aad.set(context, 1);
+  aad.set(context.bytes, 1);
   return aad;
 }
 
@@ -73,7 +73,7 @@ function plaintextBytes(plaintext: Uint8Array | string): Uint8Array {
 export async function sealEnvelope(
   keyring: Keyring,
   plaintext: Uint8Array | string,
-  context: EncryptionContext | Uint8Array | undefined,
+  context: EncryptionContext | EncodedContext | undefined,
   options: EnvelopeOptions | undefined,
 ): Promise<Uint8Array> {
   const { primary } = keyringState(keyring);
@@ -114,7 +114,7 @@ export function readEnvelope(envelope: Uint8Array): { header: KeyHeader; iv: Uin
 export async function openEnvelope(
   keyring: Keyring,
   envelope: Uint8Array,
-  context: EncryptionContext | Uint8Array | undefined,
+  context: EncryptionContext | EncodedContext | undefined,
   options: EnvelopeOptions | undefined,
 ): Promise<Uint8Array> {
   keyringState(keyring);

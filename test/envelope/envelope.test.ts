@@ -182,3 +182,20 @@ describe('KeyProvider (a stand-in KMS)', () => {
     await expectBulwarkError(() => encryptEnvelope(huge, 'x'), 'CONFIG_INVALID');
   });
 });
+
+describe('context input', () => {
+  it('refuses bytes, arrays, class instances and nested values as a context', async () => {
+    const keyring = singleKeyring();
+    for (const context of [
+      new Uint8Array([0]),
+      [1],
+      new Date(),
+      { a: { b: 1 } },
+      { a: undefined },
+      { a: Number.NaN },
+      { $x: 1 },
+    ]) {
+      await expectBulwarkError(() => encryptEnvelope(keyring, 'x', { context: context as never }), 'INPUT_INVALID');
+    }
+  });
+});
