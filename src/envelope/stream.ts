@@ -144,7 +144,8 @@ export function encryptStream(keyring: Keyring, options: StreamOptions = {}): Tr
         const at = writeKeyHeader(header, keyAad, wrapped);
         new DataView(header.buffer).setUint32(at, segmentBytes);
         header.set(fresh.subarray(DATA_KEY_BYTES), at + 4);
-        cipher = segmentCipher(importAesGcmKey(dataKey), header.subarray(at + 4), concatBytes(header, context));
+        // Copies of the prefix and header: the consumer owns the chunk we enqueue and may reuse its memory.
+        cipher = segmentCipher(importAesGcmKey(dataKey), header.slice(at + 4), concatBytes(header, context));
         controller.enqueue(header);
       } finally {
         wipe(fresh);
