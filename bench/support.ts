@@ -18,10 +18,25 @@ export interface CompareResult {
 
 const QUICK = process.env.BENCH_QUICK === '1';
 
-/** Runs `cases` and prints a table. `timeMs` per case (default 1000, 200 with BENCH_QUICK=1). */
-export async function compare(title: string, cases: Case[], options: { timeMs?: number } = {}): Promise<CompareResult> {
+/**
+ * Runs `cases` and prints a table. `timeMs` per case (default 1000, 200 with BENCH_QUICK=1); each case runs for
+ * at least `timeMs` and at least `iterations` times (default 64).
+ */
+export async function compare(
+  title: string,
+  cases: Case[],
+  options: { timeMs?: number; iterations?: number } = {},
+): Promise<CompareResult> {
   const time = QUICK ? 200 : (options.timeMs ?? 1000);
-  const bench = new Bench({ name: title, time, warmupTime: Math.min(200, time / 2) });
+  // Slow operations (a 0.4 s password hash) set `iterations` low; tinybench's default minimum is 64.
+  const iterations = options.iterations ?? 64;
+  const bench = new Bench({
+    name: title,
+    time,
+    iterations,
+    warmupTime: Math.min(200, time / 2),
+    warmupIterations: Math.min(5, iterations),
+  });
   for (const c of cases) bench.add(c.name, c.fn);
   await bench.run();
   const ours = cases.find((c) => c.ours) ?? cases[0];
