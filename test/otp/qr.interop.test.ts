@@ -5,12 +5,22 @@
  */
 
 import { createQrCode, type QrErrorCorrection } from 'bulwark/otp';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeUtf8 } from '../../src/encoding/index.js';
 import { drawFormatInformation, formatInformationBits } from '../../src/otp/qr/mask.js';
 import { penaltyScore } from '../../src/otp/qr/penalty.js';
 import { alignmentPositions, blockLayout, formatIndicator } from '../../src/otp/qr/tables.js';
-import { createPeerSymbol, type PeerMode, peerAlignment, peerEcc, peerLevels, peerPenalty } from './qr/peer.js';
+import {
+  createPeerSymbol,
+  createPeerSymbolAuto,
+  type PeerMode,
+  peerAlignment,
+  peerEcc,
+  peerLevels,
+  peerPenalty,
+} from './qr/peer.js';
+import { encodeSingleMode, plannedPeerSegments } from './qr/plan.js';
 
 const LEVELS: readonly QrErrorCorrection[] = ['L', 'M', 'Q', 'H'];
 const VERSIONS = Array.from({ length: 40 }, (_, i) => i + 1);
@@ -24,12 +34,12 @@ function diffCount(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** A text for `version` that needs that version's capacity range: deterministic, mixed ASCII and UTF-8. */
-function textFor(version: number, ecc: QrErrorCorrection, alphabet: string): string {
+function textFor(version: number, ecc: QrErrorCorrection, alphabet: string, stride = 7): string {
   const bytes = blockLayout(version, ecc).dataCodewords - (version <= 9 ? 2 : 3);
   const characters = Array.from(alphabet);
   const picked: string[] = [];
   for (let i = 0, length = 0; length < bytes; i++) {
-    const c = characters[(i * 7 + version) % characters.length]!;
+    const c = characters[(i * stride + version) % characters.length]!;
     picked.push(c);
     length += encodeUtf8(c).length;
   }
@@ -53,20 +63,39 @@ describe('tables agree with qrcode', () => {
   });
 });
 
-describe('bit-for-bit equal to qrcode with the same version, level and mask', () => {
-  it('byte mode: every version 1–40 × every level, UTF-8 text filling the version, masks cycling 0–7', () => {
+describe('bit-for-bit equal to qrcode with the same segments, version, level and mask', () => {
+  const MIXED = 'otpauth://totp/Ünïcødé-✓-𝄞?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Ex&n=31415926535897932';
+
+  it('one byte segment: every version 1–40 × every level, UTF-8 text filling the version, masks cycling', () => {
     let matched = 0;
     for (const version of VERSIONS) {
       for (const ecc of LEVELS) {
-        const text = textFor(version, ecc, 'otpauth://totp/Ünïcødé-✓-𝄞?secret=JBSWY3DP&issuer=Ex');
+        const text = textFor(version, ecc, MIXED);
         const mask = (version + formatIndicator(ecc)) % 8;
-        const ours = createQrCode(text, { ecc, minVersion: version, maxVersion: version, mask });
-        const theirs = createPeerSymbol(text, { ecc, mode: 'byte', version, mask });
+        const ours = encodeSingleMode(text, 'byte', { ecc, version, mask });
+        const theirs = createPeerSymbol([{ data: text, mode: 'byte' }], { ecc, version, mask });
         expect(diffCount(ours.modules, theirs.modules), `version ${version} ${ecc}`).toBe(0);
         matched++;
       }
     }
     expect(matched).toBe(160);
+  });
+
+  it('our segment plan (byte, alphanumeric and numeric runs): every version × every level', () => {
+    let mixed = 0;
+    for (const version of VERSIONS) {
+      for (const ecc of LEVELS) {
+        // Stride 1 keeps the alphabet's runs (a base32 secret, digits) together, so the plan mixes modes.
+        const text = textFor(version, ecc, MIXED, 1);
+        const mask = (version + formatIndicator(ecc) + 3) % 8;
+        const segments = plannedPeerSegments(text, version);
+        if (segments.length > 1) mixed++;
+        const ours = createQrCode(text, { ecc, minVersion: version, maxVersion: version, mask });
+        const theirs = createPeerSymbol(segments, { ecc, version, mask });
+        expect(diffCount(ours.modules, theirs.modules), `version ${version} ${ecc}`).toBe(0);
+      }
+    }
+    expect(mixed, 'symbols whose plan mixes modes').toBeGreaterThan(100);
   });
 
   const fixed: [string, PeerMode][] = [
@@ -79,30 +108,68 @@ describe('bit-for-bit equal to qrcode with the same version, level and mask', ()
     ['', 'byte'],
   ];
   for (const [text, mode] of fixed) {
-    it(`${mode} "${text.slice(0, 24)}" at every level and every mask, smallest version`, () => {
+    it(`"${text.slice(0, 24)}" at every level and every mask: one ${mode} segment, and our plan`, () => {
       for (const ecc of LEVELS) {
         for (let mask = 0; mask < 8; mask++) {
           const ours = createQrCode(text, { ecc, mask });
-          const theirs = createPeerSymbol(text, { ecc, mode, mask });
+          const theirs = createPeerSymbol(plannedPeerSegments(text, ours.version), { ecc, mask });
           expect(ours.version, 'smallest version').toBe(theirs.version);
           expect(diffCount(ours.modules, theirs.modules), `${ecc} mask ${mask}`).toBe(0);
+          const version = ours.version + 1;
+          const single = encodeSingleMode(text, mode, { ecc, version, mask });
+          const theirSingle = createPeerSymbol(text === '' ? [] : [{ data: text, mode }], { ecc, version, mask });
+          expect(diffCount(single.modules, theirSingle.modules), `${ecc} mask ${mask}, one segment`).toBe(0);
         }
       }
     });
   }
 
-  it('numeric and alphanumeric fill every version at level M', () => {
+  it('one numeric or alphanumeric segment fills every version at level M', () => {
     for (const version of VERSIONS) {
       for (const [alphabet, mode] of [
         ['0123456789', 'numeric'],
         ['0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:', 'alphanumeric'],
       ] as const) {
         const text = textFor(version, 'M', alphabet);
-        const ours = createQrCode(text, { ecc: 'M', minVersion: version, maxVersion: version, mask: version % 8 });
-        const theirs = createPeerSymbol(text, { ecc: 'M', mode, version, mask: version % 8 });
+        const ours = encodeSingleMode(text, mode, { ecc: 'M', version, mask: version % 8 });
+        const theirs = createPeerSymbol([{ data: text, mode }], { ecc: 'M', version, mask: version % 8 });
         expect(diffCount(ours.modules, theirs.modules), `${mode} version ${version}`).toBe(0);
       }
     }
+  });
+});
+
+/**
+ * Symbol size. qrcode also splits text into segments, by a shortest path over runs of each character class; our
+ * plan is a per-byte dynamic program, so it is never larger, and for otpauth URIs (a base32 secret is
+ * alphanumeric) both usually beat a single byte segment by a version.
+ */
+describe('segmentation against qrcode', () => {
+  it('our version is never larger than the one qrcode picks for the same text', () => {
+    const piece = fc.constantFrom(
+      'otpauth://totp/',
+      'ACME%20Co',
+      'jane%40example.com',
+      '?secret=',
+      'JBSWY3DPEHPK3PXP',
+      '&issuer=',
+      '123456',
+      'é',
+      '✓',
+      ' ',
+      '-',
+      'abc',
+      'XYZ',
+      '0',
+      '::',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 40 }), fc.constantFrom(...LEVELS), (pieces, ecc) => {
+        const text = pieces.join('');
+        expect(createQrCode(text, { ecc }).version).toBeLessThanOrEqual(createPeerSymbolAuto(text, ecc).version);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 
@@ -132,7 +199,7 @@ describe('mask selection by penalty', () => {
     for (const text of inputs) {
       for (const ecc of LEVELS) {
         const ours = createQrCode(text, { ecc });
-        const theirs = createPeerSymbol(text, { ecc, mode: 'byte' });
+        const theirs = createPeerSymbol(plannedPeerSegments(text, ours.version), { ecc });
         expect(theirs.version).toBe(ours.version);
         const candidates = Array.from({ length: 8 }, (_, mask) => createQrCode(text, { ecc, mask }));
         const ourScores = candidates.map((c) => penaltyScore(c.modules, c.size));

@@ -4,7 +4,8 @@ import { assertIntegerInRange, assertOneOf, assertString, readOptions } from '..
 import { interleaveCodewords } from './codewords.js';
 import { applyMask, drawFormatInformation, formatInformationBits } from './mask.js';
 import { selectMask } from './mask-selection.js';
-import { chooseMode, encodeDataCodewords, type QrMode, segmentBitLength } from './segment.js';
+import { encodeDataCodewords, type QrSegment, segmentsBitLength } from './segment.js';
+import { planSegments } from './segmentation.js';
 import { blockLayout, formatIndicator, QR_ERROR_CORRECTION_LEVELS, QR_MAX_VERSION, QR_MIN_VERSION } from './tables.js';
 import { qrTemplate } from './template.js';
 import type { QrCode, QrCodeOptions, QrErrorCorrection } from './types.js';
@@ -17,7 +18,8 @@ const MAX_TEXT_LENGTH = 7089;
 
 /**
  * Encodes `text` as a QR Code symbol (ISO/IEC 18004): the smallest version that fits at the requested error
- * correction level, in numeric, alphanumeric or UTF-8 byte mode, with the mask of lowest penalty.
+ * correction level, the text split into the numeric, alphanumeric and UTF-8 byte segments that take the fewest
+ * bits, with the mask of lowest penalty.
  *
  * @throws BulwarkError QR_DATA_TOO_LONG when the text does not fit `maxVersion` (at most version 40) at that
  * level; CONFIG_INVALID for a bad option; INPUT_INVALID when `text` is not a string; ENCODING_INVALID when it
@@ -31,9 +33,8 @@ export function createQrCode(text: string, options?: QrCodeOptions): QrCode {
   assertString(text, 'text');
   if (text.length > MAX_TEXT_LENGTH) throw dataTooLong(ecc, maxVersion);
   const bytes = encodeUtf8(text);
-  const mode = chooseMode(bytes);
-  const version = smallestVersion(mode, bytes.length, ecc, minVersion, maxVersion);
-  return encodeQrSymbol(bytes, mode, version, ecc, mask);
+  const { version, segments } = smallestVersion(bytes, ecc, minVersion, maxVersion);
+  return encodeQrSymbol(bytes, segments, version, ecc, mask);
 }
 
 interface ResolvedQrCodeOptions {
@@ -58,15 +59,22 @@ function readQrCodeOptions(options: unknown): ResolvedQrCodeOptions {
   return { ecc, minVersion, maxVersion, mask };
 }
 
+/**
+ * The smallest version in range whose capacity holds the text, with the segments planned for it. The plan only
+ * changes where the character count widths do (versions 10 and 27), so it is made at most three times.
+ */
 function smallestVersion(
-  mode: QrMode,
-  length: number,
+  bytes: Uint8Array,
   ecc: QrErrorCorrection,
   minVersion: number,
   maxVersion: number,
-): number {
+): { version: number; segments: QrSegment[] } {
+  let segments: QrSegment[] = [];
   for (let version = minVersion; version <= maxVersion; version++) {
-    if (segmentBitLength(mode, length, version) <= blockLayout(version, ecc).dataCodewords * 8) return version;
+    if (version === minVersion || version === 10 || version === 27) segments = planSegments(bytes, version);
+    if (segmentsBitLength(segments, version) <= blockLayout(version, ecc).dataCodewords * 8) {
+      return { version, segments };
+    }
   }
   throw dataTooLong(ecc, maxVersion);
 }
@@ -78,18 +86,18 @@ function dataTooLong(ecc: QrErrorCorrection, maxVersion: number): BulwarkError {
 }
 
 /**
- * Builds the symbol for data that fits `version`: codewords with error correction, placed into the template, then
+ * Builds the symbol for segments that fit `version`: codewords with error correction, placed into the template, then
  * masked with `forcedMask` or with the mask of lowest penalty.
  */
 export function encodeQrSymbol(
   bytes: Uint8Array,
-  mode: QrMode,
+  segments: readonly QrSegment[],
   version: number,
   ecc: QrErrorCorrection,
   forcedMask: number | undefined,
 ): QrCode {
   const layout = blockLayout(version, ecc);
-  const codewords = interleaveCodewords(encodeDataCodewords(bytes, mode, version, layout.dataCodewords), layout);
+  const codewords = interleaveCodewords(encodeDataCodewords(bytes, segments, version, layout.dataCodewords), layout);
   const template = qrTemplate(version);
   const { size, dataOrder } = template;
   const unmasked = template.modules.slice();

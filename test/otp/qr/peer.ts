@@ -19,7 +19,7 @@ interface PeerQrCode {
 }
 interface PeerQrCodeModule {
   create(
-    data: string | { data: string; mode: PeerMode }[],
+    data: string | PeerSegment[],
     options: { errorCorrectionLevel: QrErrorCorrection; version?: number; maskPattern?: number },
   ): PeerQrCode;
 }
@@ -52,16 +52,32 @@ export interface PeerSymbol {
   modules: Uint8Array;
 }
 
-/** qrcode's symbol for `text` as one segment in `mode`, optionally with forced version and mask. */
+/** One segment as qrcode takes it. */
+export interface PeerSegment {
+  data: string;
+  mode: PeerMode;
+}
+
+/** qrcode's symbol for explicit `segments`, optionally with forced version and mask. */
 export function createPeerSymbol(
-  text: string,
-  options: { ecc: QrErrorCorrection; mode: PeerMode; version?: number; mask?: number },
+  segments: readonly PeerSegment[],
+  options: { ecc: QrErrorCorrection; version?: number; mask?: number },
 ): PeerSymbol {
-  const created = peer.create([{ data: text, mode: options.mode }], {
+  const created = peer.create([...segments], {
     errorCorrectionLevel: options.ecc,
     ...(options.version === undefined ? {} : { version: options.version }),
     ...(options.mask === undefined ? {} : { maskPattern: options.mask }),
   });
+  return {
+    version: created.version,
+    mask: created.maskPattern,
+    modules: Uint8Array.from(created.modules.data, (v) => (v ? 1 : 0)),
+  };
+}
+
+/** qrcode's symbol for `text` with its own segmentation (what `QRCode.create(text)` users get). */
+export function createPeerSymbolAuto(text: string, ecc: QrErrorCorrection): PeerSymbol {
+  const created = peer.create(text, { errorCorrectionLevel: ecc });
   return {
     version: created.version,
     mask: created.maskPattern,
