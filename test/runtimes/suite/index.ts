@@ -7,6 +7,7 @@ import { encodingCases } from './encoding.js';
 import { envelopeCases } from './envelope.js';
 import { otpCases } from './otp.js';
 import { passwordCases } from './password.js';
+import { policyCases } from './policy.js';
 import { rateLimitCases } from './rate-limit.js';
 import { runtimeCases } from './runtime.js';
 
@@ -22,6 +23,7 @@ export const SUITES: Record<string, () => ConformanceCase[]> = {
   otp: otpCases,
   envelope: envelopeCases,
   'rate-limit': rateLimitCases,
+  policy: policyCases,
 };
 
 export interface ConformanceReport {
