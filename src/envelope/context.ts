@@ -2,17 +2,17 @@ import { encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
 
 /** A value allowed in an encryption context: scalars only, so the encoding stays canonical and small. */
-export type ContextValue = string | number | boolean | null;
+export type EncryptionContextValue = string | number | boolean | null;
 
 /**
  * Where a ciphertext belongs, e.g. `{ table: 'users', column: 'email', id: 42 }`. Bound to the ciphertext as
  * additional authenticated data: a ciphertext copied to another row, column or tenant fails to decrypt.
  * Keys starting with `$` are reserved for bulwark (`encryptFields` adds `$field`).
  */
-export type EncryptionContext = Readonly<Record<string, ContextValue>>;
+export type EncryptionContext = Readonly<Record<string, EncryptionContextValue>>;
 
 /** Bounds on a context, checked before any work. */
-export const CONTEXT_LIMITS = Object.freeze({ maxEntries: 32, maxKeyBytes: 128, maxStringBytes: 1024 });
+export const ENCRYPTION_CONTEXT_LIMITS = Object.freeze({ maxEntries: 32, maxKeyBytes: 128, maxStringBytes: 1024 });
 
 const TYPE_NULL = 0;
 const TYPE_FALSE = 1;
@@ -49,7 +49,8 @@ export function encodeContext(context: unknown, reservedAllowed = false, lead = 
   if (proto !== Object.prototype && proto !== null) throw invalid('must be a plain object');
   const keys = Object.keys(context);
   if (keys.length === 0) return new Uint8Array(lead + 1);
-  if (keys.length > CONTEXT_LIMITS.maxEntries) throw invalid(`may hold at most ${CONTEXT_LIMITS.maxEntries} entries`);
+  if (keys.length > ENCRYPTION_CONTEXT_LIMITS.maxEntries)
+    throw invalid(`may hold at most ${ENCRYPTION_CONTEXT_LIMITS.maxEntries} entries`);
   const fast = encodeAscii(context as Record<string, unknown>, keys, reservedAllowed, lead);
   if (fast !== undefined) return fast;
   const entries: Entry[] = [];
@@ -58,7 +59,7 @@ export function encodeContext(context: unknown, reservedAllowed = false, lead = 
     if (key.length === 0) throw invalid('keys must not be empty');
     if (key.charCodeAt(0) === 36 && !reservedAllowed) throw invalid('keys starting with $ are reserved', key);
     const keyBytes = utf8(key);
-    if (keyBytes.length > CONTEXT_LIMITS.maxKeyBytes) throw invalid('key too long', key);
+    if (keyBytes.length > ENCRYPTION_CONTEXT_LIMITS.maxKeyBytes) throw invalid('key too long', key);
     const entry = encodeValue((context as Record<string, unknown>)[key], keyBytes, key);
     entries.push(entry);
     total += 2 + keyBytes.length + entry.size;
@@ -108,11 +109,11 @@ function encodeAscii(
   let total = lead + 1;
   for (const key of keys) {
     const n = key.length;
-    if (n === 0 || n > CONTEXT_LIMITS.maxKeyBytes || !isAscii(key)) return undefined;
+    if (n === 0 || n > ENCRYPTION_CONTEXT_LIMITS.maxKeyBytes || !isAscii(key)) return undefined;
     if (key.charCodeAt(0) === 36 && !reservedAllowed) return undefined;
     const v = context[key];
     if (typeof v === 'string') {
-      if (v.length > CONTEXT_LIMITS.maxStringBytes || !isAscii(v)) return undefined;
+      if (v.length > ENCRYPTION_CONTEXT_LIMITS.maxStringBytes || !isAscii(v)) return undefined;
       total += 4 + n + v.length;
     } else if (typeof v === 'number') {
       if (!Number.isFinite(v)) return undefined;
@@ -163,7 +164,7 @@ function encodeValue(v: unknown, key: Uint8Array, name: string): Entry {
   }
   if (typeof v === 'string') {
     const s = utf8(v);
-    if (s.length > CONTEXT_LIMITS.maxStringBytes) throw invalid('string value too long', name);
+    if (s.length > ENCRYPTION_CONTEXT_LIMITS.maxStringBytes) throw invalid('string value too long', name);
     return { key, type: TYPE_STRING, size: 2 + s.length, number: 0, string: s };
   }
   throw invalid('values must be strings, finite numbers, booleans or null', name);

@@ -5,7 +5,7 @@ import { envelopeFromText, envelopeToText, openEnvelope, sealEnvelope } from './
 import type { Keyring } from './keyring.js';
 
 /** Options of {@link encryptFields} and {@link decryptFields}. */
-export interface FieldsOptions {
+export interface EncryptFieldsOptions {
   keyring: Keyring;
   /** The record's context (e.g. `{ table: 'users', id: 42 }`); each field adds `$field: <name>` to it. */
   context?: EncryptionContext;
@@ -51,7 +51,7 @@ function jsonBytes(value: unknown, field: string): Uint8Array {
 export async function encryptFields<T extends object, K extends keyof T & string>(
   object: T,
   fields: readonly K[],
-  options: FieldsOptions,
+  options: EncryptFieldsOptions,
 ): Promise<Omit<T, K> & { [P in K]: string }> {
   const source = checkFields(object, fields);
   const out: Record<string, unknown> = { ...source };
@@ -75,7 +75,7 @@ export async function encryptFields<T extends object, K extends keyof T & string
 export async function decryptFields<T = Record<string, unknown>>(
   object: object,
   fields: readonly string[],
-  options: FieldsOptions,
+  options: EncryptFieldsOptions,
 ): Promise<T> {
   const source = checkFields(object, fields);
   const out: Record<string, unknown> = { ...source };

@@ -12,7 +12,7 @@ export {
   DEFAULT_BLIND_INDEX_OPTIONS,
   generateBlindIndexKey,
 } from './blind-index.js';
-export { CONTEXT_LIMITS, type ContextValue, type EncryptionContext } from './context.js';
+export { ENCRYPTION_CONTEXT_LIMITS, type EncryptionContext, type EncryptionContextValue } from './context.js';
 export {
   DEFAULT_ENVELOPE_OPTIONS,
   decryptEnvelope,
@@ -21,17 +21,17 @@ export {
   encryptEnvelope,
   encryptEnvelopeToString,
 } from './envelope.js';
-export { decryptFields, encryptFields, type FieldsOptions } from './fields.js';
+export { decryptFields, type EncryptFieldsOptions, encryptFields } from './fields.js';
 export {
   createKeyring,
   generateEnvelopeKey,
-  KEY_STATUSES,
-  type KeyDefinition,
-  type KeyInfo,
+  KEYRING_KEY_STATUSES,
   type KeyProvider,
   type Keyring,
   type KeyringDefinition,
-  type KeyStatus,
+  type KeyringKeyDefinition,
+  type KeyringKeyInfo,
+  type KeyringKeyStatus,
 } from './keyring.js';
 export { changeKeyStatus, exportKeyring, rotateKeyring } from './keyring-changes.js';
 export { type LoadKeyringOptions, parseKeyring, serializeKeyring } from './keyring-json.js';
@@ -52,4 +52,4 @@ export {
   rotateAll,
 } from './rotate-all.js';
 export { needsRotation, type RewrapOptions, reencrypt, rewrap, type StoredEnvelope } from './rotation.js';
-export { DEFAULT_STREAM_OPTIONS, decryptStream, encryptStream, type StreamOptions } from './stream.js';
+export { DEFAULT_ENVELOPE_STREAM_OPTIONS, decryptStream, type EnvelopeStreamOptions, encryptStream } from './stream.js';

@@ -2,10 +2,10 @@ import { BulwarkError } from '../errors.js';
 import {
   createKeyring,
   generateEnvelopeKey,
-  type KeyDefinition,
   type Keyring,
   type KeyringDefinition,
-  type KeyStatus,
+  type KeyringKeyDefinition,
+  type KeyringKeyStatus,
   keyringState,
 } from './keyring.js';
 
@@ -38,7 +38,9 @@ export function rotateKeyring(
 ): Keyring {
   const definition = exportKeyring(keyring);
   const previous = options.previousStatus ?? 'decrypt-only';
-  const keys: KeyDefinition[] = definition.keys.map((k) => (k.status === 'primary' ? { ...k, status: previous } : k));
+  const keys: KeyringKeyDefinition[] = definition.keys.map((k) =>
+    k.status === 'primary' ? { ...k, status: previous } : k,
+  );
   keys.push({ id: options.id, key: options.key ?? generateEnvelopeKey(), status: 'primary' });
   return createKeyring({ ...definition, keys });
 }
@@ -50,7 +52,7 @@ export function rotateKeyring(
  * @example
  * const retired = changeKeyStatus(keyring, '2026-01', 'disabled');
  */
-export function changeKeyStatus(keyring: Keyring, id: string, status: KeyStatus): Keyring {
+export function changeKeyStatus(keyring: Keyring, id: string, status: KeyringKeyStatus): Keyring {
   const definition = exportKeyring(keyring);
   if (!definition.keys.some((k) => k.id === id)) {
     throw new BulwarkError('KEY_NOT_FOUND', 'no key with this id in the keyring', { details: { keyId: id } });

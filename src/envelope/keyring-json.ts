@@ -1,6 +1,6 @@
 import { decodeBase64Url, encodeBase64Url } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
-import { createKeyring, type KeyDefinition, type KeyProvider, type Keyring } from './keyring.js';
+import { createKeyring, type KeyProvider, type Keyring, type KeyringKeyDefinition } from './keyring.js';
 import { exportKeyring } from './keyring-changes.js';
 
 /** Options of {@link parseKeyring} and openKeyring. */
@@ -36,7 +36,7 @@ export function keyringFromJson(value: unknown, options: LoadKeyringOptions = {}
   const { version, keys } = value as { version?: unknown; keys?: unknown };
   if (version !== 1) throw invalid('keyring JSON version must be 1');
   if (!Array.isArray(keys)) throw invalid('keyring JSON must have a keys array');
-  const definitions: KeyDefinition[] = keys.map((k: unknown) => {
+  const definitions: KeyringKeyDefinition[] = keys.map((k: unknown) => {
     if (typeof k !== 'object' || k === null) throw invalid('each key must be an object');
     const { id, status, key } = k as Record<string, unknown>;
     if (key !== undefined && typeof key !== 'string') throw invalid('key material must be base64url text');
@@ -46,7 +46,7 @@ export function keyringFromJson(value: unknown, options: LoadKeyringOptions = {}
     } catch {
       throw invalid('key material must be base64url text');
     }
-    const definition = { id, status } as KeyDefinition;
+    const definition = { id, status } as KeyringKeyDefinition;
     if (material !== undefined) definition.key = material;
     return definition;
   });

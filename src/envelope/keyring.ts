@@ -7,10 +7,15 @@ import { type AesGcmKey, importAesGcmKey, randomBytes, takeRandomBytes } from '.
  * become primary (stage a new key as `active` on every instance before promoting it); `decrypt-only` decrypts
  * data awaiting rotation; `disabled` refuses with KEY_DISABLED (kept so it can be re-enabled if data turns up).
  */
-export type KeyStatus = 'primary' | 'active' | 'decrypt-only' | 'disabled';
+export type KeyringKeyStatus = 'primary' | 'active' | 'decrypt-only' | 'disabled';
 
 /** The statuses, in order of capability. */
-export const KEY_STATUSES: readonly KeyStatus[] = Object.freeze(['primary', 'active', 'decrypt-only', 'disabled']);
+export const KEYRING_KEY_STATUSES: readonly KeyringKeyStatus[] = Object.freeze([
+  'primary',
+  'active',
+  'decrypt-only',
+  'disabled',
+]);
 
 /**
  * Supplies key-encryption keys held elsewhere (a KMS, an HSM): it wraps and unwraps 32-byte data keys by key id.
@@ -23,39 +28,39 @@ export interface KeyProvider {
 }
 
 /** One key of a keyring definition. Omit `key` for a key the keyring's `provider` holds. */
-export interface KeyDefinition {
+export interface KeyringKeyDefinition {
   /** 1..255 characters from `A-Z a-z 0-9 . _ : / + = @ -`, stored in clear in every envelope. */
   id: string;
   /** 32 bytes of key material (see {@link generateEnvelopeKey}); absent for provider-held keys. */
   key?: Uint8Array;
-  status: KeyStatus;
+  status: KeyringKeyStatus;
 }
 
 /** Input to {@link createKeyring}. */
 export interface KeyringDefinition {
-  keys: readonly KeyDefinition[];
+  keys: readonly KeyringKeyDefinition[];
   /** Wraps and unwraps data keys for entries without `key` material. */
   provider?: KeyProvider;
 }
 
 /** A key's public facts (never its material). */
-export interface KeyInfo {
+export interface KeyringKeyInfo {
   readonly id: string;
-  readonly status: KeyStatus;
+  readonly status: KeyringKeyStatus;
   readonly source: 'local' | 'provider';
 }
 
 /** An immutable set of key-encryption keys. Key material is not reachable from the object (nor logged). */
 export interface Keyring {
   readonly primaryKeyId: string;
-  readonly keys: readonly KeyInfo[];
+  readonly keys: readonly KeyringKeyInfo[];
 }
 
 /** Internal view of one key: a wrapper that both local keys and providers satisfy. */
 export interface KeyEntry {
   readonly id: string;
   readonly idBytes: Uint8Array;
-  readonly status: KeyStatus;
+  readonly status: KeyringKeyStatus;
   readonly material: Uint8Array | undefined;
   wrap(dataKey: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
   unwrap(wrapped: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null>;
@@ -92,7 +97,7 @@ export function generateEnvelopeKey(): Uint8Array {
   return randomBytes(KEY_BYTES);
 }
 
-function localEntry(id: string, status: KeyStatus, material: Uint8Array): KeyEntry {
+function localEntry(id: string, status: KeyringKeyStatus, material: Uint8Array): KeyEntry {
   const aes: AesGcmKey = importAesGcmKey(material);
   const idBytes = new TextEncoder().encode(id);
   const copy = new Uint8Array(material);
@@ -125,7 +130,7 @@ function localEntry(id: string, status: KeyStatus, material: Uint8Array): KeyEnt
   };
 }
 
-function providerEntry(id: string, status: KeyStatus, provider: KeyProvider): KeyEntry {
+function providerEntry(id: string, status: KeyringKeyStatus, provider: KeyProvider): KeyEntry {
   return {
     id,
     idBytes: new TextEncoder().encode(id),
@@ -159,8 +164,8 @@ export function createKeyring(definition: KeyringDefinition): Keyring {
     if (typeof k !== 'object' || k === null) throw invalid('each key must be an object', { index });
     if (!isKeyId(k.id)) throw invalid('key id must be 1-255 characters from A-Z a-z 0-9 . _ : / + = @ -', { index });
     if (entries.has(k.id)) throw invalid('duplicate key id', { id: k.id });
-    if (!(KEY_STATUSES as readonly unknown[]).includes(k.status)) {
-      throw invalid(`key status must be one of ${KEY_STATUSES.join(', ')}`, { id: k.id });
+    if (!(KEYRING_KEY_STATUSES as readonly unknown[]).includes(k.status)) {
+      throw invalid(`key status must be one of ${KEYRING_KEY_STATUSES.join(', ')}`, { id: k.id });
     }
     let entry: KeyEntry;
     if (k.key === undefined) {

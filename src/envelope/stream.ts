@@ -19,15 +19,15 @@ import {
 import { type Keyring, keyringState } from './keyring.js';
 
 /** Options of {@link encryptStream} and {@link decryptStream}. */
-export interface StreamOptions {
+export interface EnvelopeStreamOptions {
   /** Bound to every segment, as for one-shot envelopes. */
   context?: EncryptionContext;
   /** Plaintext bytes per segment when encrypting, 256..16 MiB (default 64 KiB); recorded in the header. */
   segmentBytes?: number;
 }
 
-/** Defaults of {@link StreamOptions}. */
-export const DEFAULT_STREAM_OPTIONS = Object.freeze({ segmentBytes: 64 * 1024 });
+/** Defaults of {@link EnvelopeStreamOptions}. */
+export const DEFAULT_ENVELOPE_STREAM_OPTIONS = Object.freeze({ segmentBytes: 64 * 1024 });
 const MIN_SEGMENT = 256;
 const MAX_SEGMENT = 16 * 1024 * 1024;
 const NONCE_PREFIX_BYTES = 7;
@@ -109,7 +109,7 @@ function segmentCipher(aes: AesGcmKey, prefix: Uint8Array, aad: Uint8Array) {
 }
 
 function readSegmentBytes(value: unknown): number {
-  const n = value ?? DEFAULT_STREAM_OPTIONS.segmentBytes;
+  const n = value ?? DEFAULT_ENVELOPE_STREAM_OPTIONS.segmentBytes;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < MIN_SEGMENT || n > MAX_SEGMENT) {
     throw new BulwarkError('CONFIG_INVALID', `segmentBytes must be an integer from ${MIN_SEGMENT} to ${MAX_SEGMENT}`, {
       details: { parameter: 'segmentBytes' },
@@ -127,7 +127,10 @@ function readSegmentBytes(value: unknown): number {
  * @example
  * await file.stream().pipeThrough(encryptStream(keyring, { context: { file: 'report.pdf' } })).pipeTo(sink);
  */
-export function encryptStream(keyring: Keyring, options: StreamOptions = {}): TransformStream<Uint8Array, Uint8Array> {
+export function encryptStream(
+  keyring: Keyring,
+  options: EnvelopeStreamOptions = {},
+): TransformStream<Uint8Array, Uint8Array> {
   const { primary } = keyringState(keyring);
   const segmentBytes = readSegmentBytes(options.segmentBytes);
   const context = encodeContext(options.context);
@@ -180,7 +183,10 @@ function headerLength(peek: Uint8Array): number | undefined {
  * @example
  * const plain = encrypted.pipeThrough(decryptStream(keyring, { context: { file: 'report.pdf' } }));
  */
-export function decryptStream(keyring: Keyring, options: StreamOptions = {}): TransformStream<Uint8Array, Uint8Array> {
+export function decryptStream(
+  keyring: Keyring,
+  options: EnvelopeStreamOptions = {},
+): TransformStream<Uint8Array, Uint8Array> {
   keyringState(keyring);
   const context = encodeContext(options.context);
   const queue = new ByteQueue();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createKeyring, DEFAULT_STREAM_OPTIONS, decryptStream, encryptStream } from 'bulwark/envelope';
+import { createKeyring, DEFAULT_ENVELOPE_STREAM_OPTIONS, decryptStream, encryptStream } from 'bulwark/envelope';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setRuntimeOverrideForTesting } from '../../src/runtime/index.js';
@@ -7,7 +7,7 @@ import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js
 import { CRYPTO_PATHS, collect, keyBytes, outcome, singleKeyring, streamOf } from './helpers.js';
 
 const keyring = singleKeyring('k1');
-const SEG = DEFAULT_STREAM_OPTIONS.segmentBytes;
+const SEG = DEFAULT_ENVELOPE_STREAM_OPTIONS.segmentBytes;
 const context = { file: 'report.pdf' };
 afterEach(() => setRuntimeOverrideForTesting(undefined));
 
