@@ -1,14 +1,14 @@
-import { definePolicy, matchesFilter, ownerCondition, toSqlWhere } from 'bulwark/policy';
+import { definePolicy, matchesFilter, ownerCondition, type PolicyData, toSqlWhere } from 'bulwark/policy';
 import { equal, ok, throwsCode } from './assert.js';
 import type { ConformanceCase } from './index.js';
 
-const data = {
+const data: PolicyData = {
   roles: { viewer: {}, editor: { inherits: ['viewer'] } },
   rules: [
-    { id: 'read', effect: 'allow' as const, roles: ['viewer'], actions: ['read'], resources: ['doc'] },
+    { id: 'read', effect: 'allow', roles: ['viewer'], actions: ['read'], resources: ['doc'] },
     {
       id: 'own',
-      effect: 'allow' as const,
+      effect: 'allow',
       roles: ['editor'],
       actions: ['update'],
       resources: ['doc'],
@@ -16,7 +16,7 @@ const data = {
     },
     {
       id: 'office',
-      effect: 'deny' as const,
+      effect: 'deny',
       roles: ['viewer'],
       actions: ['update'],
       resources: ['doc'],
