@@ -1,7 +1,8 @@
 /**
  * QR codes: ours vs the `qrcode` package (1.5.4, the most used JavaScript encoder) in one process, for a typical
- * otpauth URI (~100 bytes, version 6 at level M) and a long one (~1000 bytes, version 22). Both pick the mask by
- * penalty over all eight. qrcode's default segmentation is measured as users call it (`QRCode.create(text)`).
+ * otpauth URI (~110 bytes) and a long text (1000 bytes), at level M; the versions are printed. Both pick the mask by
+ * penalty over all eight and split the text into numeric/alphanumeric/byte segments; qrcode is measured as users
+ * call it (`QRCode.create(text)`) and, for reference, with one byte segment (no segmentation work).
  * Issue 3 target: at least as fast as qrcode.
  *
  * Renderers are measured with their output read once (`flat`): qrcode builds its strings by `+=`, which V8 keeps
