@@ -30,6 +30,23 @@ export function createRuleStep(): RuleStep {
   return { allowed: false, remaining: 0, resetMs: 0, retryAfterMs: 0, write: false, a: -1, b: 0, c: 0, expiresAt: 0 };
 }
 
+/**
+ * The one admission rule every algorithm shares: `cost` fits when `extra + used + cost <= room` (written in that
+ * order, as in Lua); consume takes it only then, peek never, refund gives it back down to zero. Sets `allowed` and
+ * `write`, returns the new `used`.
+ */
+function takeCost(used: number, extra: number, cost: number, room: number, mode: RateLimitMode, out: RuleStep): number {
+  if (mode === 'refund') {
+    out.allowed = true;
+    out.write = true;
+    return used > cost ? used - cost : 0;
+  }
+  const allowed = extra + used + cost <= room;
+  out.allowed = allowed;
+  out.write = allowed && mode === 'consume';
+  return out.write ? used + cost : used;
+}
+
 /** Fixed window aligned to the epoch, so every instance agrees on window boundaries. */
 export function stepFixedWindow(
   rule: RateLimitRule,
@@ -42,24 +59,10 @@ export function stepFixedWindow(
 ): RuleStep {
   const w = rule.windowMs;
   const start = windowStart(now, w);
-  let used = a === start ? b : 0;
-  let allowed = true;
-  let write = false;
-  if (mode === 'refund') {
-    used = used > cost ? used - cost : 0;
-    write = true;
-  } else {
-    allowed = used + cost <= rule.limit;
-    if (allowed && mode === 'consume') {
-      used += cost;
-      write = true;
-    }
-  }
-  out.allowed = allowed;
+  const used = takeCost(a === start ? b : 0, 0, cost, rule.limit, mode, out);
   out.remaining = rule.limit - used;
   out.resetMs = used > 0 ? start + w - now : 0;
-  out.retryAfterMs = allowed ? 0 : start + w - now;
-  out.write = write;
+  out.retryAfterMs = out.allowed ? 0 : start + w - now;
   out.a = start;
   out.b = used;
   out.c = 0;
@@ -95,24 +98,11 @@ export function stepSlidingWindow(
   }
   const elapsed = now - start;
   const weighted = (previous * (w - elapsed)) / w;
-  let allowed = true;
-  let write = false;
-  if (mode === 'refund') {
-    current = current > cost ? current - cost : 0;
-    write = true;
-  } else {
-    allowed = weighted + current + cost <= limit;
-    if (allowed && mode === 'consume') {
-      current += cost;
-      write = true;
-    }
-  }
-  const left = Math.floor(limit - (weighted + current));
-  out.allowed = allowed;
-  out.remaining = Math.max(left, 0);
+  current = takeCost(current, weighted, cost, limit, mode, out);
+  const allowed = out.allowed;
+  out.remaining = Math.max(Math.floor(limit - (weighted + current)), 0);
   out.resetMs = current > 0 ? w - elapsed + w : previous > 0 ? w - elapsed : 0;
   out.retryAfterMs = allowed ? 0 : slidingRetryAfter(w, limit, elapsed, current, previous, cost);
-  out.write = write;
   out.a = start;
   out.b = current;
   out.c = previous;
@@ -180,23 +170,10 @@ export function stepTokenBucket(
     const elapsed = now - a;
     if (elapsed > 0) debt = elapsed * rate >= debt ? 0 : debt - elapsed * rate;
   }
-  let allowed = true;
-  let write = false;
-  if (mode === 'refund') {
-    debt = debt > cost * w ? debt - cost * w : 0;
-    write = true;
-  } else {
-    allowed = debt + cost * w <= capacity;
-    if (allowed && mode === 'consume') {
-      debt += cost * w;
-      write = true;
-    }
-  }
-  out.allowed = allowed;
+  debt = takeCost(debt, 0, cost * w, capacity, mode, out);
   out.remaining = floorDivide(capacity - debt, w);
   out.resetMs = ceilDivide(debt, rate);
-  out.retryAfterMs = allowed ? 0 : ceilDivide(debt + cost * w - capacity, rate);
-  out.write = write;
+  out.retryAfterMs = out.allowed ? 0 : ceilDivide(debt + cost * w - capacity, rate);
   out.a = now;
   out.b = debt;
   out.c = 0;
@@ -220,25 +197,11 @@ export function stepSlidingLog(
   let drop = 0;
   while (drop < log.length && (log[drop] as number) <= now - w) drop++;
   if (drop > 0) log.splice(0, drop);
-  let used = log.length;
-  let allowed = true;
-  let write = false;
-  if (mode === 'refund') {
-    used = used > cost ? used - cost : 0;
-    write = true;
-  } else {
-    allowed = used + cost <= rule.limit;
-    if (allowed && mode === 'consume') {
-      used += cost;
-      write = true;
-    }
-  }
-  out.allowed = allowed;
+  const used = takeCost(log.length, 0, cost, rule.limit, mode, out);
   out.remaining = rule.limit - used;
-  const newest = write && mode === 'consume' ? now : used > 0 ? (log[used - 1] as number) : now - w;
+  const newest = out.write && mode === 'consume' ? now : used > 0 ? (log[used - 1] as number) : now - w;
   out.resetMs = used > 0 ? newest + w - now : 0;
-  out.retryAfterMs = allowed ? 0 : (log[log.length + cost - rule.limit - 1] as number) + w - now;
-  out.write = write;
+  out.retryAfterMs = out.allowed ? 0 : (log[log.length + cost - rule.limit - 1] as number) + w - now;
   out.a = 0;
   out.b = used;
   out.c = 0;

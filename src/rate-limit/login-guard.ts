@@ -169,30 +169,22 @@ export function createLoginGuard(options?: LoginGuardOptions): LoginGuard {
     return { allowed, retryAfterMs: allowed ? 0 : 1000, reason: 'store-error', failures: 0, error };
   }
 
+  /** Reads, or records one failure in, the counters of one group (one atomic store call). */
+  function counts(group: string, groupKeys: string[], ttlMs: number, record: boolean): Promise<LoginFailureCount[]> {
+    return callStore(
+      () => (record ? store.recordLoginFailure(group, groupKeys, ttlMs) : store.readLoginFailures(group, groupKeys)),
+      timeoutMs,
+    );
+  }
+
   async function run(attempt: LoginAttempt, record: boolean): Promise<LoginGuardResult> {
     const k = keys(attempt);
     try {
-      const [accountCounts, ipCounts] = await Promise.all([
-        callStore(
-          () =>
-            record
-              ? store.recordLoginFailure(k.accountGroup, k.accountKeys, accountWindowMs)
-              : store.readLoginFailures(k.accountGroup, k.accountKeys),
-          timeoutMs,
-        ),
-        callStore(
-          () =>
-            record
-              ? store.recordLoginFailure(k.ipGroup, k.ipKeys, ipWindowMs)
-              : store.readLoginFailures(k.ipGroup, k.ipKeys),
-          timeoutMs,
-        ),
+      const [account, ip] = await Promise.all([
+        counts(k.accountGroup, k.accountKeys, accountWindowMs, record),
+        counts(k.ipGroup, k.ipKeys, ipWindowMs, record),
       ]);
-      return decide(
-        accountCounts[0] as LoginFailureCount,
-        accountCounts[1] as LoginFailureCount,
-        ipCounts[0] as LoginFailureCount,
-      );
+      return decide(account[0] as LoginFailureCount, account[1] as LoginFailureCount, ip[0] as LoginFailureCount);
     } catch (error) {
       return onFailure(error);
     }

@@ -80,11 +80,13 @@ export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions
     mode: RateLimitMode,
     out: RuleStep,
   ): RuleStep {
-    const a = slot < 0 ? -1 : (table.a[slot] as number);
-    const b = slot < 0 ? 0 : (table.b[slot] as number);
+    const cells = table.cells;
+    const base = slot * table.stride;
+    const a = slot < 0 ? -1 : (cells[base] as number);
+    const b = slot < 0 ? 0 : (cells[base + 1] as number);
     switch (rule.algorithm) {
       case 'sliding-window':
-        return stepSlidingWindow(rule, a, b, slot < 0 ? 0 : (table.c![slot] as number), t, cost, mode, out);
+        return stepSlidingWindow(rule, a, b, slot < 0 ? 0 : (cells[base + 2] as number), t, cost, mode, out);
       case 'fixed-window':
         return stepFixedWindow(rule, a, b, t, cost, mode, out);
       case 'token-bucket':
@@ -104,9 +106,11 @@ export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions
     s: RuleStep,
   ) {
     if (slot < 0) slot = table.insert(key);
-    table.a[slot] = s.a;
-    table.b[slot] = s.b;
-    if (table.c !== undefined) table.c[slot] = s.c;
+    const cells = table.cells;
+    const base = slot * table.stride;
+    cells[base] = s.a;
+    cells[base + 1] = s.b;
+    if (table.withPrevious) cells[base + 2] = s.c;
     if (table.logs !== undefined) commitLog(table.logs, slot, t, cost, mode, s.b);
   }
 

@@ -1,7 +1,11 @@
 /**
- * A bounded key → slot table for the memory store: a Map from key to slot index and the state in typed-array columns
- * (no object per key, no boxed doubles), with an intrusive doubly linked list for least-recently-used eviction.
- * Every operation is O(1); nothing runs in the background (expiry is checked by the algorithms on access).
+ * A bounded key → slot table for the memory store: a Map from key to slot index, and each slot's state and its
+ * least-recently-used links packed side by side in one typed array (no object per key, no boxed doubles, one cache
+ * line per slot), with an intrusive doubly linked list for eviction. Every operation is O(1); nothing runs in the
+ * background (expiry is checked by the algorithms on access).
+ *
+ * Slot layout in 8-byte cells: state `a`, `b` (and `c` when `withPrevious`), then one cell holding the two 32-bit
+ * links (newer, older).
  */
 
 const INITIAL_CAPACITY = 256;
@@ -9,12 +13,11 @@ const INITIAL_CAPACITY = 256;
 export class SlotTable {
   readonly slots = new Map<string, number>();
   keys: (string | undefined)[] = [];
-  a: Float64Array;
-  b: Float64Array;
-  c: Float64Array | undefined;
+  /** Cells per slot: 3, or 4 with the previous-window counter. */
+  readonly stride: number;
+  cells: Float64Array;
+  private links: Int32Array;
   logs: (number[] | undefined)[] | undefined;
-  newer: Int32Array;
-  older: Int32Array;
   /** Most and least recently used slots, -1 when empty. */
   head = -1;
   tail = -1;
@@ -24,16 +27,14 @@ export class SlotTable {
 
   constructor(
     readonly maxKeys: number,
-    withPrevious: boolean,
+    readonly withPrevious: boolean,
     withLogs: boolean,
   ) {
+    this.stride = withPrevious ? 4 : 3;
     this.capacity = Math.min(INITIAL_CAPACITY, maxKeys);
-    this.a = new Float64Array(this.capacity);
-    this.b = new Float64Array(this.capacity);
-    this.c = withPrevious ? new Float64Array(this.capacity) : undefined;
+    this.cells = new Float64Array(this.capacity * this.stride);
+    this.links = new Int32Array(this.cells.buffer);
     this.logs = withLogs ? [] : undefined;
-    this.newer = new Int32Array(this.capacity);
-    this.older = new Int32Array(this.capacity);
   }
 
   get size(): number {
@@ -63,9 +64,10 @@ export class SlotTable {
     }
     this.slots.set(key, slot);
     this.keys[slot] = key;
-    this.a[slot] = -1;
-    this.b[slot] = 0;
-    if (this.c !== undefined) this.c[slot] = 0;
+    const base = slot * this.stride;
+    this.cells[base] = -1;
+    this.cells[base + 1] = 0;
+    if (this.withPrevious) this.cells[base + 2] = 0;
     if (this.logs !== undefined) this.logs[slot] = undefined;
     this.linkAtHead(slot);
     return slot;
@@ -84,12 +86,16 @@ export class SlotTable {
   private grow(): void {
     // Grow by half: less idle capacity per key than doubling, still amortized O(1).
     const capacity = Math.min(Math.ceil(this.capacity * 1.5), this.maxKeys);
-    this.a = copyInto(new Float64Array(capacity), this.a);
-    this.b = copyInto(new Float64Array(capacity), this.b);
-    if (this.c !== undefined) this.c = copyInto(new Float64Array(capacity), this.c);
-    this.newer = copyInto(new Int32Array(capacity), this.newer);
-    this.older = copyInto(new Int32Array(capacity), this.older);
+    const cells = new Float64Array(capacity * this.stride);
+    cells.set(this.cells);
+    this.cells = cells;
+    this.links = new Int32Array(cells.buffer);
     this.capacity = capacity;
+  }
+
+  /** Index of a slot's `newer` link in `links`; `older` follows it. */
+  private linkIndex(slot: number): number {
+    return (slot * this.stride + this.stride - 1) * 2;
   }
 
   private moveToHead(slot: number): void {
@@ -98,24 +104,21 @@ export class SlotTable {
   }
 
   private linkAtHead(slot: number): void {
-    this.newer[slot] = -1;
-    this.older[slot] = this.head;
-    if (this.head >= 0) this.newer[this.head] = slot;
+    const at = this.linkIndex(slot);
+    this.links[at] = -1;
+    this.links[at + 1] = this.head;
+    if (this.head >= 0) this.links[this.linkIndex(this.head)] = slot;
     this.head = slot;
     if (this.tail < 0) this.tail = slot;
   }
 
   private unlink(slot: number): void {
-    const newer = this.newer[slot] as number;
-    const older = this.older[slot] as number;
-    if (newer >= 0) this.older[newer] = older;
+    const at = this.linkIndex(slot);
+    const newer = this.links[at] as number;
+    const older = this.links[at + 1] as number;
+    if (newer >= 0) this.links[this.linkIndex(newer) + 1] = older;
     else this.head = older;
-    if (older >= 0) this.newer[older] = newer;
+    if (older >= 0) this.links[this.linkIndex(older)] = newer;
     else this.tail = newer;
   }
-}
-
-function copyInto<T extends Float64Array | Int32Array>(target: T, source: T): T {
-  target.set(source);
-  return target;
 }
