@@ -11,6 +11,7 @@ import { encodeUtf8 } from '../../src/encoding/index.js';
 import { drawFormatInformation, formatInformationBits } from '../../src/otp/qr/mask.js';
 import { penaltyScore } from '../../src/otp/qr/penalty.js';
 import { alignmentPositions, blockLayout, formatIndicator } from '../../src/otp/qr/tables.js';
+import { fnv1a, QR_CONFORMANCE_SYMBOLS } from '../runtimes/suite/qr.js';
 import {
   createPeerSymbol,
   createPeerSymbolAuto,
@@ -144,6 +145,19 @@ describe('bit-for-bit equal to qrcode with the same segments, version, level and
  * plan is a per-byte dynamic program, so it is never larger, and for otpauth URIs (a base32 secret is
  * alphanumeric) both usually beat a single byte segment by a version.
  */
+describe('the symbols pinned in the every-runtime conformance suite', () => {
+  it('are what qrcode draws from the same segments and mask', () => {
+    for (const pinned of QR_CONFORMANCE_SYMBOLS) {
+      const theirs = createPeerSymbol(plannedPeerSegments(pinned.text, pinned.version), {
+        ecc: pinned.ecc,
+        version: pinned.version,
+        mask: pinned.mask,
+      });
+      expect(fnv1a(theirs.modules), pinned.name).toBe(pinned.fnv1a);
+    }
+  });
+});
+
 describe('segmentation against qrcode', () => {
   it('our version is never larger than the one qrcode picks for the same text', () => {
     const piece = fc.constantFrom(

@@ -8,6 +8,7 @@ import { envelopeCases } from './envelope.js';
 import { otpCases } from './otp.js';
 import { passwordCases } from './password.js';
 import { policyCases } from './policy.js';
+import { qrCases } from './qr.js';
 import { rateLimitCases } from './rate-limit.js';
 import { runtimeCases } from './runtime.js';
 
@@ -21,6 +22,7 @@ export const SUITES: Record<string, () => ConformanceCase[]> = {
   encoding: encodingCases,
   password: passwordCases,
   otp: otpCases,
+  qr: qrCases,
   envelope: envelopeCases,
   'rate-limit': rateLimitCases,
   policy: policyCases,
