@@ -17,7 +17,11 @@ export interface RenderQrCodeSvgOptions {
   title?: string;
 }
 
-/** Defaults of {@link renderQrCodeSvg}. */
+/**
+ * Defaults of {@link renderQrCodeSvg}: a 4-module quiet zone, 4 px per module, black on white.
+ * @example
+ * renderQrCodeSvg(qr, { ...DEFAULT_QR_SVG_OPTIONS, moduleSizePx: 8 });
+ */
 export const DEFAULT_QR_SVG_OPTIONS: Readonly<Required<Omit<RenderQrCodeSvgOptions, 'title'>>> = Object.freeze({
   quietZoneModules: DEFAULT_QR_QUIET_ZONE_MODULES,
   moduleSizePx: 4,
