@@ -20,6 +20,8 @@ interface BoundEntry {
   allow: BoundRule[];
 }
 
+const MAX_UNKNOWN_ENTRIES = 256;
+
 export interface BoundInputs {
   subject: unknown;
   env: CompileEnvironment;
@@ -66,8 +68,9 @@ function buildEntry(buckets: RuleBucket[], type: string, inputs: BoundInputs): B
 
 /** Returns `decide(action, resource, context)` for one subject, filling its per-(type, action) cache lazily. */
 export function createBoundDecide(inputs: BoundInputs) {
-  // Only (type, action) pairs the policy knows are cached, so the cache is bounded by the policy, not the caller.
+  // Bounded by the policy's (type, action) pairs plus MAX_UNKNOWN_ENTRIES, whatever callers pass.
   const cache = new Map<string, Map<string, BoundEntry>>();
+  let unknownEntries = 0;
   const { typeKey } = inputs;
   return (action: string, resource: PolicyResource, context: unknown): PolicyDecision => {
     let type: unknown = resource;
@@ -85,7 +88,11 @@ export function createBoundDecide(inputs: BoundInputs) {
       if (Array.isArray(buckets)) entry = buildEntry(buckets, type as string, inputs);
       else if (buckets.reason === 'no-matching-rule' || buckets.reason === 'no-known-role') {
         entry = { fixed: buckets, deny: [], allow: [] };
-      } else return buckets; // an unknown type or action: not cached, so callers cannot grow the cache
+      } else if (typeof type === 'string' && unknownEntries < MAX_UNKNOWN_ENTRIES) {
+        // Unknown types and actions come from callers: cache a bounded number, so the cache cannot grow unbounded.
+        unknownEntries++;
+        entry = { fixed: buckets, deny: [], allow: [] };
+      } else return buckets;
 
       let byAction = cache.get(type as string);
       if (byAction === undefined) cache.set(type as string, (byAction = new Map()));

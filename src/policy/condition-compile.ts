@@ -18,7 +18,8 @@ export interface CompileEnvironment {
   now: () => number;
 }
 
-type Operand = { read: Read } | { constant: unknown };
+/** `direct`: a one-segment subject or resource attribute, which comparisons read inline. */
+type Operand = { read: Read; direct?: { fromResource: boolean; key: string } } | { constant: unknown };
 
 export function compileOperand(operand: unknown, env: CompileEnvironment): Operand {
   if (!isReference(operand)) return { constant: operand };
@@ -30,6 +31,7 @@ export function compileOperand(operand: unknown, env: CompileEnvironment): Opera
   if (parsed.segments.length === 1 && parsed.root !== 'context') {
     const fromResource = parsed.root === 'resource';
     return {
+      direct: { fromResource, key },
       read: (s, r) => {
         const o = fromResource ? r : s;
         if (typeof o !== 'object' || o === null || !Object.hasOwn(o, key)) return undefined;
@@ -51,13 +53,49 @@ export function compileOperand(operand: unknown, env: CompileEnvironment): Opera
   return { read: (_s, _r, c) => path(c) };
 }
 
+/**
+ * The hottest shapes, ownership and tenant checks, read inline: `eq` of a one-segment attribute with a literal or
+ * with another one-segment attribute. The own-property check runs only after the values matched: a mismatch is
+ * false whether or not the property is inherited, so most checks skip it.
+ */
+function compileDirectEquality(op: string, left: Operand, right: Operand): ConditionTest | undefined {
+  if (op !== 'eq' || !('read' in left) || left.direct === undefined) return undefined;
+  const { fromResource, key } = left.direct;
+  if ('constant' in right) {
+    const k = right.constant;
+    if (!isScalar(k)) return undefined;
+    if (fromResource) {
+      return (_s, r) =>
+        typeof r === 'object' && r !== null && (r as Record<string, unknown>)[key] === k && Object.hasOwn(r, key);
+    }
+    return (s) =>
+      typeof s === 'object' && s !== null && (s as Record<string, unknown>)[key] === k && Object.hasOwn(s, key);
+  }
+  if (right.direct === undefined) return undefined;
+  const other = right.direct;
+  return (s, r) => {
+    const x = fromResource ? r : s;
+    const y = other.fromResource ? r : s;
+    if (typeof x !== 'object' || x === null || typeof y !== 'object' || y === null) return false;
+    const a = (x as Record<string, unknown>)[key];
+    const t = typeof a;
+    if (t !== 'string' && t !== 'number' && t !== 'boolean') return false;
+    return (y as Record<string, unknown>)[other.key] === a && Object.hasOwn(x, key) && Object.hasOwn(y, other.key);
+  };
+}
+
 function compileComparison(op: ComparisonOperator, args: readonly unknown[], env: CompileEnvironment): ConditionTest {
   const positive = POSITIVE_FORM[op];
   const evaluate = EVALUATE[positive];
-  const left = compileOperand(args[0], env);
-  const right = compileOperand(args[1], env);
+  let left = compileOperand(args[0], env);
+  let right = compileOperand(args[1], env);
+  // eq is symmetric: keep the attribute on the left so the specialised shapes below apply.
+  if (positive === 'eq' && 'constant' in left && 'read' in right) [left, right] = [right, left];
   let test: ConditionTest;
-  if ('constant' in left && 'constant' in right) {
+  const direct = compileDirectEquality(positive, left, right);
+  if (direct !== undefined) {
+    test = direct;
+  } else if ('constant' in left && 'constant' in right) {
     const value = evaluate(left.constant, right.constant);
     test = () => value;
   } else if (positive === 'eq' && 'read' in left && 'constant' in right && isScalar(right.constant)) {

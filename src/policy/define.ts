@@ -144,8 +144,12 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
           ? (resource as Record<string, unknown>)[typeKey]
           : undefined;
     }
-    const byRole = typeof type === 'string' ? index.get(type)?.get(action) : undefined;
-    if (byRole !== undefined && typeof subject === 'object' && subject !== null && Object.hasOwn(subject, 'roles')) {
+    if (typeof type !== 'string') return UNKNOWN_TYPE;
+    const byAction = index.get(type);
+    if (byAction === undefined) return UNKNOWN_TYPE;
+    const byRole = byAction.get(action);
+    if (byRole === undefined) return UNKNOWN_ACTION;
+    if (typeof subject === 'object' && subject !== null && Object.hasOwn(subject, 'roles')) {
       const held = (subject as { roles: unknown }).roles;
       if (Array.isArray(held) && held.length === 1) {
         const role = held[0];

@@ -179,6 +179,16 @@ describe('decisions', () => {
     expect(() => failing.can(ann, 'read', invoice())).toThrow('audit log down');
   });
 
+  it('forSubject stays correct past its bounded cache of unknown types and actions', () => {
+    const bound = policy.forSubject(ann);
+    for (let i = 0; i < 600; i++) {
+      expect(bound.check(`action-${i}`, invoice()).reason).toBe('unknown-action');
+      expect(bound.check('read', { type: `type-${i}` }).reason).toBe('unknown-resource-type');
+    }
+    expect(bound.can('read', invoice())).toBe(true);
+    expect(bound.check('read', { kind: 'invoice' }).reason).toBe('unknown-resource-type');
+  });
+
   it('decisions are frozen and shared, so callers cannot tamper with them', () => {
     const d = policy.check(ann, 'read', invoice());
     expect(Object.isFrozen(d)).toBe(true);
