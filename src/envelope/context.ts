@@ -76,7 +76,7 @@ export function encodeContext(context: unknown, reservedAllowed = false, lead = 
     o += e.key.length;
     out[o++] = e.type;
     if (e.type === TYPE_NUMBER) {
-      new DataView(out.buffer).setFloat64(o, e.number);
+      writeFloat64(out, o, e.number);
       o += 8;
     } else if (e.type === TYPE_STRING) {
       const s = e.string as Uint8Array;
@@ -95,7 +95,7 @@ function isAscii(text: string): boolean {
 }
 
 /**
- * The common case, ASCII keys and strings, in one pass without intermediate arrays (a context is encoded on
+ * The common case, ASCII keys and strings, without per-entry objects or TextEncoder calls (a context is encoded on
  * every call). Undefined for anything else, which the general path then encodes or refuses. For ASCII, UTF-16
  * order (JavaScript's string comparison) is UTF-8 byte order, so the sort agrees with the general path.
  */
@@ -105,9 +105,12 @@ function encodeAscii(
   reservedAllowed: boolean,
   lead: number,
 ): Uint8Array | undefined {
-  const entries: [string, unknown][] = [];
+  // Keys come from Object.keys (our own array): sorting it in place is free of side effects.
+  keys.sort();
+  const values: unknown[] = new Array(keys.length);
   let total = lead + 1;
-  for (const key of keys) {
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k] as string;
     const n = key.length;
     if (n === 0 || n > ENCRYPTION_CONTEXT_LIMITS.maxKeyBytes || !isAscii(key)) return undefined;
     if (key.charCodeAt(0) === 36 && !reservedAllowed) return undefined;
@@ -120,14 +123,14 @@ function encodeAscii(
       total += 10 + n;
     } else if (v === null || v === true || v === false) total += 2 + n;
     else return undefined;
-    entries.push([key, v]);
+    values[k] = v;
   }
-  entries.sort((a, b) => (a[0] < b[0] ? -1 : 1));
   const out = new Uint8Array(total);
-  let view: DataView | undefined;
-  out[lead] = entries.length;
+  out[lead] = keys.length;
   let o = lead + 1;
-  for (const [key, v] of entries) {
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k] as string;
+    const v = values[k];
     out[o++] = key.length;
     for (let i = 0; i < key.length; i++) out[o++] = key.charCodeAt(i);
     if (typeof v === 'string') {
@@ -137,12 +140,21 @@ function encodeAscii(
       for (let i = 0; i < v.length; i++) out[o++] = v.charCodeAt(i);
     } else if (typeof v === 'number') {
       out[o++] = TYPE_NUMBER;
-      view ??= new DataView(out.buffer);
-      view.setFloat64(o, v === 0 ? 0 : v);
+      writeFloat64(out, o, v === 0 ? 0 : v);
       o += 8;
     } else out[o++] = v === null ? TYPE_NULL : v === true ? TYPE_TRUE : TYPE_FALSE;
   }
   return out;
+}
+
+// One scratch double and its bytes: cheaper than a DataView per call. Written big-endian whatever the platform.
+const scratch = new Float64Array(1);
+const scratchBytes = new Uint8Array(scratch.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function writeFloat64(out: Uint8Array, at: number, value: number): void {
+  scratch[0] = value;
+  for (let i = 0; i < 8; i++) out[at + i] = scratchBytes[LITTLE_ENDIAN ? 7 - i : i] as number;
 }
 
 interface Entry {

@@ -19,7 +19,7 @@ import {
   unwrapDataKey,
   writeKeyHeader,
 } from './format.js';
-import { type Keyring, keyringState } from './keyring.js';
+import { type KeyEntry, type Keyring, keyringState } from './keyring.js';
 import { decodeEnvelopeBase64, encodeEnvelopeBase64 } from './text.js';
 
 /** Options of the one-shot envelope functions. */
@@ -69,30 +69,73 @@ function plaintextBytes(plaintext: Uint8Array | string): Uint8Array {
   return typeof plaintext === 'string' ? encodeUtf8(plaintext) : assertBytes(plaintext, 'plaintext');
 }
 
-/** Encrypts with a pre-encoded context (encryptFields passes one that holds a reserved `$field`). */
-export async function sealEnvelope(
+/**
+ * Encrypts with a pre-encoded context (encryptFields passes one that holds a reserved `$field`). Returns bytes
+ * synchronously when every step can be synchronous (local key, node:crypto), else a promise.
+ */
+export function sealEnvelope(
   keyring: Keyring,
   plaintext: Uint8Array | string,
   context: EncryptionContext | EncodedContext | undefined,
   options: EnvelopeOptions | undefined,
-): Promise<Uint8Array> {
+): Uint8Array | Promise<Uint8Array> {
   const { primary } = keyringState(keyring);
   const maxBytes = readMaxBytes(options);
   const data = plaintextBytes(plaintext);
   if (data.length > maxBytes) throw tooLarge(maxBytes);
   const aad = dataAad(context);
   const fresh = takeRandomBytes(DATA_KEY_BYTES + IV_BYTES);
-  const dataKey = fresh.subarray(0, DATA_KEY_BYTES);
   const keyAad = keyAadFor(ENVELOPE_VERSION, primary);
+  let wrapped: Uint8Array | undefined;
   try {
-    // Synchronous where the platform allows: a small message then costs no promise hops.
-    const wrapped = primary.wrapSync(dataKey, keyAad) ?? (await primary.wrap(dataKey, keyAad));
-    const head = keyHeaderLength(primary, wrapped) + IV_BYTES;
+    wrapped = primary.wrapSync(fresh.subarray(0, DATA_KEY_BYTES), keyAad);
+    if (wrapped !== undefined) {
+      const out = sealPayload(fresh, data, aad, keyAad, wrapped, keyHeaderLength(primary, wrapped));
+      if (out !== undefined) {
+        wipe(fresh);
+        return out;
+      }
+    }
+  } catch (e) {
+    wipe(fresh);
+    throw e;
+  }
+  return sealEnvelopeAsync(primary, fresh, data, aad, keyAad, wrapped);
+}
+
+/** Seals the payload behind a header of `keyPart` + IV bytes; undefined when it must be done asynchronously. */
+function sealPayload(
+  fresh: Uint8Array,
+  data: Uint8Array,
+  aad: Uint8Array,
+  keyAad: Uint8Array,
+  wrapped: Uint8Array,
+  keyPart: number,
+): Uint8Array | undefined {
+  const iv = fresh.subarray(DATA_KEY_BYTES);
+  const out = importAesGcmKey(fresh.subarray(0, DATA_KEY_BYTES), true).sealSync(iv, data, aad, keyPart + IV_BYTES);
+  if (out === undefined) return undefined;
+  writeKeyHeader(out, keyAad, wrapped);
+  out.set(iv, keyPart);
+  return out;
+}
+
+async function sealEnvelopeAsync(
+  primary: KeyEntry,
+  fresh: Uint8Array,
+  data: Uint8Array,
+  aad: Uint8Array,
+  keyAad: Uint8Array,
+  wrappedSync: Uint8Array | undefined,
+): Promise<Uint8Array> {
+  try {
+    const dataKey = fresh.subarray(0, DATA_KEY_BYTES);
     const iv = fresh.subarray(DATA_KEY_BYTES);
-    const aes = importAesGcmKey(dataKey, true);
-    const out = aes.sealSync(iv, data, aad, head) ?? (await aes.seal(iv, data, aad, head));
+    const wrapped = wrappedSync ?? (await primary.wrap(dataKey, keyAad));
+    const keyPart = keyHeaderLength(primary, wrapped);
+    const out = await importAesGcmKey(dataKey, true).seal(iv, data, aad, keyPart + IV_BYTES);
     writeKeyHeader(out, keyAad, wrapped);
-    out.set(fresh.subarray(DATA_KEY_BYTES), head - IV_BYTES);
+    out.set(iv, keyPart);
     return out;
   } finally {
     wipe(fresh);
@@ -110,29 +153,54 @@ export function readEnvelope(envelope: Uint8Array): { header: KeyHeader; iv: Uin
   };
 }
 
-/** Decrypts with a pre-encoded context. */
-export async function openEnvelope(
+/** Decrypts with a pre-encoded context; synchronously where the platform allows, as sealEnvelope. */
+export function openEnvelope(
   keyring: Keyring,
   envelope: Uint8Array,
   context: EncryptionContext | EncodedContext | undefined,
   options: EnvelopeOptions | undefined,
-): Promise<Uint8Array> {
+): Uint8Array | Promise<Uint8Array> {
   keyringState(keyring);
   const maxBytes = readMaxBytes(options);
   if (assertBytes(envelope, 'envelope').length > maxBytes + MAX_OVERHEAD) throw tooLarge(maxBytes);
   const aad = dataAad(context);
   const { header, iv, sealed } = readEnvelope(envelope);
-  const entry = findKey(keyring, header.keyId);
-  const dataKey = await unwrapDataKey(entry, header);
+  const dataKey = unwrapDataKey(findKey(keyring, header.keyId), header);
+  if (dataKey instanceof Promise) return dataKey.then((key) => openPayload(key, iv, sealed, aad));
+  return openPayload(dataKey, iv, sealed, aad);
+}
+
+/** Opens the payload and wipes the data key once done (or failed). */
+function openPayload(
+  dataKey: Uint8Array,
+  iv: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array,
+): Uint8Array | Promise<Uint8Array> {
+  const aes = importAesGcmKey(dataKey, true);
+  let now: Uint8Array | null | undefined;
   try {
-    const aes = importAesGcmKey(dataKey, true);
-    let plaintext = aes.openSync(iv, sealed, aad);
-    if (plaintext === undefined) plaintext = await aes.open(iv, sealed, aad);
-    if (plaintext === null) throw decryptFailed();
-    return plaintext;
-  } finally {
+    now = aes.openSync(iv, sealed, aad);
+  } catch (e) {
     wipe(dataKey);
+    throw e;
   }
+  if (now === undefined) {
+    return aes.open(iv, sealed, aad).then(
+      (plaintext) => authentic(plaintext, dataKey),
+      (e) => {
+        wipe(dataKey);
+        throw e;
+      },
+    );
+  }
+  return authentic(now, dataKey);
+}
+
+function authentic(plaintext: Uint8Array | null, dataKey: Uint8Array): Uint8Array {
+  wipe(dataKey);
+  if (plaintext === null) throw decryptFailed();
+  return plaintext;
 }
 
 /**
@@ -142,7 +210,7 @@ export async function openEnvelope(
  * @example
  * const sealed = await encryptEnvelope(keyring, 'alice@example.com', { context: { table: 'users', id: 42 } });
  */
-export function encryptEnvelope(
+export async function encryptEnvelope(
   keyring: Keyring,
   plaintext: Uint8Array | string,
   options?: EnvelopeOptions,
@@ -157,7 +225,7 @@ export function encryptEnvelope(
  * @example
  * const bytes = await decryptEnvelope(keyring, sealed, { context: { table: 'users', id: 42 } });
  */
-export function decryptEnvelope(
+export async function decryptEnvelope(
   keyring: Keyring,
   envelope: Uint8Array,
   options?: EnvelopeOptions,
@@ -189,7 +257,8 @@ export async function encryptEnvelopeToString(
   plaintext: Uint8Array | string,
   options?: EnvelopeOptions,
 ): Promise<string> {
-  return envelopeToText(await sealEnvelope(keyring, plaintext, options?.context, options));
+  const sealed = sealEnvelope(keyring, plaintext, options?.context, options);
+  return envelopeToText(sealed instanceof Promise ? await sealed : sealed);
 }
 
 /**

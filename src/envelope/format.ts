@@ -98,10 +98,17 @@ export function findKey(keyring: Keyring, keyId: string): KeyEntry {
   return entry;
 }
 
-/** Unwraps a data key, or ENVELOPE_DECRYPT_FAILED. */
-export async function unwrapDataKey(entry: KeyEntry, header: KeyHeader): Promise<Uint8Array> {
-  let dataKey = entry.unwrapSync(header.wrapped, header.keyAad);
-  if (dataKey === undefined) dataKey = await entry.unwrap(header.wrapped, header.keyAad);
+/**
+ * Unwraps a data key, or ENVELOPE_DECRYPT_FAILED. Synchronous when the key is local and the platform has a
+ * synchronous AES-GCM (node:crypto), a promise otherwise: small envelopes then cost no promise hops.
+ */
+export function unwrapDataKey(entry: KeyEntry, header: KeyHeader): Uint8Array | Promise<Uint8Array> {
+  const now = entry.unwrapSync(header.wrapped, header.keyAad);
+  if (now !== undefined) return checkDataKey(now);
+  return entry.unwrap(header.wrapped, header.keyAad).then(checkDataKey);
+}
+
+function checkDataKey(dataKey: Uint8Array | null): Uint8Array {
   if (dataKey === null || dataKey.length !== DATA_KEY_BYTES) throw decryptFailed();
   return dataKey;
 }
