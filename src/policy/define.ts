@@ -237,7 +237,7 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
     filter(subject: unknown, action: string, resourceType: string, context?: unknown) {
       const buckets = bucketsFor(subject, action, resourceType);
       if (!Array.isArray(buckets)) return false;
-      return buildFilter(buckets, { subject, context, env, typeKey, resourceType });
+      return deepFreeze(buildFilter(buckets, { subject, context, env, typeKey, resourceType }));
     },
   });
 }

@@ -6,7 +6,7 @@
 import { BulwarkError } from '../errors.js';
 import { isScalar, parseReference } from './attributes.js';
 import type { RuleBucket } from './compile.js';
-import { type CompileEnvironment, compileCondition, compileOperand } from './condition-compile.js';
+import { type CompileEnvironment, type ConditionTest, compileCondition, compileOperand } from './condition-compile.js';
 import { type ConditionValidation, isReference, validateCondition } from './condition-validate.js';
 import {
   COMPARISON_OPERATORS,
@@ -156,6 +156,15 @@ export function assertFilter(filter: unknown): asserts filter is PolicyFilter {
  * const visible = invoices.filter((row) => matchesFilter(filter, row));
  */
 export function matchesFilter(filter: PolicyFilter, resource: object): boolean {
-  assertFilter(filter);
-  return compileCondition(filter, { now: () => Number.NaN })(undefined, resource, undefined);
+  if (typeof filter === 'boolean') return filter;
+  // Filters from policy.filter are frozen, so their compiled form can be reused across rows.
+  let test = typeof filter === 'object' && filter !== null ? compiledFilters.get(filter) : undefined;
+  if (test === undefined) {
+    assertFilter(filter);
+    test = compileCondition(filter, { now: () => Number.NaN });
+    if (Object.isFrozen(filter)) compiledFilters.set(filter, test);
+  }
+  return test(undefined, resource, undefined);
 }
+
+const compiledFilters = new WeakMap<object, ConditionTest>();

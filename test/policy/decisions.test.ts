@@ -266,6 +266,14 @@ describe('filter', () => {
     expect(p.filter({ roles: ['user'] }, 'read', 'doc')).toBe(false);
   });
 
+  it('filters are frozen data, reusable across rows', () => {
+    const filter = policy.filter(ann, 'update', 'invoice');
+    expect(Object.isFrozen(filter)).toBe(true);
+    const rows = [invoice(), invoice({ ownerId: 'bob' }), invoice({ locked: true }), invoice({ tenantId: 't2' })];
+    expect(rows.map((row) => matchesFilter(filter, row))).toEqual([true, false, false, false]);
+    expect(rows.map((row) => policy.can(ann, 'update', row))).toEqual([true, false, false, false]);
+  });
+
   it('matchesFilter validates its input', () => {
     expectBulwarkErrorSync(() => matchesFilter({ eq: [{ ref: 'subject.id' }, 1] } as any, {}), 'INPUT_INVALID');
     expectBulwarkErrorSync(() => matchesFilter({ nope: 1 } as any, {}), 'INPUT_INVALID');
