@@ -1,7 +1,8 @@
 import { BulwarkError } from '../errors.js';
 import { assertIntegerInRange, assertOneOf, readOptions } from '../internal/assert.js';
+import { createBlockCache } from './block-cache.js';
 import { createRateLimitMemoryStore } from './memory-store.js';
-import { maxCost, type RateLimitRuleOptions, toRule } from './rules.js';
+import { maxCost, type RateLimitRuleOptions, readRules } from './rules.js';
 import { callStore, isStoreFailure, type StoreErrorPolicy } from './store-call.js';
 import type {
   RateLimitDecide,
@@ -98,8 +99,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     typeof (store as SyncRateLimitStore).bindRateLimitSync === 'function'
       ? (store as SyncRateLimitStore).bindRateLimitSync(rules)
       : undefined;
-  const blocked = readBlockCache(o.blockCache);
   const primary = rules[0] as RateLimitRule;
+  const blocked = createBlockCache(o.blockCache, now, primary, DEFAULT_RATE_LIMITER.blockCacheMaxKeys);
 
   function readCost(key: unknown, callOptions: ConsumeOptions | undefined): number {
     if (typeof key !== 'string' || key.length === 0 || key.length > DEFAULT_RATE_LIMITER.maxKeyLength) {
@@ -121,34 +122,6 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     return cost;
   }
 
-  function cachedDenial(key: string): RateLimitResult | undefined {
-    if (blocked === undefined) return undefined;
-    const until = blocked.entries.get(key);
-    if (until === undefined) return undefined;
-    const wait = until - now();
-    if (wait <= 0) {
-      blocked.entries.delete(key);
-      return undefined;
-    }
-    return {
-      allowed: false,
-      limit: primary.limit,
-      remaining: 0,
-      resetMs: wait,
-      retryAfterMs: wait,
-      windowMs: primary.windowMs,
-      reason: 'limit',
-    };
-  }
-
-  function remember(key: string, cost: number, result: RateLimitResult): void {
-    // Only a denial at cost 1 says the key is over its limit for every request until the retry time.
-    if (blocked === undefined || result.allowed || cost !== 1 || result.reason !== 'limit') return;
-    const entries = blocked.entries;
-    if (entries.size >= blocked.maxKeys) entries.delete(entries.keys().next().value as string);
-    entries.set(key, now() + result.retryAfterMs);
-  }
-
   function onFailure(error: unknown): RateLimitResult {
     if (!isStoreFailure(error)) throw error;
     const allowed = onStoreError === 'allow';
@@ -168,11 +141,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   function decideSync(key: string, cost: number, mode: RateLimitMode, decision: RateLimitDecide): RateLimitResult {
     if (blocked === undefined) return decision(key, cost, mode);
     if (mode === 'consume') {
-      const denial = cachedDenial(key);
+      const denial = blocked.denial(key);
       if (denial !== undefined) return denial;
-    } else if (mode === 'refund') blocked.entries.delete(key);
+    } else if (mode === 'refund') blocked.forget(key);
     const result = decision(key, cost, mode);
-    if (mode === 'consume') remember(key, cost, result);
+    if (mode === 'consume') blocked.remember(key, cost, result);
     return result;
   }
 
@@ -183,16 +156,16 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   ): Promise<RateLimitResult> {
     const cost = readCost(key, callOptions);
     if (mode === 'consume') {
-      const denial = cachedDenial(key);
+      const denial = blocked?.denial(key);
       if (denial !== undefined) return denial;
-    } else if (mode === 'refund') blocked?.entries.delete(key);
+    } else if (mode === 'refund') blocked?.forget(key);
     let result: RateLimitResult;
     try {
       result = await callStore(() => store.applyRateLimit(key, rules, cost, mode), timeoutMs);
     } catch (error) {
       return onFailure(error);
     }
-    if (mode === 'consume') remember(key, cost, result);
+    if (mode === 'consume') blocked?.remember(key, cost, result);
     return result;
   }
 
@@ -225,58 +198,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     },
     async reset(key) {
       readCost(key, undefined);
-      blocked?.entries.delete(key);
+      blocked?.forget(key);
       await callStore(() => store.resetRateLimit(key, rules), timeoutMs);
     },
   };
-}
-
-function readRules(name: string, o: Partial<RateLimiterOptions>): RateLimitRule[] {
-  if (o.limits === undefined) {
-    return [
-      toRule(
-        name,
-        {
-          algorithm: o.algorithm ?? DEFAULT_RATE_LIMITER.algorithm,
-          limit: o.limit as number,
-          windowMs: o.windowMs as number,
-          ...(o.burst === undefined ? {} : { burst: o.burst }),
-        },
-        'options',
-      ),
-    ];
-  }
-  if (o.limit !== undefined || o.windowMs !== undefined || o.burst !== undefined || o.algorithm !== undefined) {
-    throw new BulwarkError('CONFIG_INVALID', 'give either limits or limit/windowMs/algorithm/burst, not both', {
-      details: { parameter: 'limits' },
-    });
-  }
-  if (!Array.isArray(o.limits) || o.limits.length === 0 || o.limits.length > 16) {
-    throw new BulwarkError('CONFIG_INVALID', 'limits must be an array of 1 to 16 rules', {
-      details: { parameter: 'limits' },
-    });
-  }
-  const rules = o.limits.map((r, i) => toRule(name, r, `limits[${i}]`));
-  if (new Set(rules.map((r) => r.id)).size !== rules.length) {
-    throw new BulwarkError('CONFIG_INVALID', 'limits must not repeat the same rule', {
-      details: { parameter: 'limits' },
-    });
-  }
-  return rules;
-}
-
-function readBlockCache(
-  option: RateLimiterOptions['blockCache'],
-): { entries: Map<string, number>; maxKeys: number } | undefined {
-  if (option === undefined || option === false) return undefined;
-  const maxKeys =
-    option === true
-      ? DEFAULT_RATE_LIMITER.blockCacheMaxKeys
-      : assertIntegerInRange(
-          option.maxKeys ?? DEFAULT_RATE_LIMITER.blockCacheMaxKeys,
-          'blockCache.maxKeys',
-          1,
-          10_000_000,
-        );
-  return { entries: new Map(), maxKeys };
 }

@@ -9,9 +9,9 @@ import {
   stepTokenBucket,
 } from './algorithms.js';
 import { coarseNow } from './clock.js';
+import { createLoginCounters } from './login-counters.js';
 import { SlotTable } from './table.js';
 import type {
-  LoginFailureCount,
   LoginGuardStore,
   RateLimitDecide,
   RateLimitMode,
@@ -36,7 +36,7 @@ export const DEFAULT_RATE_LIMIT_MEMORY_STORE = Object.freeze({ maxKeys: 1_000_00
 
 /** The in-process store: rate limits (with a synchronous path) and login-guard counters. */
 export interface RateLimitMemoryStore extends SyncRateLimitStore, LoginGuardStore {
-  /** Keys currently held across all tables (expired keys count until they are touched or evicted). */
+  /** Rate-limit keys currently held across all rules (expired keys count until they are touched or evicted). */
   readonly size: number;
 }
 
@@ -60,7 +60,6 @@ export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions
     throw new BulwarkError('CONFIG_INVALID', 'now must be a function', { details: { parameter: 'now' } });
   }
   const tables = new Map<string, SlotTable>();
-  const failures = new Map<string, { failures: number; last: number; expiresAt: number }>();
 
   function tableFor(rule: RateLimitRule): SlotTable {
     let table = tables.get(rule.id);
@@ -173,7 +172,7 @@ export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions
 
   return {
     get size() {
-      let n = failures.size;
+      let n = 0;
       for (const table of tables.values()) n += table.size;
       return n;
     },
@@ -184,31 +183,7 @@ export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions
     resetRateLimit(key, rules) {
       for (const rule of rules) tables.get(rule.id)?.delete(key);
     },
-    async readLoginFailures(group, keys) {
-      const t = now();
-      return keys.map((k) => {
-        const entry = failures.get(`${group}\n${k}`);
-        return entry === undefined || entry.expiresAt <= t
-          ? { failures: 0, elapsedMs: 0 }
-          : { failures: entry.failures, elapsedMs: t - entry.last };
-      });
-    },
-    async recordLoginFailure(group, keys, ttlMs) {
-      const t = now();
-      return keys.map((k): LoginFailureCount => {
-        const id = `${group}\n${k}`;
-        const entry = failures.get(id);
-        const count = entry === undefined || entry.expiresAt <= t ? 1 : entry.failures + 1;
-        // Delete then set: the Map's order becomes least-recently-written first, which eviction relies on.
-        failures.delete(id);
-        if (failures.size >= maxKeys) failures.delete(failures.keys().next().value as string);
-        failures.set(id, { failures: count, last: t, expiresAt: t + ttlMs });
-        return { failures: count, elapsedMs: 0 };
-      });
-    },
-    async clearLoginFailures(group, keys) {
-      for (const k of keys) failures.delete(`${group}\n${k}`);
-    },
+    ...createLoginCounters(maxKeys, now),
   };
 }
 

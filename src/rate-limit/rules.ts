@@ -64,3 +64,43 @@ export function maxCost(rules: readonly RateLimitRule[]): number {
   for (const r of rules) max = Math.min(max, r.algorithm === 'token-bucket' ? r.burst : r.limit);
   return max;
 }
+
+/** The rule options of a limiter as given: inline or a list. */
+export interface RuleListOptions extends Partial<RateLimitRuleOptions> {
+  limits?: readonly RateLimitRuleOptions[];
+}
+
+/** The rules of a limiter: one inline (`limit`, `windowMs`, ...) or several in `limits`, never both. */
+export function readRules(name: string, o: RuleListOptions): RateLimitRule[] {
+  if (o.limits === undefined) {
+    return [
+      toRule(
+        name,
+        {
+          algorithm: o.algorithm ?? 'sliding-window',
+          limit: o.limit as number,
+          windowMs: o.windowMs as number,
+          ...(o.burst === undefined ? {} : { burst: o.burst }),
+        },
+        'options',
+      ),
+    ];
+  }
+  if (o.limit !== undefined || o.windowMs !== undefined || o.burst !== undefined || o.algorithm !== undefined) {
+    throw new BulwarkError('CONFIG_INVALID', 'give either limits or limit/windowMs/algorithm/burst, not both', {
+      details: { parameter: 'limits' },
+    });
+  }
+  if (!Array.isArray(o.limits) || o.limits.length === 0 || o.limits.length > 16) {
+    throw new BulwarkError('CONFIG_INVALID', 'limits must be an array of 1 to 16 rules', {
+      details: { parameter: 'limits' },
+    });
+  }
+  const rules = o.limits.map((r, i) => toRule(name, r, `limits[${i}]`));
+  if (new Set(rules.map((r) => r.id)).size !== rules.length) {
+    throw new BulwarkError('CONFIG_INVALID', 'limits must not repeat the same rule', {
+      details: { parameter: 'limits' },
+    });
+  }
+  return rules;
+}
