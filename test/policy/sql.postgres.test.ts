@@ -23,6 +23,16 @@ import {
 
 const url = process.env.BULWARK_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const required = process.env.BULWARK_REQUIRE_SERVICES === '1';
+/** The URL without its password, for messages. */
+const shownUrl = (() => {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable BULWARK_DATABASE_URL)';
+  }
+})();
 
 async function connect(): Promise<pg.Client | undefined> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
@@ -31,8 +41,10 @@ async function connect(): Promise<pg.Client | undefined> {
     return client;
   } catch (error) {
     if (required)
-      throw new Error(`Postgres required (BULWARK_REQUIRE_SERVICES=1) but unreachable at ${url}`, { cause: error });
-    console.warn(`skipping policy Postgres tests: no Postgres at ${url} (${(error as Error).message})`);
+      throw new Error(`Postgres required (BULWARK_REQUIRE_SERVICES=1) but unreachable at ${shownUrl}`, {
+        cause: error,
+      });
+    console.warn(`skipping policy Postgres tests: no Postgres at ${shownUrl} (${(error as Error).message})`);
     return undefined;
   }
 }
