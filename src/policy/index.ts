@@ -5,7 +5,13 @@
 export { definePolicy } from './define.js';
 export { matchesFilter } from './filter.js';
 export { ownerCondition } from './helpers.js';
-export { type SqlColumn, type SqlColumnType, type SqlWhereOptions, type SqlWhereResult, toSqlWhere } from './sql.js';
+export {
+  type SqlWhereColumn,
+  type SqlWhereColumnType,
+  type SqlWhereOptions,
+  type SqlWhereResult,
+  toSqlWhere,
+} from './sql.js';
 export type {
   Policy,
   PolicyCondition,

@@ -18,17 +18,17 @@ import { type ComparisonOperator, POSITIVE_FORM, type PositiveOperator } from '.
 import type { PolicyFilter } from './types.js';
 
 /** Column types, as JavaScript sees the values: `number` for integer/real/double columns (not bigint/numeric). */
-export type SqlColumnType = 'text' | 'number' | 'boolean' | 'text[]' | 'number[]' | 'boolean[]';
+export type SqlWhereColumnType = 'text' | 'number' | 'boolean' | 'text[]' | 'number[]' | 'boolean[]';
 
-export interface SqlColumn {
+export interface SqlWhereColumn {
   /** The column name (quoted in the output, so it is matched exactly). */
   name: string;
-  type: SqlColumnType;
+  type: SqlWhereColumnType;
 }
 
 export interface SqlWhereOptions {
   /** The allow-list: resource attribute (as in `resource.<attribute>`) → column. Anything else is refused. */
-  columns: Readonly<Record<string, SqlColumn>>;
+  columns: Readonly<Record<string, SqlWhereColumn>>;
   /** Qualifies every column, e.g. `i` → `"i"."owner_id"`. */
   tableAlias?: string;
   /** How many parameters precede this clause in the query: `2` makes the first one `$3`. Default 0. */
@@ -40,7 +40,7 @@ export interface SqlWhereResult {
   values: unknown[];
 }
 
-const CAST: Readonly<Record<SqlColumnType, string>> = {
+const CAST: Readonly<Record<SqlWhereColumnType, string>> = {
   text: 'text',
   number: 'float8',
   boolean: 'boolean',
@@ -70,7 +70,7 @@ function quoteIdentifier(name: unknown, parameter: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-type Side = { column: string; type: SqlColumnType } | { value: unknown };
+type Side = { column: string; type: SqlWhereColumnType } | { value: unknown };
 
 /**
  * Turns `policy.filter(...)` into `{ text, values }` for a Postgres `WHERE`, with `$n` parameters.
@@ -100,7 +100,7 @@ export function toSqlWhere(filter: PolicyFilter, options: SqlWhereOptions): SqlW
   }
   assertFilter(filter);
   const values: unknown[] = [];
-  const param = (value: unknown, type: SqlColumnType): string => {
+  const param = (value: unknown, type: SqlWhereColumnType): string => {
     values.push(value);
     return `$${offset + values.length}::${CAST[type]}`;
   };
@@ -109,7 +109,9 @@ export function toSqlWhere(filter: PolicyFilter, options: SqlWhereOptions): SqlW
     if (!isReference(operand)) return { value: operand };
     const parsed = parseReference(operand.ref);
     const attribute = typeof parsed === 'string' ? '' : parsed.attribute;
-    const column = Object.hasOwn(columns, attribute) ? (columns as Record<string, SqlColumn>)[attribute] : undefined;
+    const column = Object.hasOwn(columns, attribute)
+      ? (columns as Record<string, SqlWhereColumn>)[attribute]
+      : undefined;
     if (column === undefined) throw invalid(`resource.${attribute} has no column in the allow-list`, { attribute });
     if (typeof column !== 'object' || column === null || !Object.hasOwn(CAST, column.type)) {
       throw new BulwarkError('CONFIG_INVALID', `columns.${attribute} must be { name, type }`, {
