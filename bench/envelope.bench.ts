@@ -36,6 +36,55 @@ function rawOpen(key: Uint8Array, sealed: Uint8Array): Uint8Array {
   return body;
 }
 
+/**
+ * The floor of any fresh-data-key design on node:crypto: the same four AES-GCM calls, pooled random bytes and
+ * base64url, with no context encoding, no validation, no wiping, no key handles and no promises. Not a product
+ * (it never zeroes its pool): it shows what is structural.
+ */
+function bareFourCalls(kek: Uint8Array) {
+  const keyAad = Buffer.from('\x01\x072026-01');
+  const dataAad = Buffer.from('\x01\x03\x06columnemail');
+  const pool = Buffer.alloc(4096);
+  let used = pool.length;
+  return {
+    encrypt(text: string): string {
+      if (used + 56 > pool.length) {
+        nodeCrypto.randomFillSync(pool);
+        used = 0;
+      }
+      const fresh = pool.subarray(used, (used += 56));
+      const [dataKey, wrapIv, dataIv] = [fresh.subarray(0, 32), fresh.subarray(32, 44), fresh.subarray(44)];
+      const wrap = nodeCrypto.createCipheriv('aes-256-gcm', kek, wrapIv, { authTagLength: 16 });
+      wrap.setAAD(keyAad);
+      const wrapped = wrap.update(dataKey);
+      wrap.final();
+      const seal = nodeCrypto.createCipheriv('aes-256-gcm', dataKey, dataIv, { authTagLength: 16 });
+      seal.setAAD(dataAad);
+      const body = seal.update(text, 'utf8');
+      seal.final();
+      const all = [keyAad, wrapIv, wrapped, wrap.getAuthTag(), dataIv, body, seal.getAuthTag()];
+      return `bwe1.${Buffer.concat(all).toString('base64url')}`;
+    },
+    decrypt(column: string): string {
+      const e = Buffer.from(column.slice(5), 'base64url');
+      const o = keyAad.length;
+      const unwrap = nodeCrypto.createDecipheriv('aes-256-gcm', kek, e.subarray(o, o + 12), { authTagLength: 16 });
+      unwrap.setAuthTag(e.subarray(o + 44, o + 60));
+      unwrap.setAAD(keyAad);
+      const dataKey = unwrap.update(e.subarray(o + 12, o + 44));
+      unwrap.final();
+      const open = nodeCrypto.createDecipheriv('aes-256-gcm', dataKey, e.subarray(o + 60, o + 72), {
+        authTagLength: 16,
+      });
+      open.setAuthTag(e.subarray(e.length - 16));
+      open.setAAD(dataAad);
+      const plaintext = open.update(e.subarray(o + 72, e.length - 16));
+      open.final();
+      return plaintext.toString('utf8');
+    },
+  };
+}
+
 async function streamOnce(keyring: ReturnType<typeof createKeyring>, totalBytes: number): Promise<number> {
   const chunk = nodeCrypto.randomBytes(64 * 1024);
   let sent = 0;
@@ -95,6 +144,7 @@ export async function run(): Promise<void> {
   const text = 'alice.liddell@example.com, +44 20 7946 0958, 221B Baker St, London';
   const field = text.slice(0, 64);
   const cloakKey = generateCloakKey();
+  const bare = bareFourCalls(rawKey);
   await compare('64-byte string field round trip (encrypt to text, decrypt)', [
     {
       name: 'bulwark envelope (fresh DEK per message)',
@@ -108,6 +158,7 @@ export async function run(): Promise<void> {
       name: '@47ng/cloak (string key)',
       fn: async () => decryptString(await encryptString(field, cloakKey), cloakKey),
     },
+    { name: 'reference: bare 4 AES-GCM calls, no checks', fn: () => bare.decrypt(bare.encrypt(field)) },
   ]);
 
   // Two keyrings whose primaries alternate, so every call really rewraps (an envelope already under the primary
