@@ -20,7 +20,10 @@ export const KEYRING_KEY_STATUSES: readonly KeyringKeyStatus[] = Object.freeze([
 /**
  * Supplies key-encryption keys held elsewhere (a KMS, an HSM): it wraps and unwraps 32-byte data keys by key id.
  * `aad` must be authenticated with the wrapped key (KMS "encryption context"); `unwrapKey` returns null when the
- * wrapped key does not authenticate. Wrapped keys are opaque to bulwark, at most 1024 bytes.
+ * wrapped key does not authenticate (bulwark then throws ENVELOPE_DECRYPT_FAILED). Wrapped keys are opaque to
+ * bulwark, at most 1024 bytes. Errors the provider throws (network, permissions) reach the caller unchanged.
+ * @example
+ * const provider: KeyProvider = { wrapKey: (id, key, aad) => kms.encrypt(id, key, aad), unwrapKey: (id, w, aad) => kms.decrypt(id, w, aad) };
  */
 export interface KeyProvider {
   wrapKey(keyId: string, dataKey: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
