@@ -175,7 +175,9 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     consume:
       local === undefined
         ? (key, callOptions) => applyRemote(key, callOptions, 'consume')
-        : async (key, callOptions) => decideSync(key, readCost(key, callOptions), 'consume', local),
+        : blocked === undefined
+          ? async (key, callOptions) => local(key, readCost(key, callOptions), 'consume')
+          : async (key, callOptions) => decideSync(key, readCost(key, callOptions), 'consume', local),
     peek:
       local === undefined
         ? (key, callOptions) => applyRemote(key, callOptions, 'peek')
