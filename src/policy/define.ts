@@ -2,13 +2,12 @@
  * `definePolicy`: validate once, compile once, then answer `can`, `check`, `permittedFields`, `pickPermitted` and
  * `filter` from the compiled index.
  */
-import { BulwarkError } from '../errors.js';
-import { readOptions } from '../internal/assert.js';
-import { parseReference, readOwn } from './attributes.js';
+import { readOwn } from './attributes.js';
 import { createBoundDecide } from './bound.js';
 import { type CompiledRule, compilePolicy, type RuleBucket } from './compile.js';
 import { collectFields } from './fields.js';
 import { buildFilter } from './filter.js';
+import { deepFreeze, readPolicyOptions } from './options.js';
 import type {
   Policy,
   PolicyData,
@@ -16,10 +15,9 @@ import type {
   PolicyDecisionReason,
   PolicyOptions,
   PolicyResource,
-  PolicyTenantOption,
   SubjectPolicy,
 } from './types.js';
-import { readLimits, throwProblems, validatePolicy } from './validate.js';
+import { throwProblems, validatePolicy } from './validate.js';
 
 function fixedDecision(reason: PolicyDecisionReason, explanation: string): PolicyDecision {
   return Object.freeze({ allowed: false, reason, rule: null, explanation });
@@ -29,38 +27,6 @@ const NO_MATCH = fixedDecision('no-matching-rule', 'denied: no rule allows this 
 const UNKNOWN_TYPE = fixedDecision('unknown-resource-type', 'denied: the policy has no rule for this resource type');
 const UNKNOWN_ACTION = fixedDecision('unknown-action', 'denied: the policy has no rule for this action on this type');
 const NO_ROLE = fixedDecision('no-known-role', 'denied: the subject holds no role this policy declares');
-
-function configError(parameter: string, rule: string): BulwarkError {
-  return new BulwarkError('CONFIG_INVALID', `${parameter} ${rule}`, { details: { parameter } });
-}
-
-function readAttributeName(value: unknown, parameter: string): string {
-  const parsed = typeof value === 'string' ? parseReference(`resource.${value}`) : 'must be a string';
-  if (typeof parsed === 'string' || parsed.segments.length !== 1)
-    throw configError(parameter, 'must be an attribute name');
-  return parsed.attribute;
-}
-
-function readTenant(tenant: unknown): PolicyTenantOption | undefined {
-  if (tenant === undefined) return undefined;
-  if (typeof tenant === 'string')
-    return { subject: readAttributeName(tenant, 'tenant'), resource: readAttributeName(tenant, 'tenant') };
-  if (typeof tenant !== 'object' || tenant === null)
-    throw configError('tenant', 'must be a string or { subject, resource }');
-  const t = tenant as Record<string, unknown>;
-  return {
-    subject: readAttributeName(t.subject, 'tenant.subject'),
-    resource: readAttributeName(t.resource, 'tenant.resource'),
-  };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
-}
 
 /**
  * Validates and compiles a policy given as plain (JSON) data.
@@ -78,15 +44,7 @@ function deepFreeze<T>(value: T): T {
  * policy.can({ id: 'u1', roles: ['editor'] }, 'update', { type: 'doc', ownerId: 'u1' }); // true
  */
 export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy {
-  const o = readOptions<PolicyOptions>(options);
-  const limits = readLimits(o.limits);
-  const tenant = readTenant(o.tenant);
-  const typeKey = o.resourceTypeKey === undefined ? 'type' : readAttributeName(o.resourceTypeKey, 'resourceTypeKey');
-  const onDecision = o.onDecision;
-  if (onDecision !== undefined && typeof onDecision !== 'function')
-    throw configError('onDecision', 'must be a function');
-  if (o.now !== undefined && typeof o.now !== 'function') throw configError('now', 'must be a function');
-  const env = { now: o.now ?? (() => Date.now()) };
+  const { limits, tenant, typeKey, onDecision, env } = readPolicyOptions(options);
   let source: PolicyData;
   try {
     // A private copy: the caller can no longer change what was validated.

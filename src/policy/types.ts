@@ -165,12 +165,26 @@ export type PolicyResource = string | object;
  */
 export type PolicyFilter = PolicyCondition;
 
-/** A compiled policy. */
+/**
+ * A compiled policy, returned by `definePolicy`. Decisions never throw for odd subjects or resources (they deny);
+ * only a throwing `onDecision` hook makes a check throw.
+ *
+ * @example
+ * policy.can(user, 'update', { type: 'invoice', ownerId: user.id, tenantId: user.tenantId }, { ip: '10.0.0.1' });
+ */
 export interface Policy {
+  /** True when some allow rule matches and no deny rule (without `fields`) matches. */
   can(subject: unknown, action: string, resource: PolicyResource, context?: unknown): boolean;
+  /** The decision with its reason and the rule that decided (deny overrides allow; default deny). */
   check(subject: unknown, action: string, resource: PolicyResource, context?: unknown): PolicyDecision;
+  /** The fields the subject may use for this action (empty when the action is denied). */
   permittedFields(subject: unknown, action: string, resource: PolicyResource, context?: unknown): string[];
+  /** A shallow copy of `resource` with only its permitted own fields. */
   pickPermitted<T extends object>(subject: unknown, action: string, resource: T, context?: unknown): Partial<T>;
+  /**
+   * The condition a row of `resourceType` must meet for `can` to allow `action` (frozen data: `true`, `false`
+   * or a condition over `resource.*`); evaluate it with `matchesFilter` or translate it with `toSqlWhere`.
+   */
   filter(subject: unknown, action: string, resourceType: string, context?: unknown): PolicyFilter;
   /**
    * Binds a subject, like a cached CASL ability: its roles and attributes are read once per (type, action) and

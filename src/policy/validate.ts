@@ -9,7 +9,12 @@ import { type ConditionValidation, validateCondition } from './condition-validat
 import { flattenRoles, validateName } from './roles.js';
 import type { PolicyLimits, PolicyProblem } from './types.js';
 
-/** Default bounds on a policy's size; each can be changed with `definePolicy(data, { limits })`. */
+/**
+ * Default bounds on a policy's size; each can be changed with `definePolicy(data, { limits })`.
+ *
+ * @example
+ * definePolicy(data, { limits: { maxRules: 2 * DEFAULT_POLICY_LIMITS.maxRules } });
+ */
 export const DEFAULT_POLICY_LIMITS: Readonly<PolicyLimits> = Object.freeze({
   maxRules: 100_000,
   maxRoles: 1_000,
