@@ -44,6 +44,15 @@ export function readOwn(value: unknown, key: string): unknown {
   return found === null ? undefined : found;
 }
 
+/**
+ * Whether `key`, already read from `o` with a defined value, is an own property: when no prototype holds the key
+ * (the usual case, and a fast inline-cached miss) it must be; otherwise ask `Object.hasOwn`.
+ */
+export function isOwn(o: object, key: string): boolean {
+  const proto: unknown = Object.getPrototypeOf(o);
+  return proto === null || (proto as Record<string, unknown>)[key] === undefined || Object.hasOwn(o, key);
+}
+
 /** Returns a reader for a path of own properties, specialised for the common one-segment case. */
 export function createPathReader(segments: readonly string[]): (root: unknown) => unknown {
   if (segments.length === 1) {

@@ -2,7 +2,7 @@
  * `definePolicy`: validate once, compile once, then answer `can`, `check`, `permittedFields`, `pickPermitted` and
  * `filter` from the compiled index.
  */
-import { readOwn } from './attributes.js';
+import { isOwn, readOwn } from './attributes.js';
 import { createBoundDecide } from './bound.js';
 import { type CompiledRule, compilePolicy, type RuleBucket } from './compile.js';
 import { collectFields } from './fields.js';
@@ -97,19 +97,20 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
     let attributes: object | undefined;
     if (typeof resource !== 'string') {
       attributes = resource;
-      type =
-        typeof resource === 'object' && resource !== null && Object.hasOwn(resource, typeKey)
-          ? (resource as Record<string, unknown>)[typeKey]
-          : undefined;
+      type = undefined;
+      if (typeof resource === 'object' && resource !== null) {
+        const found = (resource as Record<string, unknown>)[typeKey];
+        if (found !== undefined && isOwn(resource, typeKey)) type = found;
+      }
     }
     if (typeof type !== 'string') return UNKNOWN_TYPE;
     const byAction = index.get(type);
     if (byAction === undefined) return UNKNOWN_TYPE;
     const byRole = byAction.get(action);
     if (byRole === undefined) return UNKNOWN_ACTION;
-    if (typeof subject === 'object' && subject !== null && Object.hasOwn(subject, 'roles')) {
+    if (typeof subject === 'object' && subject !== null) {
       const held = (subject as { roles: unknown }).roles;
-      if (Array.isArray(held) && held.length === 1) {
+      if (Array.isArray(held) && held.length === 1 && isOwn(subject, 'roles')) {
         const role = held[0];
         const bucket = byRole.get(role);
         if (bucket === undefined) return roles.has(role) ? NO_MATCH : NO_ROLE;

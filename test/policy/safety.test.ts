@@ -65,6 +65,13 @@ describe('prototype pollution', () => {
     const resource = Object.create({ ownerId: 'u1' });
     resource.type = 'doc';
     expect(policy.can({ id: 'u1', roles: ['user'] }, 'read', resource)).toBe(false);
+    const shadowed = Object.create({ roles: ['admin'] });
+    shadowed.roles = ['user'];
+    expect(policy.can(shadowed, 'delete', 'doc')).toBe(false);
+    expect(policy.can(Object.assign(Object.create({ roles: ['user'] }), { roles: ['admin'] }), 'delete', 'doc')).toBe(
+      true,
+    );
+    expect(policy.can(Object.assign(Object.create(null), { roles: ['admin'] }), 'delete', 'doc')).toBe(true);
     const typed = Object.create({ type: 'doc' });
     expect(policy.check({ roles: ['admin'] }, 'delete', typed).reason).toBe('unknown-resource-type');
   });
