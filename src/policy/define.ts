@@ -100,7 +100,7 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
       type = undefined;
       if (typeof resource === 'object' && resource !== null) {
         const found = (resource as Record<string, unknown>)[typeKey];
-        if (found !== undefined && isOwn(resource, typeKey)) type = found;
+        if (found !== undefined && Object.hasOwn(resource, typeKey)) type = found;
       }
     }
     if (typeof type !== 'string') return UNKNOWN_TYPE;
