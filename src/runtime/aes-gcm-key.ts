@@ -1,13 +1,15 @@
 import { BulwarkError } from '../errors.js';
 import { assertBytes, toArrayView } from '../internal/bytes.js';
-import { AES_GCM } from './aes-gcm.js';
 import { getNodeCrypto, getSubtle } from './platform.js';
+
+/** AES-256-GCM with 96-bit IVs and 128-bit tags only: the sizes whose security bounds are well understood. */
+export const AES_GCM = Object.freeze({ keyBytes: 32, ivBytes: 12, tagBytes: 16 });
 
 /**
  * An AES-256-GCM key prepared once for many operations: under node:crypto a copy of the raw key (the native
  * call is synchronous and cheap), elsewhere a non-extractable WebCrypto key imported on first use and kept,
- * so a keyring does not pay `importKey` per message. Same contract as aesGcmSeal/aesGcmOpen: 96-bit IVs,
- * 128-bit tags, `open` returns null on any authentication failure.
+ * so a keyring does not pay `importKey` per message. The one implementation of AES-GCM in bulwark (aesGcmSeal and
+ * aesGcmOpen delegate here): 96-bit IVs, 128-bit tags, `open` returns null on any authentication failure.
  */
 export interface AesGcmKey {
   /**
@@ -23,10 +25,12 @@ export interface AesGcmKey {
   openSync(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null | undefined;
 }
 
-function checkIv(iv: Uint8Array): void {
+function checkInputs(iv: Uint8Array, data: Uint8Array, dataName: string, aad: Uint8Array): void {
   if (assertBytes(iv, 'iv').length !== AES_GCM.ivBytes) {
     throw new BulwarkError('INPUT_INVALID', 'iv must be 12 bytes (96 bits)', { details: { parameter: 'iv' } });
   }
+  assertBytes(data, dataName);
+  assertBytes(aad, 'aad');
 }
 
 /**
@@ -50,12 +54,13 @@ class PreparedKey implements AesGcmKey {
   constructor(private readonly raw: Uint8Array<ArrayBuffer>) {}
 
   private web(): Promise<CryptoKey> {
+    // importKey copies the key bytes when called, so a borrowed key wiped later does not affect the handle.
     this.webKey ??= getSubtle().importKey('raw', this.raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
     return this.webKey;
   }
 
   sealSync(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, reserve = 0): Uint8Array | undefined {
-    checkIv(iv);
+    checkInputs(iv, plaintext, 'plaintext', aad);
     const node = getNodeCrypto();
     if (node === null) return undefined;
     const cipher = node.createCipheriv('aes-256-gcm', this.raw, iv, { authTagLength: AES_GCM.tagBytes });
@@ -83,7 +88,7 @@ class PreparedKey implements AesGcmKey {
   }
 
   openSync(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null | undefined {
-    checkIv(iv);
+    checkInputs(iv, sealed, 'sealed', aad);
     const node = getNodeCrypto();
     if (node === null) return undefined;
     if (sealed.length < AES_GCM.tagBytes) return null;
