@@ -5,13 +5,8 @@
 export { definePolicy } from './define.js';
 export { matchesFilter } from './filter.js';
 export { ownerCondition } from './helpers.js';
-export {
-  type SqlWhereColumn,
-  type SqlWhereColumnType,
-  type SqlWhereOptions,
-  type SqlWhereResult,
-  toSqlWhere,
-} from './sql.js';
+export { toSqlWhere } from './sql.js';
+export type { SqlWhereColumn, SqlWhereColumnType, SqlWhereOptions, SqlWhereResult } from './sql-columns.js';
 export type {
   Policy,
   PolicyCondition,

@@ -15,59 +15,20 @@ import { compileCondition } from './condition-compile.js';
 import { isReference } from './condition-validate.js';
 import { assertFilter } from './filter.js';
 import { type ComparisonOperator, POSITIVE_FORM, type PositiveOperator } from './operators.js';
+import {
+  CAST,
+  JS_TYPE,
+  quoteIdentifier,
+  type ScalarType,
+  type SqlWhereColumn,
+  type SqlWhereColumnType,
+  type SqlWhereOptions,
+  type SqlWhereResult,
+} from './sql-columns.js';
 import type { PolicyFilter } from './types.js';
-
-/** Column types, as JavaScript sees the values: `number` for integer/real/double columns (not bigint/numeric). */
-export type SqlWhereColumnType = 'text' | 'number' | 'boolean' | 'text[]' | 'number[]' | 'boolean[]';
-
-export interface SqlWhereColumn {
-  /** The column name (quoted in the output, so it is matched exactly). */
-  name: string;
-  type: SqlWhereColumnType;
-}
-
-export interface SqlWhereOptions {
-  /** The allow-list: resource attribute (as in `resource.<attribute>`) → column. Anything else is refused. */
-  columns: Readonly<Record<string, SqlWhereColumn>>;
-  /** Qualifies every column, e.g. `i` → `"i"."owner_id"`. */
-  tableAlias?: string;
-  /** How many parameters precede this clause in the query: `2` makes the first one `$3`. Default 0. */
-  parameterOffset?: number;
-}
-
-export interface SqlWhereResult {
-  text: string;
-  values: unknown[];
-}
-
-const CAST: Readonly<Record<SqlWhereColumnType, string>> = {
-  text: 'text',
-  number: 'float8',
-  boolean: 'boolean',
-  'text[]': 'text[]',
-  'number[]': 'float8[]',
-  'boolean[]': 'boolean[]',
-};
-const JS_TYPE = { text: 'string', number: 'number', boolean: 'boolean' } as const;
-type ScalarType = keyof typeof JS_TYPE;
 
 function invalid(message: string, details: Record<string, unknown>): BulwarkError {
   return new BulwarkError('INPUT_INVALID', message, { details });
-}
-
-function quoteIdentifier(name: unknown, parameter: string): string {
-  // Postgres silently truncates identifiers over 63 bytes, which could name another column: refuse instead.
-  if (
-    typeof name !== 'string' ||
-    name.length === 0 ||
-    name.includes('\u0000') ||
-    new TextEncoder().encode(name).length > 63
-  ) {
-    throw new BulwarkError('CONFIG_INVALID', `${parameter} must be an identifier of 1 to 63 bytes`, {
-      details: { parameter },
-    });
-  }
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 type Side = { column: string; type: SqlWhereColumnType } | { value: unknown };
@@ -101,6 +62,10 @@ export function toSqlWhere(filter: PolicyFilter, options: SqlWhereOptions): SqlW
   assertFilter(filter);
   const values: unknown[] = [];
   const param = (value: unknown, type: SqlWhereColumnType): string => {
+    // Postgres text cannot hold U+0000: refuse here with a clear error rather than fail inside the query.
+    if ((Array.isArray(value) ? value : [value]).some((v) => typeof v === 'string' && v.includes('\u0000'))) {
+      throw invalid('a text value contains U+0000, which Postgres text cannot hold', { type });
+    }
     values.push(value);
     return `$${offset + values.length}::${CAST[type]}`;
   };

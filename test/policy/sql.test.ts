@@ -93,6 +93,11 @@ describe('toSqlWhere', () => {
     expectBulwarkErrorSync(() => sql('1=1'), 'INPUT_INVALID');
   });
 
+  it('refuses U+0000 in text parameters (Postgres text cannot hold it)', () => {
+    expectBulwarkErrorSync(() => sql({ eq: [r('ownerId'), 'a\u0000b'] }), 'INPUT_INVALID');
+    expectBulwarkErrorSync(() => sql({ in: [r('ownerId'), ['ok', 'a\u0000b']] }), 'INPUT_INVALID');
+  });
+
   it('refuses bad options', () => {
     expectBulwarkErrorSync(() => toSqlWhere(true, undefined as any), 'CONFIG_INVALID');
     expectBulwarkErrorSync(() => toSqlWhere(true, { columns: null as any }), 'CONFIG_INVALID');

@@ -1,0 +1,56 @@
+/**
+ * The column allow-list of `toSqlWhere`: declared types (which make comparisons type-strict without casts on the
+ * column) and identifier quoting.
+ */
+import { BulwarkError } from '../errors.js';
+
+/** Column types, as JavaScript sees the values: `number` for integer/real/double columns (not bigint/numeric). */
+export type SqlWhereColumnType = 'text' | 'number' | 'boolean' | 'text[]' | 'number[]' | 'boolean[]';
+
+export interface SqlWhereColumn {
+  /** The column name (quoted in the output, so it is matched exactly). */
+  name: string;
+  type: SqlWhereColumnType;
+}
+
+export interface SqlWhereOptions {
+  /** The allow-list: resource attribute (as in `resource.<attribute>`) → column. Anything else is refused. */
+  columns: Readonly<Record<string, SqlWhereColumn>>;
+  /** Qualifies every column, e.g. `i` → `"i"."owner_id"`. */
+  tableAlias?: string;
+  /** How many parameters precede this clause in the query: `2` makes the first one `$3`. Default 0. */
+  parameterOffset?: number;
+}
+
+export interface SqlWhereResult {
+  text: string;
+  values: unknown[];
+}
+
+/** The cast each parameter gets, so Postgres never infers a type from the column. */
+export const CAST: Readonly<Record<SqlWhereColumnType, string>> = {
+  text: 'text',
+  number: 'float8',
+  boolean: 'boolean',
+  'text[]': 'text[]',
+  'number[]': 'float8[]',
+  'boolean[]': 'boolean[]',
+};
+export const JS_TYPE = { text: 'string', number: 'number', boolean: 'boolean' } as const;
+export type ScalarType = keyof typeof JS_TYPE;
+
+/** Double-quotes an identifier from the allow-list; CONFIG_INVALID when it is not one. */
+export function quoteIdentifier(name: unknown, parameter: string): string {
+  // Postgres silently truncates identifiers over 63 bytes, which could name another column: refuse instead.
+  if (
+    typeof name !== 'string' ||
+    name.length === 0 ||
+    name.includes('\u0000') ||
+    new TextEncoder().encode(name).length > 63
+  ) {
+    throw new BulwarkError('CONFIG_INVALID', `${parameter} must be an identifier of 1 to 63 bytes`, {
+      details: { parameter },
+    });
+  }
+  return `"${name.replace(/"/g, '""')}"`;
+}
