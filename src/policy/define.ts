@@ -90,6 +90,12 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
     return NO_MATCH;
   }
 
+  function decideBucket(bucket: RuleBucket, subject: unknown, resource: unknown, context: unknown): PolicyDecision {
+    for (const rule of bucket.deny) if (matches(rule, subject, resource, context)) return rule.decision;
+    for (const rule of bucket.allow) if (matches(rule, subject, resource, context)) return rule.decision;
+    return NO_MATCH;
+  }
+
   function decide(subject: unknown, action: string, resource: PolicyResource, context: unknown): PolicyDecision {
     // The common case, one role: a few map lookups, no allocation, often a decision fixed at definition. The
     // own-property reads are written out (not readOwn) because this is the hottest path of the module.
@@ -114,10 +120,7 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
         const role = held[0];
         const bucket = byRole.get(role);
         if (bucket === undefined) return roles.has(role) ? NO_MATCH : NO_ROLE;
-        if (bucket.fixed !== undefined) return bucket.fixed;
-        for (const rule of bucket.deny) if (matches(rule, subject, attributes, context)) return rule.decision;
-        for (const rule of bucket.allow) if (matches(rule, subject, attributes, context)) return rule.decision;
-        return NO_MATCH;
+        return bucket.fixed ?? decideBucket(bucket, subject, attributes, context);
       }
     }
     const buckets = bucketsFor(subject, action, type);
