@@ -14,7 +14,7 @@ import {
 } from '../../src/encoding/index.js';
 import { isBulwarkError } from '../../src/errors.js';
 
-// Mostly small inputs (the TypeScript path), sometimes large ones (the native path above 1 KiB of text).
+// Small inputs (the TypeScript path below 128 characters of base64 text) and larger ones (the native path).
 const bytes = fc.oneof(
   { weight: 9, arbitrary: fc.uint8Array({ maxLength: 300 }) },
   { weight: 1, arbitrary: fc.uint8Array({ minLength: 700, maxLength: 3000 }) },
@@ -102,6 +102,27 @@ describe('decoders on arbitrary strings: a canonical answer or ENCODING_INVALID,
       );
     });
   }
+
+  it('base64 and base64url from 128 characters up (the native path): one changed character is canonical or refused', () => {
+    const [[, decode64, forms64], [, decodeUrl, formsUrl]] = cases as [(typeof cases)[0], (typeof cases)[0]];
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 96, maxLength: 400 }),
+        fc.nat(),
+        alphabet,
+        fc.boolean(),
+        (b, at, c, url) => {
+          const text = url ? encodeBase64Url(b) : encodeBase64(b);
+          const i = at % text.length;
+          const s = text.slice(0, i) + c + text.slice(i + 1);
+          const out = attempt(url ? decodeUrl : decode64, s);
+          if (out === 'invalid') return;
+          expect((url ? formsUrl : forms64)(out)).toContain(s);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
 
   it('UTF-8: arbitrary bytes decode or raise ENCODING_INVALID, and decoded text re-encodes to the same bytes', () => {
     fc.assert(
