@@ -44,7 +44,8 @@ export function encodingCases(): ConformanceCase[] {
     {
       name: 'large inputs (native fast paths) agree with a reference encoder, both ways',
       run: () => {
-        for (const size of [1, 2, 3, 767, 768, 1500, 4097, 100_002]) {
+        // Sizes on both sides of the native codec's thresholds (32 output, 128 input characters) and far beyond.
+        for (const size of [0, 1, 2, 3, 23, 24, 25, 95, 96, 97, 767, 768, 1500, 4097, 100_002]) {
           const bytes = patternBytes(size);
           const base64 = referenceEncode(bytes, BASE64, 6);
           const base64Url = base64.replaceAll('+', '-').replaceAll('/', '_');
@@ -62,12 +63,15 @@ export function encodingCases(): ConformanceCase[] {
     {
       name: 'large inputs: one bad character anywhere is refused, never skipped',
       run: async () => {
-        const text = encodeBase64(patternBytes(30_000));
-        ok(text.length > 4096, 'large enough for the native path');
-        for (const bad of ['*', ' ', '\n', '-', '=', '\u00e9']) {
-          const middle = text.length / 2;
-          const broken = text.slice(0, middle) + bad + text.slice(middle + 1);
-          await throwsCode(() => decodeBase64(broken), 'ENCODING_INVALID', `base64 with ${JSON.stringify(bad)}`);
+        for (const size of [99, 30_000]) {
+          const text = encodeBase64(patternBytes(size));
+          ok(text.length > 128, 'long enough for the native path');
+          for (const bad of ['*', ' ', '\n', '-', '=', '\u00e9']) {
+            const middle = text.length / 2;
+            const broken = text.slice(0, middle) + bad + text.slice(middle + 1);
+            const label = `base64 of ${size} bytes with ${JSON.stringify(bad)}`;
+            await throwsCode(() => decodeBase64(broken), 'ENCODING_INVALID', label);
+          }
         }
         const url = encodeBase64Url(patternBytes(30_001));
         await throwsCode(() => decodeBase64Url(`${url.slice(0, 100)}+${url.slice(101)}`), 'ENCODING_INVALID', 'url +');
