@@ -4,6 +4,7 @@
  * reads only the resource and the context. Decisions (and explanations) equal `policy.check` for the same subject.
  */
 
+import { isOwn } from './attributes.js';
 import type { CompiledRule, RuleBucket } from './compile.js';
 import { type CompileEnvironment, type ConditionTest, compileCondition } from './condition-compile.js';
 import { specialize } from './filter.js';
@@ -77,10 +78,11 @@ export function createBoundDecide(inputs: BoundInputs) {
     let attributes: object | undefined;
     if (typeof resource !== 'string') {
       attributes = resource;
-      type =
-        typeof resource === 'object' && resource !== null && Object.hasOwn(resource, typeKey)
-          ? (resource as Record<string, unknown>)[typeKey]
-          : undefined;
+      type = undefined;
+      if (typeof resource === 'object' && resource !== null) {
+        const found = (resource as Record<string, unknown>)[typeKey];
+        if (found !== undefined && isOwn(resource, typeKey)) type = found;
+      }
     }
     let entry = typeof type === 'string' ? cache.get(type)?.get(action) : undefined;
     if (entry === undefined) {
