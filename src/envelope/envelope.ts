@@ -1,7 +1,7 @@
 import { encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
 import { assertBytes, wipe } from '../internal/bytes.js';
-import { importAesGcmKey, takeRandomBytes } from '../runtime/index.js';
+import { hasSyncAesGcm, importAesGcmKey, takeRandomBytes } from '../runtime/index.js';
 import { EncodedContext, type EncryptionContext, encodeContext } from './context.js';
 import {
   DATA_KEY_BYTES,
@@ -17,6 +17,7 @@ import {
   readKeyHeader,
   TAG_BYTES,
   unwrapDataKey,
+  writeKeyAad,
   writeKeyHeader,
 } from './format.js';
 import { type KeyEntry, type Keyring, keyringState } from './keyring.js';
@@ -85,39 +86,63 @@ export function sealEnvelope(
   if (data.length > maxBytes) throw tooLarge(maxBytes);
   const aad = dataAad(context);
   const fresh = takeRandomBytes(DATA_KEY_BYTES + IV_BYTES);
-  const keyAad = keyAadFor(ENVELOPE_VERSION, primary);
-  let wrapped: Uint8Array | undefined;
-  try {
-    wrapped = primary.wrapSync(fresh.subarray(0, DATA_KEY_BYTES), keyAad);
-    if (wrapped !== undefined) {
-      const out = sealPayload(fresh, data, aad, keyAad, wrapped, keyHeaderLength(primary, wrapped));
-      if (out !== undefined) {
-        wipe(fresh);
-        return out;
-      }
-    }
-  } catch (e) {
-    wipe(fresh);
-    throw e;
-  }
-  return sealEnvelopeAsync(primary, fresh, data, aad, keyAad, wrapped);
+  if (primary.wrappedBytes !== undefined && hasSyncAesGcm()) return sealInOneBuffer(primary, fresh, data, aad);
+  return sealEnvelopeAsync(primary, fresh, data, aad);
 }
 
-/** Seals the payload behind a header of `keyPart` + IV bytes; undefined when it must be done asynchronously. */
-function sealPayload(
-  fresh: Uint8Array,
-  data: Uint8Array,
-  aad: Uint8Array,
-  keyAad: Uint8Array,
-  wrapped: Uint8Array,
-  keyPart: number,
-): Uint8Array | undefined {
-  const iv = fresh.subarray(DATA_KEY_BYTES);
-  const out = importAesGcmKey(fresh.subarray(0, DATA_KEY_BYTES), true).sealSync(iv, data, aad, keyPart + IV_BYTES);
-  if (out === undefined) return undefined;
-  writeKeyHeader(out, keyAad, wrapped);
-  out.set(iv, keyPart);
-  return out;
+/**
+ * The data key of the synchronous path: one off-heap array, reused and wiped after every message (that path
+ * never yields, so no two messages share it). Native code reads it in place, whereas a small fresh array lives
+ * on the JavaScript heap and V8 moves it off-heap on first native use, which may leave an unwiped copy behind.
+ */
+const syncDataKey = new Uint8Array(new ArrayBuffer(DATA_KEY_BYTES));
+
+/**
+ * Additional data copied into one reused off-heap array right before a synchronous native call. A small new
+ * array lives on the JavaScript heap, and handing it to native code makes V8 move it off-heap first, which costs
+ * more than this copy. Only for synchronous calls: nothing may run between the copy and the call.
+ */
+const aadScratch = new Uint8Array(new ArrayBuffer(2048));
+const SMALL_PLAINTEXT = 64;
+function offHeap(aad: Uint8Array): Uint8Array {
+  if (aad.length > aadScratch.length) return aad;
+  aadScratch.set(aad);
+  return aadScratch.subarray(0, aad.length);
+}
+
+/**
+ * The whole envelope built in one pre-sized buffer (local key, synchronous AES-GCM): the key part, the wrapped
+ * data key and the sealed payload are written in place, and the IVs and key additional data reach native code as
+ * views of that buffer, with no intermediate arrays or copies.
+ */
+function sealInOneBuffer(primary: KeyEntry, fresh: Uint8Array, data: Uint8Array, aad: Uint8Array): Uint8Array {
+  const wrappedBytes = primary.wrappedBytes as number;
+  const keyAadEnd = 2 + primary.idBytes.length;
+  const keyPart = keyAadEnd + 2 + wrappedBytes;
+  try {
+    const out = new Uint8Array(keyPart + IV_BYTES + data.length + TAG_BYTES);
+    writeKeyAad(out, ENVELOPE_VERSION, primary);
+    out[keyAadEnd] = wrappedBytes >>> 8;
+    out[keyAadEnd + 1] = wrappedBytes & 255;
+    out.set(fresh.subarray(DATA_KEY_BYTES), keyPart);
+    syncDataKey.set(fresh.subarray(0, DATA_KEY_BYTES));
+    wipe(fresh);
+    primary.wrapSyncInto(syncDataKey, out.subarray(0, keyAadEnd), out, keyAadEnd + 2);
+    const iv = out.subarray(keyPart, keyPart + IV_BYTES);
+    const at = keyPart + IV_BYTES;
+    let input = data;
+    if (data.length <= SMALL_PLAINTEXT) {
+      // Small arrays live on the JavaScript heap (see offHeap): copied where its ciphertext goes, the plaintext
+      // reaches native code as a view of this off-heap buffer, and the ciphertext then overwrites it.
+      out.set(data, at);
+      input = out.subarray(at, at + data.length);
+    }
+    importAesGcmKey(syncDataKey, true).sealSyncInto(iv, input, offHeap(aad), out, at);
+    return out;
+  } finally {
+    wipe(fresh);
+    wipe(syncDataKey);
+  }
 }
 
 async function sealEnvelopeAsync(
@@ -125,13 +150,12 @@ async function sealEnvelopeAsync(
   fresh: Uint8Array,
   data: Uint8Array,
   aad: Uint8Array,
-  keyAad: Uint8Array,
-  wrappedSync: Uint8Array | undefined,
 ): Promise<Uint8Array> {
   try {
     const dataKey = fresh.subarray(0, DATA_KEY_BYTES);
     const iv = fresh.subarray(DATA_KEY_BYTES);
-    const wrapped = wrappedSync ?? (await primary.wrap(dataKey, keyAad));
+    const keyAad = keyAadFor(ENVELOPE_VERSION, primary);
+    const wrapped = await primary.wrap(dataKey, keyAad);
     const keyPart = keyHeaderLength(primary, wrapped);
     const out = await importAesGcmKey(dataKey, true).seal(iv, data, aad, keyPart + IV_BYTES);
     writeKeyHeader(out, keyAad, wrapped);
@@ -180,7 +204,7 @@ function openPayload(
   const aes = importAesGcmKey(dataKey, true);
   let now: Uint8Array | null | undefined;
   try {
-    now = aes.openSync(iv, sealed, aad);
+    now = aes.openSync(iv, sealed, offHeap(aad));
   } catch (e) {
     wipe(dataKey);
     throw e;

@@ -39,10 +39,16 @@ export function keyHeaderLength(entry: KeyEntry, wrapped: Uint8Array): number {
 /** The additional data a data key is wrapped with: it binds the format version and the key id. */
 export function keyAadFor(version: number, entry: KeyEntry): Uint8Array {
   const aad = new Uint8Array(2 + entry.idBytes.length);
-  aad[0] = version;
-  aad[1] = entry.idBytes.length;
-  aad.set(entry.idBytes, 2);
+  writeKeyAad(aad, version, entry);
   return aad;
+}
+
+/** Writes version ‖ idLength ‖ id (the key additional data, which is also how the key part starts); its length. */
+export function writeKeyAad(out: Uint8Array, version: number, entry: KeyEntry): number {
+  out[0] = version;
+  out[1] = entry.idBytes.length;
+  out.set(entry.idBytes, 2);
+  return 2 + entry.idBytes.length;
 }
 
 /** Writes the key part at offset 0 of `out` (which the caller sized with keyHeaderLength). */

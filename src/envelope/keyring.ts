@@ -69,6 +69,10 @@ export interface KeyEntry {
   unwrap(wrapped: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null>;
   /** The same, synchronously, for local keys where the platform allows; undefined otherwise. */
   wrapSync(dataKey: Uint8Array, aad: Uint8Array): Uint8Array | undefined;
+  /** Length of a wrapped key when it is fixed (local keys), so an envelope can be sized before wrapping. */
+  readonly wrappedBytes: number | undefined;
+  /** wrapSync writing the wrapped key into `out` at `at` (wrappedBytes long); false when it cannot. */
+  wrapSyncInto(dataKey: Uint8Array, aad: Uint8Array, out: Uint8Array, at: number): boolean;
   unwrapSync(wrapped: Uint8Array, aad: Uint8Array): Uint8Array | null | undefined;
 }
 
@@ -79,6 +83,8 @@ interface KeyringState {
 }
 
 const KEY_BYTES = 32;
+/** wrapIv(12) ‖ AES-256-GCM(KEK, wrapIv, dataKey, aad) (32 + 16). */
+const LOCAL_WRAPPED_BYTES = 12 + KEY_BYTES + 16;
 const KEY_ID = /^[A-Za-z0-9._:/+=@-]{1,255}$/;
 const states = new WeakMap<Keyring, KeyringState>();
 
@@ -104,17 +110,20 @@ function localEntry(id: string, status: KeyringKeyStatus, material: Uint8Array):
   const aes: AesGcmKey = importAesGcmKey(material);
   const idBytes = new TextEncoder().encode(id);
   const copy = new Uint8Array(material);
+  // A local wrapped key is wrapIv(12) ‖ AES-256-GCM(KEK, wrapIv, dataKey, aad) (32 + 16), written where the
+  // caller wants it; the IV is passed as a view of that buffer, so no second small array goes to native code.
+  const wrapSyncInto = (dataKey: Uint8Array, aad: Uint8Array, out: Uint8Array, at: number): boolean => {
+    out.set(takeRandomBytes(12), at);
+    return aes.sealSyncInto(out.subarray(at, at + 12), dataKey, aad, out, at + 12);
+  };
   return {
     id,
     idBytes,
     status,
     material: copy,
-    // A local wrapped key is wrapIv(12) ‖ AES-256-GCM(KEK, wrapIv, dataKey, aad) (32 + 16).
     wrapSync(dataKey, aad) {
-      const iv = takeRandomBytes(12);
-      const out = aes.sealSync(iv, dataKey, aad, iv.length);
-      out?.set(iv, 0);
-      return out;
+      const out = new Uint8Array(LOCAL_WRAPPED_BYTES);
+      return wrapSyncInto(dataKey, aad, out, 0) ? out : undefined;
     },
     async wrap(dataKey, aad) {
       const iv = takeRandomBytes(12);
@@ -122,12 +131,14 @@ function localEntry(id: string, status: KeyringKeyStatus, material: Uint8Array):
       out.set(iv, 0);
       return out;
     },
+    wrappedBytes: LOCAL_WRAPPED_BYTES,
+    wrapSyncInto,
     unwrapSync(wrapped, aad) {
-      if (wrapped.length !== 12 + KEY_BYTES + 16) return null;
+      if (wrapped.length !== LOCAL_WRAPPED_BYTES) return null;
       return aes.openSync(wrapped.subarray(0, 12), wrapped.subarray(12), aad);
     },
     async unwrap(wrapped, aad) {
-      if (wrapped.length !== 12 + KEY_BYTES + 16) return null;
+      if (wrapped.length !== LOCAL_WRAPPED_BYTES) return null;
       return aes.open(wrapped.subarray(0, 12), wrapped.subarray(12), aad);
     },
   };
@@ -141,6 +152,8 @@ function providerEntry(id: string, status: KeyringKeyStatus, provider: KeyProvid
     material: undefined,
     wrap: (dataKey, aad) => provider.wrapKey(id, dataKey, aad),
     wrapSync: () => undefined,
+    wrappedBytes: undefined,
+    wrapSyncInto: () => false,
     unwrapSync: () => undefined,
     unwrap: (wrapped, aad) => provider.unwrapKey(id, wrapped, aad),
   };

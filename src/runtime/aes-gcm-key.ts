@@ -21,6 +21,11 @@ export interface AesGcmKey {
   open(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Promise<Uint8Array | null>;
   /** {@link AesGcmKey.seal} done synchronously where the platform can (node:crypto), else undefined. */
   sealSync(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, reserve?: number): Uint8Array | undefined;
+  /**
+   * {@link AesGcmKey.sealSync} writing ciphertext ‖ tag into `out` from `at` (plaintext length + 16 bytes), so a
+   * caller can build a whole message in one buffer; false where the platform has no synchronous AES-GCM.
+   */
+  sealSyncInto(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, out: Uint8Array, at: number): boolean;
   /** {@link AesGcmKey.open} done synchronously where the platform can, else undefined (null: not authentic). */
   openSync(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null | undefined;
 }
@@ -31,6 +36,11 @@ function checkInputs(iv: Uint8Array, data: Uint8Array, dataName: string, aad: Ui
   }
   assertBytes(data, dataName);
   assertBytes(aad, 'aad');
+}
+
+/** True where AES-GCM can run synchronously (node:crypto): the `...Sync` methods then never return undefined. */
+export function hasSyncAesGcm(): boolean {
+  return getNodeCrypto() !== null;
 }
 
 /**
@@ -61,16 +71,28 @@ class PreparedKey implements AesGcmKey {
 
   sealSync(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, reserve = 0): Uint8Array | undefined {
     checkInputs(iv, plaintext, 'plaintext', aad);
+    if (!hasSyncAesGcm()) return undefined;
+    const out = new Uint8Array(reserve + plaintext.length + AES_GCM.tagBytes);
+    this.sealSyncInto(iv, plaintext, aad, out, reserve);
+    return out;
+  }
+
+  sealSyncInto(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, out: Uint8Array, at: number): boolean {
+    checkInputs(iv, plaintext, 'plaintext', aad);
+    if (!Number.isInteger(at) || at < 0 || at + plaintext.length + AES_GCM.tagBytes > assertBytes(out, 'out').length) {
+      throw new BulwarkError('INPUT_INVALID', 'out is too small for ciphertext and tag', {
+        details: { parameter: 'out' },
+      });
+    }
     const node = getNodeCrypto();
-    if (node === null) return undefined;
+    if (node === null) return false;
     const cipher = node.createCipheriv('aes-256-gcm', this.raw, iv, { authTagLength: AES_GCM.tagBytes });
     if (aad.length > 0) cipher.setAAD(aad);
     const body = cipher.update(plaintext);
     cipher.final(); // GCM is a stream mode: final() emits no bytes, it computes the tag.
-    const out = new Uint8Array(reserve + body.length + AES_GCM.tagBytes);
-    out.set(body, reserve);
-    out.set(cipher.getAuthTag(), reserve + body.length);
-    return out;
+    out.set(body, at);
+    out.set(cipher.getAuthTag(), at + body.length);
+    return true;
   }
 
   async seal(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, reserve = 0): Promise<Uint8Array> {

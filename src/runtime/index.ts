@@ -5,7 +5,7 @@
 
 export { equalBytes as constantTimeEqual } from '../internal/bytes.js';
 export { aesGcmOpen, aesGcmSeal } from './aes-gcm.js';
-export { AES_GCM, type AesGcmKey, importAesGcmKey } from './aes-gcm-key.js';
+export { AES_GCM, type AesGcmKey, hasSyncAesGcm, importAesGcmKey } from './aes-gcm-key.js';
 export { getNativeBase64, type NativeBase64 } from './base64.js';
 export { assertHash, digest, digestSync, HASHES, type HashAlgorithm } from './hash.js';
 export { hkdf } from './hkdf.js';

@@ -8,7 +8,13 @@
  * Both paths run: node:crypto, and WebCrypto (node:crypto hidden by the test override).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { aesGcmOpen, aesGcmSeal, importAesGcmKey, setRuntimeOverrideForTesting } from '../../src/runtime/index.js';
+import {
+  aesGcmOpen,
+  aesGcmSeal,
+  hasSyncAesGcm,
+  importAesGcmKey,
+  setRuntimeOverrideForTesting,
+} from '../../src/runtime/index.js';
 import { expectBulwarkError } from '../support/errors.js';
 import { hex, loadVectors, toHex } from '../support/vectors.js';
 
@@ -66,6 +72,13 @@ describe.each(paths)('Wycheproof AES-256-GCM (96-bit IV, 128-bit tag) via %s', (
         expect(handle && toHex(handle), `tcId ${t.tcId} (prepared key)`).toBe(t.msg);
         expect(toHex(await aesGcmSeal(key, iv, hex(t.msg), aad)), `tcId ${t.tcId} seal`).toBe(t.ct + t.tag);
         expect(toHex(await importAesGcmKey(key).seal(iv, hex(t.msg), aad)), `tcId ${t.tcId} seal`).toBe(t.ct + t.tag);
+        // sealSyncInto, in place: the plaintext sits where its ciphertext goes, after a 3-byte header.
+        const msg = hex(t.msg);
+        const out = new Uint8Array(3 + msg.length + 16).fill(0xee);
+        out.set(msg, 3);
+        const done = importAesGcmKey(key).sealSyncInto(iv, out.subarray(3, 3 + msg.length), aad, out, 3);
+        expect(done).toBe(hasSyncAesGcm());
+        if (done) expect(toHex(out), `tcId ${t.tcId} sealSyncInto`).toBe(`eeeeee${t.ct}${t.tag}`);
       } else {
         expect(opened, `tcId ${t.tcId} must be refused`).toBeNull();
         expect(handle, `tcId ${t.tcId} must be refused (prepared key)`).toBeNull();
@@ -94,6 +107,22 @@ describe.each(paths)('Wycheproof AES-256-GCM (96-bit IV, 128-bit tag) via %s', (
       const sealed = hex(t.ct + t.tag.slice(0, t.tag.length - cut * 2));
       expect(await aesGcmOpen(hex(t.key), hex(t.iv), sealed, hex(t.aad))).toBeNull();
       expect(await importAesGcmKey(hex(t.key)).open(hex(t.iv), sealed, hex(t.aad))).toBeNull();
+    }
+  });
+
+  it('sealSyncInto refuses an output too small for ciphertext and tag, before any work', () => {
+    select();
+    const t = ours.find((v) => v.result === 'valid' && v.msg.length > 0) as AeadTest;
+    const key = importAesGcmKey(hex(t.key));
+    const size = hex(t.msg).length + 16;
+    for (const [out, at] of [
+      [new Uint8Array(size - 1), 0],
+      [new Uint8Array(size), 1],
+      [new Uint8Array(size), -1],
+      [new Uint8Array(size), 0.5],
+    ] as const) {
+      expect(() => key.sealSyncInto(hex(t.iv), hex(t.msg), hex(t.aad), out, at)).toThrow(/too small/);
+      expect(out.every((b) => b === 0)).toBe(true);
     }
   });
 

@@ -199,3 +199,22 @@ describe('context input', () => {
     }
   });
 });
+
+describe('the synchronous one-buffer path and the WebCrypto path write the same format', () => {
+  it('each opens what the other sealed, around the in-place size limit, and never changes the input', async () => {
+    const keyring = singleKeyring();
+    for (const size of [0, 1, 63, 64, 65, 1000]) {
+      const plaintext = new Uint8Array(size).map((_, i) => (i * 29 + size) & 255);
+      const copy = plaintext.slice();
+      setRuntimeOverrideForTesting(undefined);
+      const bySync = await encryptEnvelope(keyring, plaintext, { context });
+      expect(plaintext).toEqual(copy);
+      setRuntimeOverrideForTesting({ nodeCrypto: null });
+      const byWeb = await encryptEnvelope(keyring, plaintext, { context });
+      expect(await decryptEnvelope(keyring, bySync, { context })).toEqual(copy);
+      setRuntimeOverrideForTesting(undefined);
+      expect(await decryptEnvelope(keyring, byWeb, { context })).toEqual(copy);
+      expect(bySync.length).toBe(byWeb.length);
+    }
+  });
+});
