@@ -80,13 +80,39 @@ export function sealEnvelope(
   context: EncryptionContext | EncodedContext | undefined,
   options: EnvelopeOptions | undefined,
 ): Uint8Array | Promise<Uint8Array> {
+  return seal(keyring, plaintext, context, options, undefined);
+}
+
+/**
+ * sealEnvelope straight to the text form. Synchronously, a small envelope is built in a reused scratch array and
+ * encoded before this returns, so it never escapes: an array that would be read once is not allocated.
+ */
+export function sealEnvelopeToText(
+  keyring: Keyring,
+  plaintext: Uint8Array | string,
+  context: EncryptionContext | EncodedContext | undefined,
+  options: EnvelopeOptions | undefined,
+): string | Promise<string> {
+  const sealed = seal(keyring, plaintext, context, options, textScratch);
+  return sealed instanceof Promise ? sealed.then(envelopeToText) : envelopeToText(sealed);
+}
+
+const textScratch = new Uint8Array(new ArrayBuffer(4096));
+
+function seal(
+  keyring: Keyring,
+  plaintext: Uint8Array | string,
+  context: EncryptionContext | EncodedContext | undefined,
+  options: EnvelopeOptions | undefined,
+  scratch: Uint8Array | undefined,
+): Uint8Array | Promise<Uint8Array> {
   const { primary } = keyringState(keyring);
   const maxBytes = readMaxBytes(options);
   const data = plaintextBytes(plaintext);
   if (data.length > maxBytes) throw tooLarge(maxBytes);
   const aad = dataAad(context);
   const fresh = takeRandomBytes(DATA_KEY_BYTES + IV_BYTES);
-  if (primary.wrappedBytes !== undefined && hasSyncAesGcm()) return sealInOneBuffer(primary, fresh, data, aad);
+  if (primary.wrappedBytes !== undefined && hasSyncAesGcm()) return sealInOneBuffer(primary, fresh, data, aad, scratch);
   return sealEnvelopeAsync(primary, fresh, data, aad);
 }
 
@@ -115,12 +141,21 @@ function offHeap(aad: Uint8Array): Uint8Array {
  * data key and the sealed payload are written in place, and the IVs and key additional data reach native code as
  * views of that buffer, with no intermediate arrays or copies.
  */
-function sealInOneBuffer(primary: KeyEntry, fresh: Uint8Array, data: Uint8Array, aad: Uint8Array): Uint8Array {
+function sealInOneBuffer(
+  primary: KeyEntry,
+  fresh: Uint8Array,
+  data: Uint8Array,
+  aad: Uint8Array,
+  scratch: Uint8Array | undefined,
+): Uint8Array {
   const wrappedBytes = primary.wrappedBytes as number;
   const keyAadEnd = 2 + primary.idBytes.length;
   const keyPart = keyAadEnd + 2 + wrappedBytes;
+  const length = keyPart + IV_BYTES + data.length + TAG_BYTES;
+  let out: Uint8Array | undefined;
   try {
-    const out = new Uint8Array(keyPart + IV_BYTES + data.length + TAG_BYTES);
+    // Every byte of `out` is written below, so a reused scratch needs no clearing first.
+    out = scratch !== undefined && length <= scratch.length ? scratch.subarray(0, length) : new Uint8Array(length);
     writeKeyAad(out, ENVELOPE_VERSION, primary);
     out[keyAadEnd] = wrappedBytes >>> 8;
     out[keyAadEnd + 1] = wrappedBytes & 255;
@@ -139,6 +174,10 @@ function sealInOneBuffer(primary: KeyEntry, fresh: Uint8Array, data: Uint8Array,
     }
     importAesGcmKey(syncDataKey, true).sealSyncInto(iv, input, offHeap(aad), out, at);
     return out;
+  } catch (e) {
+    // It may hold the plaintext copied in above.
+    if (out !== undefined) wipe(out);
+    throw e;
   } finally {
     wipe(fresh);
     wipe(syncDataKey);
@@ -281,8 +320,7 @@ export async function encryptEnvelopeToString(
   plaintext: Uint8Array | string,
   options?: EnvelopeOptions,
 ): Promise<string> {
-  const sealed = sealEnvelope(keyring, plaintext, options?.context, options);
-  return envelopeToText(sealed instanceof Promise ? await sealed : sealed);
+  return sealEnvelopeToText(keyring, plaintext, options?.context, options);
 }
 
 /**

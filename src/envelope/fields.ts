@@ -1,7 +1,7 @@
 import { decodeUtf8, encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
 import { type EncryptionContext, extendContext } from './context.js';
-import { envelopeFromText, envelopeToText, openEnvelope, sealEnvelope } from './envelope.js';
+import { envelopeFromText, openEnvelope, sealEnvelopeToText } from './envelope.js';
 import type { Keyring } from './keyring.js';
 
 /** Options of {@link encryptFields} and {@link decryptFields}. */
@@ -58,8 +58,7 @@ export async function encryptFields<T extends object, K extends keyof T & string
   for (const field of new Set(fields)) {
     if (!Object.hasOwn(source, field) || source[field] === undefined) continue;
     const aad = extendContext(options?.context, '$field', field);
-    const sealed = await sealEnvelope(options.keyring, jsonBytes(source[field], field), aad, options);
-    out[field] = envelopeToText(sealed);
+    out[field] = await sealEnvelopeToText(options.keyring, jsonBytes(source[field], field), aad, options);
   }
   return out as Omit<T, K> & { [P in K]: string };
 }
