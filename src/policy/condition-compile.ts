@@ -3,6 +3,12 @@
  * no eval, no `new Function` (works under strict CSP and in workerd).
  */
 import { createPathReader, isScalar, parseReference } from './attributes.js';
+import {
+  compileDirectConjunction,
+  compileDirectEquality,
+  type DirectEquality,
+  toDirectEquality,
+} from './condition-direct.js';
 import { isReference } from './condition-validate.js';
 import { type CidrRange, type IpAddress, isInCidr, parseCidr, parseIpAddress } from './ip.js';
 import { type ComparisonOperator, EVALUATE, POSITIVE_FORM } from './operators.js';
@@ -53,48 +59,28 @@ export function compileOperand(operand: unknown, env: CompileEnvironment): Opera
   return { read: (_s, _r, c) => path(c) };
 }
 
-/**
- * The hottest shapes, ownership and tenant checks, read inline: `eq` of a one-segment attribute with a literal or
- * with another one-segment attribute. The own-property check runs only after the values matched: a mismatch is
- * false whether or not the property is inherited, so most checks skip it.
- */
-function compileDirectEquality(op: string, left: Operand, right: Operand): ConditionTest | undefined {
-  if (op !== 'eq' || !('read' in left) || left.direct === undefined) return undefined;
-  const { fromResource, key } = left.direct;
-  if ('constant' in right) {
-    const k = right.constant;
-    if (!isScalar(k)) return undefined;
-    if (fromResource) {
-      return (_s, r) =>
-        typeof r === 'object' && r !== null && (r as Record<string, unknown>)[key] === k && Object.hasOwn(r, key);
-    }
-    return (s) =>
-      typeof s === 'object' && s !== null && (s as Record<string, unknown>)[key] === k && Object.hasOwn(s, key);
-  }
-  if (right.direct === undefined) return undefined;
-  const other = right.direct;
-  return (s, r) => {
-    const x = fromResource ? r : s;
-    const y = other.fromResource ? r : s;
-    if (typeof x !== 'object' || x === null || typeof y !== 'object' || y === null) return false;
-    const a = (x as Record<string, unknown>)[key];
-    const t = typeof a;
-    if (t !== 'string' && t !== 'number' && t !== 'boolean') return false;
-    return (y as Record<string, unknown>)[other.key] === a && Object.hasOwn(x, key) && Object.hasOwn(y, other.key);
-  };
+function compileOperands(positive: string, args: readonly unknown[], env: CompileEnvironment): [Operand, Operand] {
+  const left = compileOperand(args[0], env);
+  const right = compileOperand(args[1], env);
+  // eq is symmetric: keep the attribute on the left so the specialised shapes apply.
+  return positive === 'eq' && 'constant' in left && 'read' in right ? [right, left] : [left, right];
+}
+
+/** The direct-equality descriptor of a condition node, when it is a plain `eq` of a direct shape. */
+function directEqualityOf(node: unknown, env: CompileEnvironment): DirectEquality | undefined {
+  if (typeof node !== 'object' || node === null || !Object.hasOwn(node, 'eq')) return undefined;
+  const [left, right] = compileOperands('eq', (node as { eq: unknown[] }).eq, env);
+  return toDirectEquality(left, right);
 }
 
 function compileComparison(op: ComparisonOperator, args: readonly unknown[], env: CompileEnvironment): ConditionTest {
   const positive = POSITIVE_FORM[op];
   const evaluate = EVALUATE[positive];
-  let left = compileOperand(args[0], env);
-  let right = compileOperand(args[1], env);
-  // eq is symmetric: keep the attribute on the left so the specialised shapes below apply.
-  if (positive === 'eq' && 'constant' in left && 'read' in right) [left, right] = [right, left];
+  const [left, right] = compileOperands(positive, args, env);
   let test: ConditionTest;
-  const direct = compileDirectEquality(positive, left, right);
+  const direct = positive === 'eq' ? toDirectEquality(left, right) : undefined;
   if (direct !== undefined) {
-    test = direct;
+    test = compileDirectEquality(direct);
   } else if ('constant' in left && 'constant' in right) {
     const value = evaluate(left.constant, right.constant);
     test = () => value;
@@ -163,6 +149,10 @@ export function compileCondition(node: unknown, env: CompileEnvironment): Condit
       const parts = (args as unknown[]).map((n) => compileCondition(n, env));
       if (parts.length === 1) return parts[0]!;
       if (parts.length === 2) {
+        const first = directEqualityOf((args as unknown[])[0], env);
+        const second = directEqualityOf((args as unknown[])[1], env);
+        // Ownership and tenant together (the tenant guard plus an ownership rule): one closure, no nested calls.
+        if (first !== undefined && second !== undefined) return compileDirectConjunction(first, second);
         const [a, b] = parts as [ConditionTest, ConditionTest];
         return (s, r, c) => a(s, r, c) && b(s, r, c);
       }

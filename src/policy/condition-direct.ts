@@ -1,0 +1,98 @@
+/**
+ * The hottest condition shapes, ownership and tenant checks, compiled to closures that read attributes inline:
+ * `eq` of a one-segment subject/resource attribute with a literal scalar or with another such attribute, and the
+ * conjunction of two of them (the ownership-and-tenant rule). Values are compared first and the own-property
+ * checks run only after every value matched: a mismatch is false whether or not a property is inherited, so most
+ * checks never pay for `Object.hasOwn`. Semantics equal the general comparison path (type-strict, absent and
+ * `null` never equal, own properties only).
+ */
+import { isScalar } from './attributes.js';
+
+/** A one-segment attribute of the subject or of the resource. */
+export interface DirectAttribute {
+  fromResource: boolean;
+  key: string;
+}
+
+/** `left === right` where right is an attribute or (when `right` is undefined) the scalar `constant`. */
+export interface DirectEquality {
+  left: DirectAttribute;
+  right: DirectAttribute | undefined;
+  constant: string | number | boolean;
+}
+
+type Test = (subject: unknown, resource: unknown, context: unknown) => boolean;
+
+/** The descriptor when `left eq right` has a direct shape (operands already compiled, attribute on the left). */
+export function toDirectEquality(
+  left: { direct?: DirectAttribute } | { constant: unknown },
+  right: { direct?: DirectAttribute } | { constant: unknown },
+): DirectEquality | undefined {
+  if ('constant' in left || left.direct === undefined) return undefined;
+  if ('constant' in right)
+    return isScalar(right.constant) ? { left: left.direct, right: undefined, constant: right.constant } : undefined;
+  return right.direct === undefined ? undefined : { left: left.direct, right: right.direct, constant: '' };
+}
+
+const hasOwn = Object.hasOwn;
+
+export function compileDirectEquality(d: DirectEquality): Test {
+  const { fromResource, key } = d.left;
+  if (d.right === undefined) {
+    const k = d.constant;
+    return (s, r) => {
+      const x = fromResource ? r : s;
+      return typeof x === 'object' && x !== null && (x as Record<string, unknown>)[key] === k && hasOwn(x, key);
+    };
+  }
+  const { fromResource: otherFromResource, key: otherKey } = d.right;
+  return (s, r) => {
+    const x = fromResource ? r : s;
+    const y = otherFromResource ? r : s;
+    if (typeof x !== 'object' || x === null || typeof y !== 'object' || y === null) return false;
+    const a = (x as Record<string, unknown>)[key];
+    const t = typeof a;
+    if (t !== 'string' && t !== 'number' && t !== 'boolean') return false;
+    return (y as Record<string, unknown>)[otherKey] === a && hasOwn(x, key) && hasOwn(y, otherKey);
+  };
+}
+
+/** `x[key] === other` for a scalar `x[key]` (own-ness is checked by the caller, after every value matched). */
+function equalValues(x: Record<string, unknown>, key: string, other: unknown): boolean {
+  const a = x[key];
+  const t = typeof a;
+  return (t === 'string' || t === 'number' || t === 'boolean') && a === other;
+}
+
+/**
+ * `and` of two direct equalities in one closure: no nested calls, and both comparisons before any own-property
+ * check. A literal right side is compared against `constant` (an attribute side never is: `right` decides).
+ */
+export function compileDirectConjunction(first: DirectEquality, second: DirectEquality): Test {
+  const { fromResource: r1, key: k1 } = first.left;
+  const { fromResource: r2, key: k2 } = second.left;
+  const ref1 = first.right !== undefined;
+  const ref2 = second.right !== undefined;
+  const q1 = first.right?.fromResource ?? false;
+  const j1 = first.right?.key ?? '';
+  const q2 = second.right?.fromResource ?? false;
+  const j2 = second.right?.key ?? '';
+  const c1 = first.constant;
+  const c2 = second.constant;
+  return (s, r) => {
+    // Both roots must be objects for either equality to hold (a side missing its root reads as absent).
+    if (typeof s !== 'object' || s === null) {
+      if (!r1 || !r2 || (ref1 && !q1) || (ref2 && !q2)) return false;
+    }
+    if (typeof r !== 'object' || r === null) {
+      if (r1 || r2 || (ref1 && q1) || (ref2 && q2)) return false;
+    }
+    const x1 = (r1 ? r : s) as Record<string, unknown>;
+    const y1 = (q1 ? r : s) as Record<string, unknown>;
+    if (!equalValues(x1, k1, ref1 ? y1[j1] : c1)) return false;
+    const x2 = (r2 ? r : s) as Record<string, unknown>;
+    const y2 = (q2 ? r : s) as Record<string, unknown>;
+    if (!equalValues(x2, k2, ref2 ? y2[j2] : c2)) return false;
+    return hasOwn(x1, k1) && (!ref1 || hasOwn(y1, j1)) && hasOwn(x2, k2) && (!ref2 || hasOwn(y2, j2));
+  };
+}
