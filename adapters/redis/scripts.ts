@@ -220,3 +220,18 @@ for i = 1, #KEYS do
 end
 return out
 `);
+
+/** KEYS: the last accepted TOTP step of one key. ARGV: step, ttlMs. Records the step only if greater: 1, else 0. */
+export const OTP_STEP_SCRIPT = defineScript(`
+local last = redis.call('GET', KEYS[1])
+if last and tonumber(last) >= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`);
+
+/** KEYS: the used recovery codes of one key (a hash). ARGV: code id, ttlMs. Set-if-absent: 1 the first time. */
+export const RECOVERY_MARK_SCRIPT = defineScript(`
+local added = redis.call('HSETNX', KEYS[1], ARGV[1], '1')
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return added
+`);

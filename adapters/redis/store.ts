@@ -1,4 +1,5 @@
 import { BulwarkError } from 'bulwark';
+import type { OtpReplayStore, RecoveryCodeStore } from 'bulwark/otp';
 import {
   type LoginFailureCount,
   type LoginGuardStore,
@@ -10,7 +11,13 @@ import {
 } from 'bulwark/rate-limit';
 import { clusterSlot, createBatcher } from './batch.js';
 import { type RedisClientLike, toScriptRunner } from './client.js';
-import { DELETE_SCRIPT, LOGIN_READ_SCRIPT, LOGIN_RECORD_SCRIPT } from './scripts.js';
+import {
+  DELETE_SCRIPT,
+  LOGIN_READ_SCRIPT,
+  LOGIN_RECORD_SCRIPT,
+  OTP_STEP_SCRIPT,
+  RECOVERY_MARK_SCRIPT,
+} from './scripts.js';
 
 /** Options for {@link createRedisStore}. */
 export interface RedisStoreOptions {
@@ -25,29 +32,36 @@ export interface RedisStoreOptions {
    */
   batchAcrossSlots?: boolean;
   /**
+   * How long a user's used-recovery-code marks live after their last use (default 10 years). A mark that expires
+   * makes that code usable again: keep this longer than any recovery-code set lives.
+   */
+  recoveryMarkTtlMs?: number;
+  /**
    * TEST ONLY: take time from this clock instead of the Redis server's `TIME`, so model tests can drive time.
    * Never set it in production: instances with skewed clocks would disagree.
    */
   unsafeNowForTesting?: () => number;
 }
 
-/** One store object for every module that needs shared state: rate limits and login-guard counters. */
-export interface RedisStore extends RateLimitStore, LoginGuardStore {
+/** One store object for every module that needs shared state: rate limits, login guard, OTP replay and recovery codes. */
+export interface RedisStore extends RateLimitStore, LoginGuardStore, OtpReplayStore, RecoveryCodeStore {
   /** The key prefix in use. */
   readonly prefix: string;
 }
 
 /** Safe defaults for {@link createRedisStore}. */
-export const DEFAULT_REDIS_STORE = Object.freeze({ prefix: 'bulwark:' });
+export const DEFAULT_REDIS_STORE = Object.freeze({ prefix: 'bulwark:', recoveryMarkTtlMs: 10 * 365 * 86_400_000 });
 
 const REPLY_FAILED = 'unexpected reply from Redis';
 
 /**
- * Creates a Redis-backed store: one Lua script per decision (EVALSHA, EVAL on NOSCRIPT), time from the server,
- * every key of one decision under one hash tag (Redis Cluster safe), a TTL on every key, client input encoded in
- * key names. Does nothing on construction: no connection, no script load, no timers.
+ * Creates a Redis-backed store: at most one Lua script call per decision (EVALSHA, EVAL on NOSCRIPT; concurrent
+ * decisions in one hash slot share a call), time from the server, every key of one decision under one hash tag
+ * (Redis Cluster safe), a TTL on every key, client input encoded in key names. Does nothing on construction: no
+ * connection, no script load, no timers.
  *
- * @throws CONFIG_INVALID when `client` has no recognised `eval` shape or `prefix` is invalid.
+ * @throws CONFIG_INVALID when `client` has no recognised `eval` shape, or `prefix` or `recoveryMarkTtlMs` is invalid.
+ * Its methods reject with INPUT_INVALID for a key that is not well-formed Unicode or OTP input out of range.
  * @example
  * import Redis from 'ioredis';
  * const store = createRedisStore({ client: new Redis(process.env.REDIS_URL), prefix: 'myapp:' });
@@ -78,6 +92,12 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   if (clock !== undefined && typeof clock !== 'function') {
     throw new BulwarkError('CONFIG_INVALID', 'unsafeNowForTesting must be a function', {
       details: { parameter: 'unsafeNowForTesting' },
+    });
+  }
+  const recoveryMarkTtlMs = options.recoveryMarkTtlMs ?? DEFAULT_REDIS_STORE.recoveryMarkTtlMs;
+  if (!Number.isSafeInteger(recoveryMarkTtlMs) || recoveryMarkTtlMs < 86_400_000) {
+    throw new BulwarkError('CONFIG_INVALID', 'recoveryMarkTtlMs must be an integer of at least one day', {
+      details: { parameter: 'recoveryMarkTtlMs' },
     });
   }
   const now = () => (clock === undefined ? '' : String(Math.floor(clock())));
@@ -134,6 +154,23 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     async clearLoginFailures(group, keys) {
       await run(DELETE_SCRIPT, loginKeys(group, keys), []);
     },
+    async markOtpStepUsed(key, step, ttlMs) {
+      checkOtpKey(key, 'key');
+      if (!Number.isSafeInteger(step) || step < 0) throw outOfRange('step');
+      if (!Number.isInteger(ttlMs) || ttlMs < 1 || ttlMs > 2 ** 31 - 1) throw outOfRange('ttlMs');
+      const reply = await run(OTP_STEP_SCRIPT, [`${prefix}otp:{${encodePart(key)}}`], [String(step), String(ttlMs)]);
+      return Number(reply) === 1;
+    },
+    async markRecoveryCodeUsed(key, codeId) {
+      checkOtpKey(key, 'key');
+      checkOtpKey(codeId, 'codeId');
+      const reply = await run(
+        RECOVERY_MARK_SCRIPT,
+        [`${prefix}rc:{${encodePart(key)}}`],
+        [codeId, String(recoveryMarkTtlMs)],
+      );
+      return Number(reply) === 1;
+    },
   };
 }
 
@@ -149,6 +186,19 @@ export function encodePart(text: string): string {
       details: { parameter: 'key' },
     });
   }
+}
+
+/** OTP store keys and code ids: non-empty strings of bounded length, as the memory OTP store requires. */
+function checkOtpKey(value: unknown, name: string): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 512) {
+    throw new BulwarkError('INPUT_INVALID', `${name} must be a string of 1 to 512 characters`, {
+      details: { parameter: name },
+    });
+  }
+}
+
+function outOfRange(name: string): BulwarkError {
+  return new BulwarkError('INPUT_INVALID', `${name} is out of range`, { details: { parameter: name } });
 }
 
 function toCounts(reply: unknown, count: number): LoginFailureCount[] {
