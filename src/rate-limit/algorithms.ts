@@ -147,7 +147,7 @@ function ceilDivide(x: number, y: number): number {
   return q * y === x ? q : q + 1;
 }
 
-/** Start of the epoch-aligned window containing `now`: what Lua computes as `now - fmod(now, w)`. */
+/** Start of the epoch-aligned window containing `now` (the Redis script computes it the same way). */
 export function windowStart(now: number, w: number): number {
   return floorDivide(now, w) * w;
 }
