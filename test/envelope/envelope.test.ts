@@ -218,3 +218,30 @@ describe('the synchronous one-buffer path and the WebCrypto path write the same 
     }
   });
 });
+
+describe('envelope text is canonical: one envelope, one text', () => {
+  it('refuses padding, characters outside base64url and non-zero trailing bits as ENVELOPE_MALFORMED', async () => {
+    const keyring = singleKeyring();
+    for (const plaintext of ['', 'a', 'ab', 'alice@example.com', 'x'.repeat(300)]) {
+      const text = await encryptEnvelopeToString(keyring, plaintext, { context });
+      expect(decodeUtf8(await decryptEnvelopeFromString(keyring, text, { context }))).toBe(plaintext);
+      const body = text.slice(5);
+      const bad = [
+        `${text}${'='.repeat((4 - (body.length % 4)) % 4 || 4)}`,
+        `${text.slice(0, 20)}+${text.slice(21)}`,
+        `${text.slice(0, 20)}/${text.slice(21)}`,
+        `${text.slice(0, 20)} ${text.slice(21)}`,
+        `${text.slice(0, 20)}=${text.slice(21)}`,
+        `${text}\n`,
+      ];
+      if (body.length % 4 !== 0) {
+        // The last character carries unused low bits: set one of them.
+        const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+        const last = alphabet.indexOf(text.charAt(text.length - 1));
+        bad.push(`${text.slice(0, -1)}${alphabet.charAt(last | 1)}`);
+      }
+      for (const b of bad)
+        await expectBulwarkError(() => decryptEnvelopeFromString(keyring, b, { context }), 'ENVELOPE_MALFORMED');
+    }
+  });
+});
