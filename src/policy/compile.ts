@@ -29,6 +29,8 @@ export interface RuleBucket {
   fixed: PolicyDecision | undefined;
 }
 
+const MAX_FILLED_BUCKETS = 100_000;
+
 export type PolicyIndex = Map<string, Map<string, Map<string, RuleBucket>>>;
 
 function describe(rule: PolicyRule, index: number): string {
@@ -75,6 +77,7 @@ export function compilePolicy(
   roles: Map<string, Set<string>>,
   env: CompileEnvironment,
   tenant: PolicyTenantOption | undefined,
+  noMatch: PolicyDecision,
 ): PolicyIndex {
   // Invert the closure: a rule naming role R applies to every role that inherits R.
   const heirs = new Map<string, string[]>();
@@ -107,13 +110,25 @@ export function compilePolicy(
       }
     }
   });
+  let pairs = 0;
   for (const byAction of index.values()) {
     for (const byRole of byAction.values()) {
+      pairs++;
       for (const bucket of byRole.values()) {
         const first = bucket.allow[0];
         if (bucket.deny.length === 0 && first !== undefined && first.test === undefined) bucket.fixed = first.decision;
       }
     }
+  }
+  // Every declared role gets a bucket for every (type, action), empty when nothing applies: a denied check by a
+  // known role then costs one map lookup, not a second one to tell "known role" from "unknown role". Bounded, so
+  // a policy with many roles and pairs keeps the smaller index (and the second lookup).
+  if (pairs * roles.size <= MAX_FILLED_BUCKETS) {
+    // Not frozen: a frozen object has its own hidden class, which would make the hot `bucket.fixed` read polymorphic.
+    const empty: RuleBucket = { deny: [], allow: [], fieldDeny: [], fixed: noMatch };
+    for (const byAction of index.values())
+      for (const byRole of byAction.values())
+        for (const role of roles.keys()) if (!byRole.has(role)) byRole.set(role, empty);
   }
   return index;
 }

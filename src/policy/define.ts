@@ -53,7 +53,7 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
     throwProblems([{ path: '$', message: 'policy must be plain JSON-compatible data' }]);
   }
   const { roles, declared } = validatePolicy(source, limits);
-  const index = compilePolicy(source, roles, env, tenant);
+  const index = compilePolicy(source, roles, env, tenant, NO_MATCH);
 
   const typeOf = (resource: unknown): unknown => (typeof resource === 'string' ? resource : readOwn(resource, typeKey));
 
