@@ -162,7 +162,7 @@ function sealInOneBuffer(
     out.set(fresh.subarray(DATA_KEY_BYTES), keyPart);
     syncDataKey.set(fresh.subarray(0, DATA_KEY_BYTES));
     wipe(fresh);
-    primary.wrapSyncInto(syncDataKey, out.subarray(0, keyAadEnd), out, keyAadEnd + 2);
+    const wrapped = primary.wrapSyncInto(syncDataKey, out.subarray(0, keyAadEnd), out, keyAadEnd + 2);
     const iv = out.subarray(keyPart, keyPart + IV_BYTES);
     const at = keyPart + IV_BYTES;
     let input = data;
@@ -172,7 +172,9 @@ function sealInOneBuffer(
       out.set(data, at);
       input = out.subarray(at, at + data.length);
     }
-    importAesGcmKey(syncDataKey, true).sealSyncInto(iv, input, offHeap(aad), out, at);
+    const sealed = importAesGcmKey(syncDataKey, true).sealSyncInto(iv, input, offHeap(aad), out, at);
+    // Both hold when this path is taken (checked by the caller); never return a half-written envelope.
+    if (!wrapped || !sealed) throw new BulwarkError('RUNTIME_UNSUPPORTED', 'synchronous AES-GCM became unavailable');
     return out;
   } catch (e) {
     // It may hold the plaintext copied in above.
