@@ -89,11 +89,6 @@ export function encodeContext(context: unknown, reservedAllowed = false, lead = 
   return out;
 }
 
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
-  return true;
-}
-
 /**
  * The common case, ASCII keys and strings, without per-entry objects or TextEncoder calls (a context is encoded on
  * every call). Undefined for anything else, which the general path then encodes or refuses. For ASCII, UTF-16
@@ -118,11 +113,11 @@ function encodeAscii(
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k] as string;
     const n = key.length;
-    if (n === 0 || n > ENCRYPTION_CONTEXT_LIMITS.maxKeyBytes || !isAscii(key)) return undefined;
+    if (n === 0 || n > ENCRYPTION_CONTEXT_LIMITS.maxKeyBytes) return undefined;
     if (key.charCodeAt(0) === 36 && !reservedAllowed) return undefined;
     const v = context[key];
     if (typeof v === 'string') {
-      if (v.length > ENCRYPTION_CONTEXT_LIMITS.maxStringBytes || !isAscii(v)) return undefined;
+      if (v.length > ENCRYPTION_CONTEXT_LIMITS.maxStringBytes) return undefined;
       total += 4 + n + v.length;
     } else if (typeof v === 'number') {
       if (!Number.isFinite(v)) return undefined;
@@ -134,23 +129,34 @@ function encodeAscii(
   const out = new Uint8Array(total);
   out[lead] = keys.length;
   let o = lead + 1;
+  // Sized as if every character were ASCII; `all` collects the bits of every character written, and anything
+  // non-ASCII sends the context to the general path after one pass (no separate scan first).
+  let all = 0;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k] as string;
     const v = values[k];
     out[o++] = key.length;
-    for (let i = 0; i < key.length; i++) out[o++] = key.charCodeAt(i);
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      all |= c;
+      out[o++] = c;
+    }
     if (typeof v === 'string') {
       out[o++] = TYPE_STRING;
       out[o++] = v.length >>> 8;
       out[o++] = v.length & 255;
-      for (let i = 0; i < v.length; i++) out[o++] = v.charCodeAt(i);
+      for (let i = 0; i < v.length; i++) {
+        const c = v.charCodeAt(i);
+        all |= c;
+        out[o++] = c;
+      }
     } else if (typeof v === 'number') {
       out[o++] = TYPE_NUMBER;
       writeFloat64(out, o, v === 0 ? 0 : v);
       o += 8;
     } else out[o++] = v === null ? TYPE_NULL : v === true ? TYPE_TRUE : TYPE_FALSE;
   }
-  return out;
+  return all < 0x80 ? out : undefined;
 }
 
 // One scratch double and its bytes: cheaper than a DataView per call. Written big-endian whatever the platform.
