@@ -7,6 +7,7 @@ import { createBoundDecide } from './bound.js';
 import { type CompiledRule, compilePolicy, type RuleBucket } from './compile.js';
 import { collectFields } from './fields.js';
 import { buildFilter } from './filter.js';
+import { toLookupTable } from './lookup-table.js';
 import { deepFreeze, readPolicyOptions } from './options.js';
 import type {
   Policy,
@@ -54,6 +55,17 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
   }
   const { roles, declared } = validatePolicy(source, limits);
   const index = compilePolicy(source, roles, env, tenant, NO_MATCH);
+  // The hot path's view of the same index: type → action as lookup tables, role → bucket still a Map (role
+  // names come from subject data, where a Map's cached string hash beats a table probe).
+  const table = toLookupTable(
+    [...index].map(
+      ([type, byAction]) =>
+        [
+          type,
+          toLookupTable([...byAction].map(([action, byRole]) => [action, toLookupTable([...byRole])] as const)),
+        ] as const,
+    ),
+  );
 
   const typeOf = (resource: unknown): unknown => (typeof resource === 'string' ? resource : readOwn(resource, typeKey));
 
@@ -119,9 +131,10 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
       }
     }
     if (typeof type !== 'string') return UNKNOWN_TYPE;
-    const byAction = index.get(type);
+    const byAction = table[type];
     if (byAction === undefined) return UNKNOWN_TYPE;
-    const byRole = byAction.get(action);
+    // Checked: a non-string key would be converted with its own toString.
+    const byRole = typeof action === 'string' ? byAction[action] : undefined;
     if (byRole === undefined) return UNKNOWN_ACTION;
     if (typeof subject === 'object' && subject !== null) {
       const held = (subject as { roles: unknown }).roles;
@@ -132,7 +145,7 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
         (proto === null || (proto as { roles: unknown }).roles === undefined || Object.hasOwn(subject, 'roles'))
       ) {
         const role = held[0];
-        const bucket = byRole.get(role);
+        const bucket = typeof role === 'string' ? byRole[role] : undefined;
         if (bucket === undefined) return roles.has(role) ? NO_MATCH : NO_ROLE;
         return bucket.fixed ?? decideBucket(bucket, subject, attributes, context);
       }
