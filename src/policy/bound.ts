@@ -8,6 +8,7 @@ import { isOwn } from './attributes.js';
 import type { CompiledRule, RuleBucket } from './compile.js';
 import { type CompileEnvironment, type ConditionTest, compileCondition } from './condition-compile.js';
 import { specialize } from './filter.js';
+import { createLookupTable } from './lookup-table.js';
 import type { PolicyDecision, PolicyResource } from './types.js';
 
 interface BoundRule {
@@ -67,10 +68,19 @@ function buildEntry(buckets: RuleBucket[], type: string, inputs: BoundInputs): B
   return { fixed, deny, allow };
 }
 
+function decideEntry(entry: BoundEntry, inputs: BoundInputs, attributes: unknown, context: unknown): PolicyDecision {
+  const subject = inputs.subject;
+  for (const rule of entry.deny)
+    if (rule.test === undefined || rule.test(subject, attributes, context)) return rule.decision;
+  for (const rule of entry.allow)
+    if (rule.test === undefined || rule.test(subject, attributes, context)) return rule.decision;
+  return inputs.noMatch;
+}
+
 /** Returns `decide(action, resource, context)` for one subject, filling its per-(type, action) cache lazily. */
 export function createBoundDecide(inputs: BoundInputs) {
   // Bounded by the policy's (type, action) pairs plus MAX_UNKNOWN_ENTRIES, whatever callers pass.
-  const cache = new Map<string, Map<string, BoundEntry>>();
+  const cache = createLookupTable<{ [action: string]: BoundEntry | undefined }>();
   let unknownEntries = 0;
   const { typeKey } = inputs;
   return (action: string, resource: PolicyResource, context: unknown): PolicyDecision => {
@@ -84,28 +94,25 @@ export function createBoundDecide(inputs: BoundInputs) {
         if (found !== undefined && isOwn(resource, typeKey)) type = found;
       }
     }
-    let entry = typeof type === 'string' ? cache.get(type)?.get(action) : undefined;
+    // Both checked as strings: a table key of another kind would be converted with its own toString.
+    const named = typeof type === 'string' && typeof action === 'string';
+    let entry = named ? cache[type as string]?.[action] : undefined;
     if (entry === undefined) {
       const buckets = inputs.bucketsFor(inputs.subject, action, type);
       if (Array.isArray(buckets)) entry = buildEntry(buckets, type as string, inputs);
       else if (buckets.reason === 'no-matching-rule' || buckets.reason === 'no-known-role') {
         entry = { fixed: buckets, deny: [], allow: [] };
-      } else if (typeof type === 'string' && unknownEntries < MAX_UNKNOWN_ENTRIES) {
+      } else if (named && unknownEntries < MAX_UNKNOWN_ENTRIES) {
         // Unknown types and actions come from callers: cache a bounded number, so the cache cannot grow unbounded.
         unknownEntries++;
         entry = { fixed: buckets, deny: [], allow: [] };
       } else return buckets;
 
-      let byAction = cache.get(type as string);
-      if (byAction === undefined) cache.set(type as string, (byAction = new Map()));
-      byAction.set(action, entry);
+      if (!named) return entry.fixed ?? decideEntry(entry, inputs, attributes, context);
+      let byAction = cache[type as string];
+      if (byAction === undefined) cache[type as string] = byAction = createLookupTable();
+      byAction[action] = entry;
     }
-    if (entry.fixed !== undefined) return entry.fixed;
-    const subject = inputs.subject;
-    for (const rule of entry.deny)
-      if (rule.test === undefined || rule.test(subject, attributes, context)) return rule.decision;
-    for (const rule of entry.allow)
-      if (rule.test === undefined || rule.test(subject, attributes, context)) return rule.decision;
-    return inputs.noMatch;
+    return entry.fixed ?? decideEntry(entry, inputs, attributes, context);
   };
 }

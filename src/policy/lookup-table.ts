@@ -10,11 +10,16 @@ const EMPTY_PROTOTYPE: object = Object.freeze(Object.create(null));
 
 export type LookupTable<T> = { readonly [key: string]: T | undefined };
 
+/** An empty table to fill by assignment; callers assign only string keys. */
+export function createLookupTable<T>(): { [key: string]: T | undefined } {
+  // Object.create with a non-null prototype keeps the table in V8's fast-property mode for small sizes.
+  // Plain assignment into it is safe: no setter (not even __proto__'s) exists on its prototype chain.
+  return Object.create(EMPTY_PROTOTYPE);
+}
+
 /** Builds a table from entries; callers pass only string keys (the policy's validated names). */
 export function toLookupTable<T>(entries: Iterable<readonly [string, T]>): LookupTable<T> {
-  // Object.create with a non-null prototype keeps the table in V8's fast-property mode for small sizes.
-  const table = Object.create(EMPTY_PROTOTYPE) as Record<string, T>;
-  // Plain assignment is safe: no setter (not even __proto__'s) exists on the prototype chain.
+  const table = createLookupTable<T>();
   for (const [key, value] of entries) table[key] = value;
   return table;
 }

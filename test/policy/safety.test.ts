@@ -199,6 +199,10 @@ describe('type confusion', () => {
     for (const n of names) {
       expect(odd.can({ roles: [n] }, n, n)).toBe(true);
       expect(odd.can({ roles: [n] }, n, { type: n })).toBe(true);
+      const bound = odd.forSubject({ roles: [n] });
+      expect(bound.can(n, n)).toBe(true);
+      for (const m of names) if (m !== n) expect(bound.can(m, m) || bound.can(n, m) || bound.can(m, n)).toBe(false);
+      expect(bound.can(5 as any, n)).toBe(false);
       for (const m of names) if (m !== n) expect(odd.can({ roles: [m] }, n, n)).toBe(false);
       expect(odd.can({ roles: [n] }, 'read', n)).toBe(false);
       expect(odd.check({ roles: ['valueOf'] }, n, n).reason).toBe('no-known-role');
@@ -208,6 +212,8 @@ describe('type confusion', () => {
       expect(policy.check({ roles: ['admin'] }, 'delete', n).reason).toBe('unknown-resource-type');
       expect(policy.check({ roles: ['admin'] }, n, 'doc').reason).toBe('unknown-action');
       expect(policy.check({ roles: [n] }, 'delete', 'doc').reason).toBe('no-known-role');
+      expect(policy.forSubject({ roles: ['admin'] }).check('delete', n).reason).toBe('unknown-resource-type');
+      expect(policy.forSubject({ roles: ['admin'] }).check(n, 'doc').reason).toBe('unknown-action');
     }
     // A polluted Object.prototype key never becomes a type, an action or a role.
     const proto = Object.prototype as Record<string, unknown>;
@@ -216,6 +222,7 @@ describe('type confusion', () => {
       expect(policy.can({ roles: ['admin'] }, 'delete', 'ghost')).toBe(false);
       expect(policy.can({ roles: ['admin'] }, 'ghost', 'doc')).toBe(false);
       expect(policy.can({ roles: ['ghost'] }, 'delete', 'doc')).toBe(false);
+      expect(policy.forSubject({ roles: ['admin'] }).can('delete', 'ghost')).toBe(false);
     } finally {
       delete proto.ghost;
     }
