@@ -55,8 +55,7 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
   }
   const { roles, declared } = validatePolicy(source, limits);
   const index = compilePolicy(source, roles, env, tenant, NO_MATCH);
-  // The hot path's view of the same index: type → action as lookup tables, role → bucket still a Map (role
-  // names come from subject data, where a Map's cached string hash beats a table probe).
+  // The hot path's view of the same index: type → action → role as lookup tables (see lookup-table.ts).
   const table = toLookupTable(
     [...index].map(
       ([type, byAction]) =>
