@@ -18,6 +18,8 @@ interface BoundRule {
 
 interface BoundEntry {
   fixed: PolicyDecision | undefined;
+  /** The test when the entry is one conditional allow and nothing else (an ownership rule): no loops to run. */
+  only: ConditionTest | undefined;
   deny: BoundRule[];
   allow: BoundRule[];
 }
@@ -65,7 +67,8 @@ function buildEntry(buckets: RuleBucket[], type: string, inputs: BoundInputs): B
   if (deny[0] !== undefined && deny[0].test === undefined) fixed = deny[0].decision;
   else if (deny.length === 0)
     fixed = allow.length === 0 ? inputs.noMatch : allow[0]!.test === undefined ? allow[0]!.decision : undefined;
-  return { fixed, deny, allow };
+  const only = deny.length === 0 && allow.length === 1 ? allow[0]!.test : undefined;
+  return { fixed, only, deny, allow };
 }
 
 function decideEntry(entry: BoundEntry, inputs: BoundInputs, attributes: unknown, context: unknown): PolicyDecision {
@@ -101,11 +104,11 @@ export function createBoundDecide(inputs: BoundInputs) {
       const buckets = inputs.bucketsFor(inputs.subject, action, type);
       if (Array.isArray(buckets)) entry = buildEntry(buckets, type as string, inputs);
       else if (buckets.reason === 'no-matching-rule' || buckets.reason === 'no-known-role') {
-        entry = { fixed: buckets, deny: [], allow: [] };
+        entry = { fixed: buckets, only: undefined, deny: [], allow: [] };
       } else if (named && unknownEntries < MAX_UNKNOWN_ENTRIES) {
         // Unknown types and actions come from callers: cache a bounded number, so the cache cannot grow unbounded.
         unknownEntries++;
-        entry = { fixed: buckets, deny: [], allow: [] };
+        entry = { fixed: buckets, only: undefined, deny: [], allow: [] };
       } else return buckets;
 
       if (!named) return entry.fixed ?? decideEntry(entry, inputs, attributes, context);
@@ -113,6 +116,10 @@ export function createBoundDecide(inputs: BoundInputs) {
       if (byAction === undefined) cache[type as string] = byAction = createLookupTable();
       byAction[action] = entry;
     }
-    return entry.fixed ?? decideEntry(entry, inputs, attributes, context);
+    if (entry.fixed !== undefined) return entry.fixed;
+    const only = entry.only;
+    if (only !== undefined)
+      return only(inputs.subject, attributes, context) ? entry.allow[0]!.decision : inputs.noMatch;
+    return decideEntry(entry, inputs, attributes, context);
   };
 }
