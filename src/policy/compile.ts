@@ -27,6 +27,8 @@ export interface RuleBucket {
   fieldDeny: CompiledRule[];
   /** The decision when no condition can change it (no deny, first allow unconditional), else undefined. */
   fixed: PolicyDecision | undefined;
+  /** The test when the bucket is one conditional allow and no deny (an ownership rule): no loops to run. */
+  only: ConditionTest | undefined;
 }
 
 const MAX_FILLED_BUCKETS = 100_000;
@@ -102,7 +104,7 @@ export function compilePolicy(
         for (const role of targets) {
           let bucket = byRole.get(role);
           if (bucket === undefined)
-            byRole.set(role, (bucket = { deny: [], allow: [], fieldDeny: [], fixed: undefined }));
+            byRole.set(role, (bucket = { deny: [], allow: [], fieldDeny: [], fixed: undefined, only: undefined }));
           const list =
             rule.effect === 'allow' ? bucket.allow : rule.fields === undefined ? bucket.deny : bucket.fieldDeny;
           list.push(compiled);
@@ -117,6 +119,7 @@ export function compilePolicy(
       for (const bucket of byRole.values()) {
         const first = bucket.allow[0];
         if (bucket.deny.length === 0 && first !== undefined && first.test === undefined) bucket.fixed = first.decision;
+        if (bucket.deny.length === 0 && bucket.allow.length === 1) bucket.only = first!.test;
       }
     }
   }
@@ -125,7 +128,7 @@ export function compilePolicy(
   // a policy with many roles and pairs keeps the smaller index (and the second lookup).
   if (pairs * roles.size <= MAX_FILLED_BUCKETS) {
     // Not frozen: a frozen object has its own hidden class, which would make the hot `bucket.fixed` read polymorphic.
-    const empty: RuleBucket = { deny: [], allow: [], fieldDeny: [], fixed: noMatch };
+    const empty: RuleBucket = { deny: [], allow: [], fieldDeny: [], fixed: noMatch, only: undefined };
     for (const byAction of index.values())
       for (const byRole of byAction.values())
         for (const role of roles.keys()) if (!byRole.has(role)) byRole.set(role, empty);

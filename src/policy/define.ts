@@ -146,7 +146,10 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
         const role = held[0];
         const bucket = typeof role === 'string' ? byRole[role] : undefined;
         if (bucket === undefined) return roles.has(role) ? NO_MATCH : NO_ROLE;
-        return bucket.fixed ?? decideBucket(bucket, subject, attributes, context);
+        if (bucket.fixed !== undefined) return bucket.fixed;
+        const only = bucket.only;
+        if (only !== undefined) return only(subject, attributes, context) ? bucket.allow[0]!.decision : NO_MATCH;
+        return decideBucket(bucket, subject, attributes, context);
       }
     }
     const buckets = bucketsFor(subject, action, type);
