@@ -1,5 +1,5 @@
 import { assertBytes } from '../internal/bytes.js';
-import { asciiFromCodes, LARGE_OUTPUT } from './ascii.js';
+import { asciiFromCodes } from './ascii.js';
 import { invalidEncoding, requireString } from './errors.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -39,8 +39,7 @@ export function encodeBase32(bytes: Uint8Array, options: { padding?: boolean } =
     }
   }
   if (bits > 0) out[o++] = CODES[(buffer << (5 - bits)) & 31] as number;
-  if (length >= LARGE_OUTPUT) return asciiFromCodes(out);
-  return String.fromCharCode.apply(null, out as unknown as number[]);
+  return asciiFromCodes(out);
 }
 
 /**

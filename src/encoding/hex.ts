@@ -1,18 +1,12 @@
 import { assertBytes } from '../internal/bytes.js';
-import { asciiFromCodes, LARGE_OUTPUT } from './ascii.js';
+import { asciiFromCodes } from './ascii.js';
 import { invalidEncoding, requireString } from './errors.js';
 
 const HEX_CODES = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
-const BYTE_TO_HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Lower-case hexadecimal (RFC 4648 §8, base16). */
 export function encodeHex(bytes: Uint8Array): string {
   assertBytes(bytes, 'bytes');
-  if (bytes.length * 2 < LARGE_OUTPUT) {
-    let out = '';
-    for (let i = 0; i < bytes.length; i++) out += BYTE_TO_HEX[bytes[i] as number];
-    return out;
-  }
   const out = new Uint8Array(bytes.length * 2);
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i] as number;
