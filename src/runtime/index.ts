@@ -7,17 +7,16 @@ export { equalBytes as constantTimeEqual } from '../internal/bytes.js';
 export { aesGcmOpen, aesGcmSeal } from './aes-gcm.js';
 export { AES_GCM, type AesGcmKey, hasSyncAesGcm, importAesGcmKey } from './aes-gcm-key.js';
 export { getNativeBase64, type NativeBase64 } from './base64.js';
-export { assertHash, digest, digestSync, HASHES, type HashAlgorithm } from './hash.js';
+export { digest, digestSync, type HashAlgorithm } from './hash.js';
 export { hkdf } from './hkdf.js';
 export { hmac, hmacSync, importHmacKey } from './hmac.js';
 export {
   describeRuntime,
   getNodeCrypto,
   getSubtle,
-  getWebCrypto,
   type NodeCrypto,
   setRuntimeOverrideForTesting,
 } from './platform.js';
 export { fillRandom, randomBytes } from './random.js';
 export { resetRandomPool, takeRandomBytes } from './random-pool.js';
-export { pbkdf2Sha256, type ScryptParams, scrypt, scryptMemory } from './scrypt.js';
+export { pbkdf2Sha256, scrypt, scryptMemory } from './scrypt.js';
