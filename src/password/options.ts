@@ -98,8 +98,20 @@ export interface ResolvedPasswordOptions {
 }
 
 /** 128 · N · r: scrypt's working memory in bytes. */
-export function scryptMemoryBytes(cost: ScryptCost): number {
+function scryptMemoryBytes(cost: ScryptCost): number {
   return 128 * 2 ** cost.logN * cost.blockSize;
+}
+
+/** True when `cost` asks for more than `limits` allow, in any parameter, memory or total work. */
+export function exceedsCostLimits(cost: ScryptCost, limits: ScryptCostLimits): boolean {
+  const memory = scryptMemoryBytes(cost);
+  return (
+    cost.logN > limits.logN ||
+    cost.blockSize > limits.blockSize ||
+    cost.parallelism > limits.parallelism ||
+    memory > limits.memoryBytes ||
+    memory * cost.parallelism > limits.workBytes
+  );
 }
 
 function checkPepper(value: unknown, name: string): PasswordPepper {
@@ -124,13 +136,13 @@ function readCost(value: unknown, limits: ScryptCostLimits, allowLow: boolean): 
     blockSize: assertIntegerInRange(c.blockSize, 'cost.blockSize', 1, limits.blockSize),
     parallelism: assertIntegerInRange(c.parallelism, 'cost.parallelism', 1, limits.parallelism),
   };
-  const memory = scryptMemoryBytes(cost);
-  if (memory > limits.memoryBytes || memory * cost.parallelism > limits.workBytes) {
+  // Each parameter is within its own limit by now, so only memoryBytes or workBytes can still be exceeded.
+  if (exceedsCostLimits(cost, limits)) {
     throw new BulwarkError('CONFIG_INVALID', 'cost exceeds maxCost (memoryBytes or workBytes)', {
       details: { parameter: 'cost' },
     });
   }
-  if (memory < MIN_SAFE_MEMORY_BYTES && !allowLow) {
+  if (scryptMemoryBytes(cost) < MIN_SAFE_MEMORY_BYTES && !allowLow) {
     throw new BulwarkError(
       'CONFIG_INVALID',
       'cost is below 16 MiB of memory (128 · 2^logN · blockSize); set unsafeAllowLowCost for tests only',

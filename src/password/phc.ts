@@ -6,7 +6,7 @@
 import { decodeBase64, encodeBase64 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
 import { assertString } from '../internal/assert.js';
-import { type ScryptCost, type ScryptCostLimits, scryptMemoryBytes } from './options.js';
+import { exceedsCostLimits, type ScryptCost, type ScryptCostLimits } from './options.js';
 
 /** A parsed `$scrypt$` hash. */
 export interface ScryptHash {
@@ -46,16 +46,8 @@ function decodePart(text: string, part: string, minBytes: number, maxBytes: numb
   return bytes;
 }
 
-/** Throws PASSWORD_HASH_PARAMS_OUT_OF_BOUNDS unless `cost` is within `limits`. */
-export function assertCostWithinLimits(cost: ScryptCost, limits: ScryptCostLimits): void {
-  const memory = scryptMemoryBytes(cost);
-  if (
-    cost.logN > limits.logN ||
-    cost.blockSize > limits.blockSize ||
-    cost.parallelism > limits.parallelism ||
-    memory > limits.memoryBytes ||
-    memory * cost.parallelism > limits.workBytes
-  ) {
+function assertCostWithinLimits(cost: ScryptCost, limits: ScryptCostLimits): void {
+  if (exceedsCostLimits(cost, limits)) {
     throw new BulwarkError(
       'PASSWORD_HASH_PARAMS_OUT_OF_BOUNDS',
       'password hash asks for a cost above maxCost; refused before any work',
