@@ -161,7 +161,6 @@ function sealInOneBuffer(
     out[keyAadEnd + 1] = wrappedBytes & 255;
     out.set(fresh.subarray(DATA_KEY_BYTES), keyPart);
     syncDataKey.set(fresh.subarray(0, DATA_KEY_BYTES));
-    wipe(fresh);
     const wrapped = primary.wrapSyncInto(syncDataKey, out.subarray(0, keyAadEnd), out, keyAadEnd + 2);
     const iv = out.subarray(keyPart, keyPart + IV_BYTES);
     const at = keyPart + IV_BYTES;
@@ -226,7 +225,16 @@ export function openEnvelope(
   options: EnvelopeOptions | undefined,
 ): Uint8Array | Promise<Uint8Array> {
   keyringState(keyring);
-  const maxBytes = readMaxBytes(options);
+  return openBounded(keyring, envelope, context, readMaxBytes(options));
+}
+
+/** openEnvelope once the keyring and maxBytes are checked. */
+function openBounded(
+  keyring: Keyring,
+  envelope: Uint8Array,
+  context: EncryptionContext | EncodedContext | undefined,
+  maxBytes: number,
+): Uint8Array | Promise<Uint8Array> {
   if (assertBytes(envelope, 'envelope').length > maxBytes + MAX_OVERHEAD) throw tooLarge(maxBytes);
   const aad = dataAad(context);
   const { header, iv, sealed } = readEnvelope(envelope);
@@ -341,5 +349,5 @@ export async function decryptEnvelopeFromString(
   const maxBytes = readMaxBytes(options);
   // Bound before decoding: base64url is 4 characters per 3 bytes.
   if (typeof text === 'string' && text.length > ((maxBytes + MAX_OVERHEAD) * 4) / 3 + 8) throw tooLarge(maxBytes);
-  return openEnvelope(keyring, envelopeFromText(text), options?.context, options);
+  return openBounded(keyring, envelopeFromText(text), options?.context, maxBytes);
 }

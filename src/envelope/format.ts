@@ -1,4 +1,5 @@
 import { BulwarkError } from '../errors.js';
+import { wipe } from '../internal/bytes.js';
 import { type KeyEntry, type Keyring, keyringState } from './keyring.js';
 
 /** Version byte of a one-shot envelope and of a stream header: different, so one is never read as the other. */
@@ -115,6 +116,10 @@ export function unwrapDataKey(entry: KeyEntry, header: KeyHeader): Uint8Array | 
 }
 
 function checkDataKey(dataKey: Uint8Array | null): Uint8Array {
-  if (dataKey === null || dataKey.length !== DATA_KEY_BYTES) throw decryptFailed();
+  if (dataKey === null) throw decryptFailed();
+  if (dataKey.length !== DATA_KEY_BYTES) {
+    wipe(dataKey); // A provider's wrong-size key is still key material: leave no copy behind.
+    throw decryptFailed();
+  }
   return dataKey;
 }

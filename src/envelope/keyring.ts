@@ -1,3 +1,4 @@
+import { encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
 import { isBytes } from '../internal/bytes.js';
 import { type AesGcmKey, importAesGcmKey, randomBytes, takeRandomBytes } from '../runtime/index.js';
@@ -107,9 +108,10 @@ export function generateEnvelopeKey(): Uint8Array {
 }
 
 function localEntry(id: string, status: KeyringKeyStatus, material: Uint8Array): KeyEntry {
-  const aes: AesGcmKey = importAesGcmKey(material);
-  const idBytes = new TextEncoder().encode(id);
+  // One private copy of the key serves both the AES handle (borrowed) and exportKeyring.
   const copy = new Uint8Array(material);
+  const aes: AesGcmKey = importAesGcmKey(copy, true);
+  const idBytes = encodeUtf8(id);
   // A local wrapped key is wrapIv(12) ‖ AES-256-GCM(KEK, wrapIv, dataKey, aad) (32 + 16), written where the
   // caller wants it; the IV is passed as a view of that buffer, so no second small array goes to native code.
   const wrapSyncInto = (dataKey: Uint8Array, aad: Uint8Array, out: Uint8Array, at: number): boolean => {
@@ -147,7 +149,7 @@ function localEntry(id: string, status: KeyringKeyStatus, material: Uint8Array):
 function providerEntry(id: string, status: KeyringKeyStatus, provider: KeyProvider): KeyEntry {
   return {
     id,
-    idBytes: new TextEncoder().encode(id),
+    idBytes: encodeUtf8(id),
     status,
     material: undefined,
     wrap: (dataKey, aad) => provider.wrapKey(id, dataKey, aad),

@@ -181,6 +181,23 @@ describe('KeyProvider (a stand-in KMS)', () => {
     });
     await expectBulwarkError(() => encryptEnvelope(huge, 'x'), 'CONFIG_INVALID');
   });
+
+  it('refuses and wipes a data key of the wrong size from the provider', async () => {
+    const unwrapped: Uint8Array[] = [];
+    const keyring = createKeyring({
+      keys: [{ id: 'kms', status: 'primary' }],
+      provider: {
+        wrapKey: async () => new Uint8Array(40).fill(1),
+        unwrapKey: async () => {
+          unwrapped.push(new Uint8Array(31).fill(7));
+          return unwrapped[0] as Uint8Array;
+        },
+      },
+    });
+    const sealed = await encryptEnvelope(keyring, 'x');
+    await expectBulwarkError(() => decryptEnvelope(keyring, sealed), 'ENVELOPE_DECRYPT_FAILED');
+    expect(unwrapped).toEqual([new Uint8Array(31)]);
+  });
 });
 
 describe('context input', () => {
@@ -216,6 +233,25 @@ describe('the synchronous one-buffer path and the WebCrypto path write the same 
       expect(await decryptEnvelope(keyring, byWeb, { context })).toEqual(copy);
       expect(bySync.length).toBe(byWeb.length);
     }
+  });
+});
+
+describe('the reused scratch of the synchronous path never escapes', () => {
+  it('each result owns its bytes: later encryptions, bytes or text, small or above the scratch size, change none', async () => {
+    const keyring = singleKeyring();
+    const first = await encryptEnvelope(keyring, 'first', { context });
+    const kept = first.slice();
+    const texts = [];
+    for (const plaintext of ['second', 'y'.repeat(5000), 'third']) {
+      texts.push(await encryptEnvelopeToString(keyring, plaintext, { context }));
+      await encryptEnvelope(keyring, plaintext, { context });
+    }
+    expect(first).toEqual(kept);
+    expect(first.buffer.byteLength).toBe(first.length);
+    expect(decodeUtf8(await decryptEnvelope(keyring, first, { context }))).toBe('first');
+    const opened = [];
+    for (const text of texts) opened.push(decodeUtf8(await decryptEnvelopeFromString(keyring, text, { context })));
+    expect(opened).toEqual(['second', 'y'.repeat(5000), 'third']);
   });
 });
 
