@@ -66,16 +66,6 @@ export async function verifyHotp(
   counter: number,
   options?: VerifyHotpOptions,
 ): Promise<VerifyHotpResult> {
-  return verifyHotpSync(code, secret, counter, options);
-}
-
-/** Synchronous body of {@link verifyHotp} (no store is involved). */
-export function verifyHotpSync(
-  code: string,
-  secret: OtpSecret,
-  counter: number,
-  options?: VerifyHotpOptions,
-): VerifyHotpResult {
   const o = readOptions<VerifyHotpOptions>(options);
   assertCounter(counter);
   const lookAhead = assertIntegerInRange(

@@ -6,8 +6,8 @@
 import { encodeBase32, encodeBase64Url, encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
 import { assertIntegerInRange, readOptions } from '../internal/assert.js';
-import { equalBytes, isBytes } from '../internal/bytes.js';
-import { createHmacKey, hmacBytes, wipeHmacKey } from '../internal/sha-core.js';
+import { concatBytes, equalBytes, isBytes } from '../internal/bytes.js';
+import { createHmacKey, type HmacKey, hmacBytes, wipeHmacKey } from '../internal/sha-core.js';
 import { SHA256_CORE } from '../internal/sha256.js';
 import { randomBytes } from '../runtime/index.js';
 import { askStore, checkKey, type RecoveryCodeStore } from './store.js';
@@ -73,14 +73,8 @@ function checkSecretKey(secretKey: unknown): Uint8Array {
   return secretKey;
 }
 
-function tagOf(secretKey: Uint8Array, canonical: string): string {
-  const key = createHmacKey(SHA256_CORE, secretKey);
-  const message = new Uint8Array(DOMAIN.length + canonical.length);
-  message.set(DOMAIN);
-  message.set(encodeUtf8(canonical), DOMAIN.length);
-  const tag = hmacBytes(key, message);
-  wipeHmacKey(key);
-  return `rc1:${encodeBase64Url(tag)}`;
+function tagOf(key: HmacKey, canonical: string): string {
+  return `rc1:${encodeBase64Url(hmacBytes(key, concatBytes(DOMAIN, encodeUtf8(canonical))))}`;
 }
 
 /** The canonical form of a typed code (upper case, no separators, typos mapped), or undefined. */
@@ -108,6 +102,7 @@ export function generateRecoveryCodes(secretKey: Uint8Array, options?: GenerateR
   checkSecretKey(secretKey);
   const { count = DEFAULT_COUNT } = readOptions<GenerateRecoveryCodesOptions>(options);
   assertIntegerInRange(count, 'count', 1, RECOVERY_CODES.maxCount);
+  const key = createHmacKey(SHA256_CORE, secretKey);
   const codes: string[] = [];
   const stored: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -115,8 +110,9 @@ export function generateRecoveryCodes(secretKey: Uint8Array, options?: GenerateR
     const rfc4648 = encodeBase32(randomBytes(RECOVERY_CODES.bytes));
     for (let j = 0; j < rfc4648.length; j++) canonical += CROCKFORD[toCrockfordIndex(rfc4648.charCodeAt(j))];
     codes.push(canonical.match(/.{4}/g)!.join('-'));
-    stored.push(tagOf(secretKey, canonical));
+    stored.push(tagOf(key, canonical));
   }
+  wipeHmacKey(key);
   return { codes, stored };
 }
 
@@ -150,7 +146,9 @@ export async function consumeRecoveryCode(
   }
   const canonical = normalizeRecoveryCode(code);
   if (canonical === undefined) return { valid: false, reason: 'malformed' };
-  const tag = encodeUtf8(tagOf(secretKey, canonical));
+  const hmacKey = createHmacKey(SHA256_CORE, secretKey);
+  const tag = encodeUtf8(tagOf(hmacKey, canonical));
+  wipeHmacKey(hmacKey);
   // Compare against every entry, so timing does not tell which (or whether an early) entry matched.
   let found = -1;
   for (let i = 0; i < stored.length; i++) {

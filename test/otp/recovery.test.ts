@@ -70,6 +70,16 @@ describe('consumeRecoveryCode', () => {
     });
   });
 
+  it('treats a tampered stored entry as a mismatch, leaving the other entries usable', async () => {
+    const store = createMemoryOtpStore();
+    const { codes, stored } = generateRecoveryCodes(secretKey, { count: 2 });
+    const last = stored[0]!.at(-1) === 'A' ? 'B' : 'A';
+    const tampered = [`${stored[0]!.slice(0, -1)}${last}`, stored[1]!];
+    const options = { secretKey, store, key: 'u' };
+    expect(await consumeRecoveryCode(codes[0]!, tampered, options)).toEqual({ valid: false, reason: 'mismatch' });
+    expect(await consumeRecoveryCode(codes[1]!, tampered, options)).toEqual({ valid: true, remaining: [tampered[0]] });
+  });
+
   it('refuses bad options and stored sets', async () => {
     const store = createMemoryOtpStore();
     const { codes, stored } = generateRecoveryCodes(secretKey, { count: 1 });
@@ -108,6 +118,11 @@ describe('consumeRecoveryCode', () => {
     const store: RecoveryCodeStore = { markRecoveryCodeUsed: () => Promise.reject(new Error('down')) };
     await expectBulwarkError(
       () => consumeRecoveryCode(codes[0]!, stored, { secretKey, store, key: 'u' }),
+      'STORE_UNAVAILABLE',
+    );
+    const confused = { markRecoveryCodeUsed: () => Promise.resolve('yes') } as unknown as RecoveryCodeStore;
+    await expectBulwarkError(
+      () => consumeRecoveryCode(codes[0]!, stored, { secretKey, store: confused, key: 'u' }),
       'STORE_UNAVAILABLE',
     );
   });
