@@ -179,6 +179,32 @@ describe('decisions', () => {
     expect(() => failing.can(ann, 'read', invoice())).toThrow('audit log down');
   });
 
+  it('onDecision also receives forSubject decisions; a throwing hook fails the bound check', () => {
+    const events: PolicyDecisionEvent[] = [];
+    const bound = definePolicy(data, { tenant: 'tenantId', onDecision: (e) => events.push(e) }).forSubject(ann);
+    const resource = invoice();
+    expect(bound.can('update', resource, { ip: '10.0.0.1' })).toBe(true);
+    expect(bound.check('publish', 'invoice').reason).toBe('unknown-action');
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({
+      allowed: true,
+      action: 'update',
+      resourceType: 'invoice',
+      subject: ann,
+      resource,
+      context: { ip: '10.0.0.1' },
+    });
+    expect(events[0]?.rule?.id).toBe('edit-own');
+    expect(events[1]).toMatchObject({ allowed: false, reason: 'unknown-action', rule: null, resourceType: 'invoice' });
+    const failing = definePolicy(data, {
+      onDecision: () => {
+        throw new Error('audit log down');
+      },
+    }).forSubject(ann);
+    expect(() => failing.can('read', invoice())).toThrow('audit log down');
+    expect(() => failing.check('read', invoice())).toThrow('audit log down');
+  });
+
   it('forSubject stays correct past its bounded cache of unknown types and actions', () => {
     const bound = policy.forSubject(ann);
     for (let i = 0; i < 600; i++) {
