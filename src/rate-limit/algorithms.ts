@@ -47,6 +47,15 @@ function takeCost(used: number, extra: number, cost: number, room: number, mode:
   return out.write ? used + cost : used;
 }
 
+/** Records the state to store (see the file header) and when it lapses to empty; every step ends here. */
+function storeState(out: RuleStep, a: number, b: number, c: number, expiresAt: number): RuleStep {
+  out.a = a;
+  out.b = b;
+  out.c = c;
+  out.expiresAt = expiresAt;
+  return out;
+}
+
 /** Fixed window aligned to the epoch, so every instance agrees on window boundaries. */
 export function stepFixedWindow(
   rule: RateLimitRule,
@@ -63,11 +72,7 @@ export function stepFixedWindow(
   out.remaining = rule.limit - used;
   out.resetMs = used > 0 ? start + w - now : 0;
   out.retryAfterMs = out.allowed ? 0 : start + w - now;
-  out.a = start;
-  out.b = used;
-  out.c = 0;
-  out.expiresAt = start + w;
-  return out;
+  return storeState(out, start, used, 0, start + w);
 }
 
 /**
@@ -103,11 +108,7 @@ export function stepSlidingWindow(
   out.remaining = Math.max(Math.floor(limit - (weighted + current)), 0);
   out.resetMs = current > 0 ? w - elapsed + w : previous > 0 ? w - elapsed : 0;
   out.retryAfterMs = allowed ? 0 : slidingRetryAfter(w, limit, elapsed, current, previous, cost);
-  out.a = start;
-  out.b = current;
-  out.c = previous;
-  out.expiresAt = start + 2 * w;
-  return out;
+  return storeState(out, start, current, previous, start + 2 * w);
 }
 
 /** Earliest wait after which `cost` fits, assuming no other request: solved, then nudged past float rounding. */
@@ -174,11 +175,7 @@ export function stepTokenBucket(
   out.remaining = floorDivide(capacity - debt, w);
   out.resetMs = ceilDivide(debt, rate);
   out.retryAfterMs = out.allowed ? 0 : ceilDivide(debt + cost * w - capacity, rate);
-  out.a = now;
-  out.b = debt;
-  out.c = 0;
-  out.expiresAt = now + out.resetMs;
-  return out;
+  return storeState(out, now, debt, 0, now + out.resetMs);
 }
 
 /**
@@ -202,9 +199,5 @@ export function stepSlidingLog(
   const newest = out.write && mode === 'consume' ? now : used > 0 ? (log[used - 1] as number) : now - w;
   out.resetMs = used > 0 ? newest + w - now : 0;
   out.retryAfterMs = out.allowed ? 0 : (log[log.length + cost - rule.limit - 1] as number) + w - now;
-  out.a = 0;
-  out.b = used;
-  out.c = 0;
-  out.expiresAt = newest + w;
-  return out;
+  return storeState(out, 0, used, 0, newest + w);
 }
