@@ -5,47 +5,24 @@
  * decision, NOSCRIPT recovery, encoded key names.
  */
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../adapters/redis/index.js';
 import { createLoginGuard, createRateLimiter, type RateLimitAlgorithm } from '../../src/rate-limit/index.js';
 import { loginGuardStoreContract } from '../stores/contract.js';
 import { rateLimitStoreContract } from '../stores/rate-limit-contract.js';
 import { expectBulwarkErrorSync } from '../support/errors.js';
-import {
-  connectIoredis,
-  connectNodeRedis,
-  deletePrefix,
-  keysUnder,
-  type NodeRedisClient,
-  redisTestsEnabled,
-  uniquePrefix,
-} from './redis/support.js';
+import { keysUnder, type NodeRedisClient, redisTestsEnabled, uniquePrefix, useRedisClients } from './redis/support.js';
 
 const enabled = await redisTestsEnabled();
 const ALGORITHMS: RateLimitAlgorithm[] = ['sliding-window', 'sliding-log', 'token-bucket', 'fixed-window'];
 
 describe.skipIf(!enabled)('Redis store', () => {
   const prefix = uniquePrefix('store');
-  let admin: Redis;
-  let ioredis: Redis;
-  let nodeRedis: NodeRedisClient;
+  const redis = useRedisClients(prefix);
   const clients: Record<'ioredis' | 'node-redis', () => Redis | NodeRedisClient> = {
-    ioredis: () => ioredis,
-    'node-redis': () => nodeRedis,
+    ioredis: () => redis.ioredis,
+    'node-redis': () => redis.nodeRedis,
   };
-
-  beforeAll(async () => {
-    admin = connectIoredis();
-    ioredis = connectIoredis();
-    nodeRedis = await connectNodeRedis();
-  });
-
-  afterAll(async () => {
-    await deletePrefix(admin, prefix);
-    ioredis.disconnect();
-    admin.disconnect();
-    await nodeRedis.quit();
-  });
 
   for (const [kind, client] of Object.entries(clients)) {
     const kindPrefix = `${prefix}${kind}:`;
@@ -73,10 +50,10 @@ describe.skipIf(!enabled)('Redis store', () => {
         }
         const guard = createLoginGuard({ store });
         await guard.failure({ account: 'alice', ip: '192.0.2.1' });
-        const keys = await keysUnder(admin, p);
+        const keys = await keysUnder(redis.admin, p);
         expect(keys).toHaveLength(ALGORITHMS.length + 3);
         for (const key of keys) {
-          const ttl = await admin.pttl(key);
+          const ttl = await redis.admin.pttl(key);
           expect(ttl, key).toBeGreaterThan(0);
         }
       });
@@ -92,7 +69,7 @@ describe.skipIf(!enabled)('Redis store', () => {
           store,
         });
         await limiter.consume('warm-up'); // the first call may need EVAL after NOSCRIPT
-        const monitor = await admin.monitor();
+        const monitor = await redis.admin.monitor();
         const seen: string[] = [];
         monitor.on('monitor', (_time: string, args: string[], source: string) => {
           if (args.some((a) => a.startsWith(p))) seen.push(`${source} ${args[0]}`);
@@ -110,7 +87,7 @@ describe.skipIf(!enabled)('Redis store', () => {
         const store = createRedisStore({ client: client(), prefix: `${kindPrefix}noscript:` });
         const limiter = createRateLimiter({ limit: 3, windowMs: 60_000, store });
         expect((await limiter.consume('k')).remaining).toBe(2);
-        await admin.script('FLUSH');
+        await redis.admin.script('FLUSH');
         expect((await limiter.consume('k')).remaining).toBe(1);
         expect((await limiter.consume('k')).remaining).toBe(0);
       });
@@ -129,7 +106,7 @@ describe.skipIf(!enabled)('Redis store', () => {
         });
         await limiter.consume('a}{b:c d\u00e9\n');
         await limiter.consume('a}{b:c d\u00e9');
-        const keys = await keysUnder(admin, p);
+        const keys = await keysUnder(redis.admin, p);
         expect(keys).toHaveLength(6);
         const tags = keys.map((k) => k.slice(k.indexOf('{') + 1, k.indexOf('}')));
         expect(new Set(tags).size).toBe(2);
@@ -169,7 +146,7 @@ describe.skipIf(!enabled)('Redis store', () => {
   it('refuses a client without a known eval shape, and a prefix that would break hash tags', () => {
     expectBulwarkErrorSync(() => createRedisStore({ client: {} as never }), 'CONFIG_INVALID');
     expectBulwarkErrorSync(() => createRedisStore({ client: { eval() {} } as never }), 'CONFIG_INVALID');
-    expectBulwarkErrorSync(() => createRedisStore({ client: ioredis, prefix: 'a{b}' }), 'CONFIG_INVALID');
+    expectBulwarkErrorSync(() => createRedisStore({ client: redis.ioredis, prefix: 'a{b}' }), 'CONFIG_INVALID');
     expectBulwarkErrorSync(() => createRedisStore(undefined as never), 'CONFIG_INVALID');
   });
 

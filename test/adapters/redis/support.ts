@@ -4,6 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
+import { afterAll, beforeAll } from 'vitest';
 
 export const redisUrl = process.env.BULWARK_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const servicesRequired = process.env.BULWARK_REQUIRE_SERVICES === '1';
@@ -55,6 +56,33 @@ export async function connectNodeRedis(url = redisUrl): Promise<NodeRedisClient>
   client.on('error', () => {});
   await client.connect();
   return client;
+}
+
+/** The connections {@link useRedisClients} opens: `admin` for inspecting keys, and one store client of each kind. */
+export interface RedisTestClients {
+  admin: Redis;
+  ioredis: Redis;
+  nodeRedis: NodeRedisClient;
+}
+
+/**
+ * Opens the clients before the enclosing describe's tests and, after them, deletes every key under `prefix` and
+ * closes the clients. The fields are set in `beforeAll`: read them inside tests or store factories, not at definition.
+ */
+export function useRedisClients(prefix: string): RedisTestClients {
+  const clients = {} as RedisTestClients;
+  beforeAll(async () => {
+    clients.admin = connectIoredis();
+    clients.ioredis = connectIoredis();
+    clients.nodeRedis = await connectNodeRedis();
+  });
+  afterAll(async () => {
+    await deletePrefix(clients.admin, prefix);
+    clients.admin.disconnect();
+    clients.ioredis.disconnect();
+    await clients.nodeRedis.quit();
+  });
+  return clients;
 }
 
 /** A key prefix unique to this test run, so parallel runs on one server never meet. */
