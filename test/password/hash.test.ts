@@ -296,6 +296,16 @@ describe('isPasswordReused', () => {
     expect(scrypt).not.toHaveBeenCalled();
   });
 
+  it('refuses a history hash whose pepper is not configured before computing any', async () => {
+    const plain = await hashPassword('pw', low);
+    const peppered = await hashPassword('other', { ...low, pepper: pepperA });
+    const scrypt = vi.spyOn(runtime, 'scrypt');
+    await expectBulwarkError(() => isPasswordReused('pw', [plain, peppered], low), 'PASSWORD_PEPPER_NOT_FOUND');
+    expect(scrypt).not.toHaveBeenCalled();
+    expect(await isPasswordReused('pw', [plain, peppered], { ...low, previousPeppers: [pepperA] })).toBe(true);
+    expect(scrypt).toHaveBeenCalledTimes(1); // stops at the first match
+  });
+
   it('bounds the history', async () => {
     await expectBulwarkError(() => isPasswordReused('pw', 'x' as any), 'INPUT_INVALID');
     await expectBulwarkError(() => isPasswordReused('pw', new Array(65).fill('x')), 'INPUT_INVALID');
