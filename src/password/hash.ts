@@ -17,7 +17,7 @@ function derive(bytes: Uint8Array, hash: Omit<ScryptHash, 'pepperId'>, pepperKey
 
 /**
  * Hashes a password with scrypt (default N = 2^17, r = 8, p = 1, a random 16-byte salt, a 32-byte key) into a
- * self-describing PHC string. Text is normalized to NFKC first. Runs off the event loop where node:crypto exists.
+ * self-describing PHC string. Text is normalized to NFKC first. Runs natively where node:crypto exists (under Node, off the event loop on the libuv thread pool).
  * @throws BulwarkError CONFIG_INVALID, INPUT_INVALID, PASSWORD_TOO_LONG
  * @example
  * const stored = await hashPassword('correct horse battery staple');
