@@ -7,10 +7,10 @@ export const REFERENCE_ROOTS = ['subject', 'resource', 'context'] as const;
 export type ReferenceRoot = (typeof REFERENCE_ROOTS)[number];
 
 /** Names that reach a prototype; never valid as a path segment. */
-export const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+const FORBIDDEN_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 const SEGMENT = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-export const MAX_REFERENCE_SEGMENTS = 8;
+const MAX_REFERENCE_SEGMENTS = 8;
 
 /** A parsed `ref`: its root and the attribute path below it. */
 export interface ParsedReference {

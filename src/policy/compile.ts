@@ -41,7 +41,7 @@ function describe(rule: PolicyRule, index: number): string {
 }
 
 /** The condition an allow rule must meet under tenant isolation. */
-export function tenantGuard(tenant: PolicyTenantOption): PolicyCondition {
+function tenantGuard(tenant: PolicyTenantOption): PolicyCondition {
   return { eq: [{ ref: `resource.${tenant.resource}` }, { ref: `subject.${tenant.subject}` }] };
 }
 

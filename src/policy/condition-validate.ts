@@ -13,8 +13,8 @@ import {
 import { validateTimeWindow } from './time-window.js';
 import type { PolicyLimits, PolicyProblem } from './types.js';
 
-export const LOGICAL_OPERATORS = ['and', 'or', 'not'] as const;
-export const OTHER_OPERATORS = ['exists', 'inCidr', 'timeWindow'] as const;
+const LOGICAL_OPERATORS = ['and', 'or', 'not'] as const;
+const OTHER_OPERATORS = ['exists', 'inCidr', 'timeWindow'] as const;
 const ALL_OPERATORS = [...COMPARISON_OPERATORS, ...LOGICAL_OPERATORS, ...OTHER_OPERATORS].join(', ');
 
 /** Shared state of one validation pass. */
@@ -51,7 +51,7 @@ function checkString(value: string, path: string, v: ConditionValidation): void 
 }
 
 /** Validates an operand and, for literals, that it fits `kind`. */
-export function validateOperand(value: unknown, path: string, kind: OperandKind | 'ref', v: ConditionValidation): void {
+function validateOperand(value: unknown, path: string, kind: OperandKind | 'ref', v: ConditionValidation): void {
   if (isReference(value)) {
     const keys = Object.keys(value);
     if (keys.length !== 1) {
