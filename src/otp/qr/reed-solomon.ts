@@ -22,7 +22,7 @@ const LOG = new Uint8Array(256);
 }
 
 /** Multiplies two field elements. */
-export function multiplyGf(a: number, b: number): number {
+function multiplyGf(a: number, b: number): number {
   return a === 0 || b === 0 ? 0 : EXP[LOG[a]! + LOG[b]!]!;
 }
 

@@ -37,7 +37,7 @@ export function countBitsFor(mode: QrMode, version: number): number {
 }
 
 /** Bits the data of `length` characters takes in `mode`, header excluded (§7.4.3–7.4.5). */
-export function dataBitLength(mode: QrMode, length: number): number {
+function dataBitLength(mode: QrMode, length: number): number {
   if (mode === QR_MODES.byte) return length * 8;
   if (mode === QR_MODES.alphanumeric) return 11 * (length >>> 1) + 6 * (length & 1);
   const rest = length % 3;
