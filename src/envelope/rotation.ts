@@ -1,11 +1,13 @@
 import { concatBytes, wipe } from '../internal/bytes.js';
 import {
+  decryptEnvelopeFromString,
   type EnvelopeOptions,
   envelopeFromText,
   envelopeToText,
   openEnvelope,
   readEnvelope,
   sealEnvelope,
+  sealEnvelopeToText,
 } from './envelope.js';
 import {
   ENVELOPE_TEXT_PREFIX,
@@ -134,15 +136,15 @@ export async function reencrypt<T extends StoredEnvelope>(
   keyring: Keyring,
   options?: EnvelopeOptions,
 ): Promise<T> {
-  const plaintext = await openEnvelope(
-    keyring,
-    typeof envelope === 'string' ? envelopeFromText(envelope) : envelope,
-    options?.context,
-    options,
-  );
+  // The text form through decryptEnvelopeFromString: its length is bounded before it is decoded.
+  const plaintext =
+    typeof envelope === 'string'
+      ? await decryptEnvelopeFromString(keyring, envelope, options)
+      : await openEnvelope(keyring, envelope, options?.context, options);
   try {
-    const sealed = await sealEnvelope(keyring, plaintext, options?.context, options);
-    return (typeof envelope === 'string' ? envelopeToText(sealed) : sealed) as T;
+    if (typeof envelope === 'string')
+      return (await sealEnvelopeToText(keyring, plaintext, options?.context, options)) as T;
+    return (await sealEnvelope(keyring, plaintext, options?.context, options)) as T;
   } finally {
     wipe(plaintext);
   }

@@ -42,6 +42,13 @@ describe('needsRotation, rewrap, reencrypt', () => {
     expect(fresh.subarray(fresh.length - 16)).not.toEqual(bytes.subarray(bytes.length - 16));
     expect(decodeUtf8(await decryptEnvelope(next, fresh, { context }))).toBe('payload');
     await expectBulwarkError(() => reencrypt(bytes, next, { context: { other: 1 } }), 'ENVELOPE_DECRYPT_FAILED');
+
+    const freshText = await reencrypt(text, next, { context });
+    expect(typeof freshText).toBe('string');
+    expect(needsRotation(freshText, next)).toBe(false);
+    expect(decodeUtf8(await decryptEnvelopeFromString(next, freshText, { context }))).toBe('payload');
+    await expectBulwarkError(() => reencrypt(text, next, { context: { other: 1 } }), 'ENVELOPE_DECRYPT_FAILED');
+    await expectBulwarkError(() => reencrypt(`bwe1.${'A'.repeat(4000)}`, next, { maxBytes: 8 }), 'ENVELOPE_TOO_LARGE');
   });
 
   it('refuses malformed, unknown-key, disabled-key and tampered-key-part envelopes', async () => {
