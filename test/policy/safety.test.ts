@@ -227,4 +227,20 @@ describe('type confusion', () => {
       delete proto.ghost;
     }
   });
+
+  it("keeps a private frozen copy of the policy: changing the caller's data afterwards changes nothing", () => {
+    const data = {
+      roles: { user: {} as { inherits?: string[] }, admin: {} },
+      rules: [{ effect: 'allow' as const, roles: ['admin'], actions: ['delete'], resources: ['doc'] }],
+    };
+    const p = definePolicy(data);
+    data.rules[0]!.roles.push('user');
+    data.roles.user.inherits = ['admin'];
+    expect(p.can({ roles: ['user'] }, 'delete', 'doc')).toBe(false);
+    expect(p.can({ roles: ['admin'] }, 'delete', 'doc')).toBe(true);
+    expect(p.data).not.toBe(data);
+    expect(p.data.rules[0]?.roles).toEqual(['admin']);
+    expect(Object.isFrozen(p.data.rules[0]?.roles)).toBe(true);
+    expect(() => (p.data.rules[0]?.roles as string[]).push('user')).toThrow(TypeError);
+  });
 });
