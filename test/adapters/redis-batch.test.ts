@@ -1,13 +1,14 @@
 /**
  * Batching in the Redis store: concurrent decisions in one hash slot share a script call and stay exact; decisions
- * alone go alone; a failed or malformed batch reply reaches every decision in it as a store error. The parts that
- * need no server use a scripted fake client; the rest run against the real server.
+ * alone go alone; a failed or malformed batch reply reaches every decision in it as a store error, and so does a
+ * malformed login-counter reply. The parts that need no server use a scripted fake client; the rest run against
+ * the real server.
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterSlot } from '../../adapters/redis/batch.js';
 import { createRedisStore } from '../../adapters/redis/index.js';
-import { createRateLimiter } from '../../src/rate-limit/index.js';
+import { createLoginGuard, createRateLimiter } from '../../src/rate-limit/index.js';
 import { connectIoredis, deletePrefix, redisTestsEnabled, uniquePrefix } from './redis/support.js';
 
 describe('clusterSlot', () => {
@@ -85,6 +86,18 @@ describe('batching without a server', () => {
       store: createRedisStore({ client: badIndex.client }),
     });
     expect(await other.consume('k')).toMatchObject({ allowed: false, reason: 'store-error' });
+  });
+
+  it('a malformed login-counter reply is a store error, and the guard fails closed on it', async () => {
+    const malformed = fakeClient(async () => [0]);
+    const guard = createLoginGuard({ store: createRedisStore({ client: malformed.client }) });
+    const result = await guard.check({ account: 'alice', ip: '192.0.2.1' });
+    expect(result).toMatchObject({ allowed: false, reason: 'store-error' });
+    expect((result.error as { code: string }).code).toBe('STORE_UNAVAILABLE');
+    expect(await guard.failure({ account: 'alice', ip: '192.0.2.1' })).toMatchObject({
+      allowed: false,
+      reason: 'store-error',
+    });
   });
 });
 
