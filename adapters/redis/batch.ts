@@ -19,7 +19,8 @@ export interface BatchItem {
 }
 
 const MAX_BATCH = 64;
-const REPLY_FAILED = 'unexpected reply from Redis';
+/** The store-error message for a script reply of the wrong shape. */
+export const REPLY_FAILED = 'unexpected reply from Redis';
 
 /** Returns `enqueue(slot, item)`: queue a decision, sent with the others of its slot at the end of this job. */
 export function createBatcher(run: ScriptRunner, now: () => string): (slot: number, item: BatchItem) => void {

@@ -9,7 +9,7 @@ import {
   type RateLimitRule,
   type RateLimitStore,
 } from 'bulwark/rate-limit';
-import { clusterSlot, createBatcher } from './batch.js';
+import { clusterSlot, createBatcher, REPLY_FAILED } from './batch.js';
 import { type RedisClientLike, toScriptRunner } from './client.js';
 import {
   DELETE_SCRIPT,
@@ -51,8 +51,6 @@ export interface RedisStore extends RateLimitStore, LoginGuardStore, OtpReplaySt
 
 /** Safe defaults for {@link createRedisStore}. */
 export const DEFAULT_REDIS_STORE = Object.freeze({ prefix: 'bulwark:', recoveryMarkTtlMs: 10 * 365 * 86_400_000 });
-
-const REPLY_FAILED = 'unexpected reply from Redis';
 
 /**
  * Creates a Redis-backed store: at most one Lua script call per decision (EVALSHA, EVAL on NOSCRIPT; concurrent
