@@ -45,3 +45,14 @@ describe('docs/errors.md', () => {
     }
   });
 });
+
+describe('readNowOption (every module reads its `now` clock through it)', async () => {
+  const { readNowOption } = await import('../src/internal/assert.js');
+  it('falls back when absent, passes a function through, refuses anything else with CONFIG_INVALID', () => {
+    const fallback = () => 1;
+    const clock = () => 2;
+    expect(readNowOption(undefined, fallback)).toBe(fallback);
+    expect(readNowOption(clock, fallback)).toBe(clock);
+    expect(() => readNowOption(123, fallback)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
+});

@@ -36,3 +36,12 @@ export function readOptions<T extends object>(options: unknown, name = 'options'
   }
   return options as Partial<T>;
 }
+
+/** Reads a `now` option (epoch ms clock): `fallback` when absent, CONFIG_INVALID when not a function. */
+export function readNowOption(now: unknown, fallback: () => number): () => number {
+  if (now === undefined) return fallback;
+  if (typeof now !== 'function') {
+    throw new BulwarkError('CONFIG_INVALID', 'now must be a function', { details: { parameter: 'now' } });
+  }
+  return now as () => number;
+}

@@ -3,7 +3,7 @@
  * specification. A Redis or SQL backend implements the same two methods (one script or statement each).
  */
 import { BulwarkError, isBulwarkError } from '../errors.js';
-import { assertIntegerInRange, readOptions } from '../internal/assert.js';
+import { assertIntegerInRange, readNowOption, readOptions } from '../internal/assert.js';
 
 /** Remembers the last accepted TOTP step per key, so each step is accepted at most once (RFC 6238 §5.2). */
 export interface OtpReplayStore {
@@ -50,10 +50,7 @@ const EVICTION_SCAN = 16;
  */
 export function createMemoryOtpStore(options?: MemoryOtpStoreOptions): MemoryOtpStore {
   const o = readOptions<MemoryOtpStoreOptions>(options);
-  const now = o.now ?? Date.now;
-  if (typeof now !== 'function') {
-    throw new BulwarkError('CONFIG_INVALID', 'now must be a function', { details: { parameter: 'now' } });
-  }
+  const now = readNowOption(o.now, Date.now);
   const maxSteps = assertIntegerInRange(
     o.maxSteps ?? DEFAULT_MEMORY_OTP_STORE_OPTIONS.maxSteps,
     'maxSteps',

@@ -1,5 +1,5 @@
 import { BulwarkError } from '../errors.js';
-import { assertIntegerInRange, readOptions } from '../internal/assert.js';
+import { assertIntegerInRange, readNowOption, readOptions } from '../internal/assert.js';
 import { OTP_DEFAULTS } from './algorithms.js';
 import {
   computeOtp,
@@ -60,10 +60,7 @@ function readClock(o: Partial<TotpOptions>): TotpClock {
     1,
     3600,
   );
-  const now = o.now ?? Date.now;
-  if (typeof now !== 'function') {
-    throw new BulwarkError('CONFIG_INVALID', 'now must be a function', { details: { parameter: 'now' } });
-  }
+  const now = readNowOption(o.now, Date.now);
   const nowMs = now();
   if (typeof nowMs !== 'number' || !Number.isFinite(nowMs) || nowMs < 0) {
     throw new BulwarkError('CONFIG_INVALID', 'now() must return epoch milliseconds (a finite number >= 0)', {

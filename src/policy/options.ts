@@ -3,7 +3,7 @@
  * CONFIG_INVALID naming the parameter.
  */
 import { BulwarkError } from '../errors.js';
-import { readOptions } from '../internal/assert.js';
+import { readNowOption, readOptions } from '../internal/assert.js';
 import { parseReference } from './attributes.js';
 import type { CompileEnvironment } from './condition-compile.js';
 import type { PolicyDecisionEvent, PolicyLimits, PolicyOptions, PolicyTenantOption } from './types.js';
@@ -59,6 +59,5 @@ export function readPolicyOptions(options: PolicyOptions | undefined): ReadPolic
   const onDecision = o.onDecision;
   if (onDecision !== undefined && typeof onDecision !== 'function')
     throw configError('onDecision', 'must be a function');
-  if (o.now !== undefined && typeof o.now !== 'function') throw configError('now', 'must be a function');
-  return { limits, tenant, typeKey, onDecision, env: { now: o.now ?? (() => Date.now()) } };
+  return { limits, tenant, typeKey, onDecision, env: { now: readNowOption(o.now, () => Date.now()) } };
 }
