@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BulwarkError, ERROR_CODES, isBulwarkError } from '../src/errors.js';
+import { readNowOption } from '../src/internal/assert.js';
 
 describe('BulwarkError', () => {
   it('carries name, code, details and cause', () => {
@@ -46,8 +47,7 @@ describe('docs/errors.md', () => {
   });
 });
 
-describe('readNowOption (every module reads its `now` clock through it)', async () => {
-  const { readNowOption } = await import('../src/internal/assert.js');
+describe('readNowOption (every module reads its `now` clock through it)', () => {
   it('falls back when absent, passes a function through, refuses anything else with CONFIG_INVALID', () => {
     const fallback = () => 1;
     const clock = () => 2;
