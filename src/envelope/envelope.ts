@@ -345,9 +345,18 @@ export async function decryptEnvelopeFromString(
   text: string,
   options?: EnvelopeOptions,
 ): Promise<Uint8Array> {
+  return openEnvelopeText(keyring, text, options?.context, options);
+}
+
+/** openEnvelope for the text form, its length bounded before it is decoded (base64url: 4 characters per 3 bytes). */
+export function openEnvelopeText(
+  keyring: Keyring,
+  text: string,
+  context: EncryptionContext | EncodedContext | undefined,
+  options: EnvelopeOptions | undefined,
+): Uint8Array | Promise<Uint8Array> {
   keyringState(keyring);
   const maxBytes = readMaxBytes(options);
-  // Bound before decoding: base64url is 4 characters per 3 bytes.
   if (typeof text === 'string' && text.length > ((maxBytes + MAX_OVERHEAD) * 4) / 3 + 8) throw tooLarge(maxBytes);
-  return openBounded(keyring, envelopeFromText(text), options?.context, maxBytes);
+  return openBounded(keyring, envelopeFromText(text), context, maxBytes);
 }

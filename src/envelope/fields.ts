@@ -1,7 +1,7 @@
 import { decodeUtf8, encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
 import { type EncryptionContext, extendContext } from './context.js';
-import { envelopeFromText, openEnvelope, sealEnvelopeToText } from './envelope.js';
+import { openEnvelopeText, sealEnvelopeToText } from './envelope.js';
 import type { Keyring } from './keyring.js';
 
 /** Options of {@link encryptFields} and {@link decryptFields}. */
@@ -81,7 +81,7 @@ export async function decryptFields<T = Record<string, unknown>>(
   for (const field of new Set(fields)) {
     if (!Object.hasOwn(source, field) || source[field] === undefined) continue;
     const aad = extendContext(options?.context, '$field', field);
-    const plaintext = await openEnvelope(options.keyring, envelopeFromText(source[field] as string), aad, options);
+    const plaintext = await openEnvelopeText(options.keyring, source[field] as string, aad, options);
     // Authentic data we wrote with JSON.stringify: parsing cannot fail unless the key was misused elsewhere.
     try {
       out[field] = JSON.parse(decodeUtf8(plaintext));

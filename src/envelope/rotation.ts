@@ -1,10 +1,10 @@
 import { concatBytes, wipe } from '../internal/bytes.js';
 import {
-  decryptEnvelopeFromString,
   type EnvelopeOptions,
   envelopeFromText,
   envelopeToText,
   openEnvelope,
+  openEnvelopeText,
   readEnvelope,
   sealEnvelope,
   sealEnvelopeToText,
@@ -136,10 +136,9 @@ export async function reencrypt<T extends StoredEnvelope>(
   keyring: Keyring,
   options?: EnvelopeOptions,
 ): Promise<T> {
-  // The text form through decryptEnvelopeFromString: its length is bounded before it is decoded.
   const plaintext =
     typeof envelope === 'string'
-      ? await decryptEnvelopeFromString(keyring, envelope, options)
+      ? await openEnvelopeText(keyring, envelope, options?.context, options)
       : await openEnvelope(keyring, envelope, options?.context, options);
   try {
     if (typeof envelope === 'string')

@@ -39,6 +39,13 @@ describe('encryptFields / decryptFields', () => {
     await expectBulwarkError(() => encryptFields([] as never, [], { keyring }), 'INPUT_INVALID');
     await expectBulwarkError(() => decryptFields({ a: 'plain' }, ['a'], { keyring }), 'ENVELOPE_MALFORMED');
     await expectBulwarkError(
+      () => encryptFields({ a: 'x'.repeat(20) }, ['a'], { keyring, maxBytes: 8 }),
+      'ENVELOPE_TOO_LARGE',
+    );
+    // Decryption allows maxBytes plus the largest header, so only text past that bound is refused.
+    const huge = { a: `bwe1.${'A'.repeat(4000)}` };
+    await expectBulwarkError(() => decryptFields(huge, ['a'], { keyring, maxBytes: 8 }), 'ENVELOPE_TOO_LARGE');
+    await expectBulwarkError(
       () => encryptFields({ a: 1 }, ['a'], { keyring: createBlindIndexKey(new Uint8Array(32)) as never }),
       'CONFIG_INVALID',
     );
