@@ -2,7 +2,7 @@ import { BulwarkError } from '../errors.js';
 import { assertIntegerInRange, assertOneOf, readOptions } from '../internal/assert.js';
 import { createBlockCache } from './block-cache.js';
 import { createRateLimitMemoryStore } from './memory-store.js';
-import { maxCost, type RateLimitRuleOptions, readRules } from './rules.js';
+import { maxCost, type RateLimitRuleOptions, readName, readRules } from './rules.js';
 import { callStore, isStoreFailure, type StoreErrorPolicy } from './store-call.js';
 import type {
   RateLimitDecide,
@@ -74,12 +74,7 @@ export const DEFAULT_RATE_LIMITER = Object.freeze({
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const o = readOptions<RateLimiterOptions>(options);
-  const name = o.name ?? DEFAULT_RATE_LIMITER.name;
-  if (typeof name !== 'string' || name.length === 0 || name.length > 128) {
-    throw new BulwarkError('CONFIG_INVALID', 'name must be a string of 1 to 128 characters', {
-      details: { parameter: 'name' },
-    });
-  }
+  const name = readName(o.name ?? DEFAULT_RATE_LIMITER.name);
   const rules = readRules(name, o);
   const costCeiling = maxCost(rules);
   const onStoreError = assertOneOf(o.onStoreError ?? DEFAULT_RATE_LIMITER.onStoreError, 'onStoreError', [

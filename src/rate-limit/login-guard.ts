@@ -2,6 +2,7 @@ import { BulwarkError } from '../errors.js';
 import { assertIntegerInRange, assertOneOf, readOptions } from '../internal/assert.js';
 import { ipKey } from './ip-key.js';
 import { createRateLimitMemoryStore } from './memory-store.js';
+import { readName } from './rules.js';
 import { callStore, isStoreFailure, type StoreErrorPolicy } from './store-call.js';
 import type { LoginFailureCount, LoginGuardStore } from './types.js';
 
@@ -92,12 +93,7 @@ const DAY_MS = 86_400_000;
 export function createLoginGuard(options?: LoginGuardOptions): LoginGuard {
   const o = readOptions<LoginGuardOptions>(options);
   const d = DEFAULT_LOGIN_GUARD;
-  const name = o.name ?? d.name;
-  if (typeof name !== 'string' || name.length === 0 || name.length > 128) {
-    throw new BulwarkError('CONFIG_INVALID', 'name must be a string of 1 to 128 characters', {
-      details: { parameter: 'name' },
-    });
-  }
+  const name = readName(o.name ?? d.name);
   const freeFailures = assertIntegerInRange(o.freeFailures ?? d.freeFailures, 'freeFailures', 0, 100);
   const baseDelayMs = assertIntegerInRange(o.baseDelayMs ?? d.baseDelayMs, 'baseDelayMs', 1, DAY_MS);
   const maxDelayMs = assertIntegerInRange(o.maxDelayMs ?? d.maxDelayMs, 'maxDelayMs', baseDelayMs, DAY_MS);

@@ -104,3 +104,13 @@ export function readRules(name: string, o: RuleListOptions): RateLimitRule[] {
   }
   return rules;
 }
+
+/** Reads a limiter's or guard's `name`, which keys its stored state: a string of 1 to 128 characters. */
+export function readName(name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0 || name.length > 128) {
+    throw new BulwarkError('CONFIG_INVALID', 'name must be a string of 1 to 128 characters', {
+      details: { parameter: 'name' },
+    });
+  }
+  return name;
+}

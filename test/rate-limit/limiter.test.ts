@@ -48,6 +48,8 @@ describe('createRateLimiter', () => {
       { limit: 1, windowMs: 10, onStoreError: 'ignore' },
       { limit: 1, windowMs: 10, timeoutMs: 0 },
       { limit: 1, windowMs: 10, name: '' },
+      { limit: 1, windowMs: 10, name: 'n'.repeat(129) },
+      { limit: 1, windowMs: 10, name: 42 },
       { limit: 1, windowMs: 10, store: {} },
       { limit: 1, windowMs: 10, blockCache: { maxKeys: 0 } },
     ];

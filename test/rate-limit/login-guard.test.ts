@@ -35,6 +35,8 @@ describe('createLoginGuard', () => {
     expectBulwarkErrorSync(() => createLoginGuard({ onStoreError: 'ignore' as never }), 'CONFIG_INVALID');
     expectBulwarkErrorSync(() => createLoginGuard({ store: {} as never }), 'CONFIG_INVALID');
     expectBulwarkErrorSync(() => createLoginGuard({ name: '' }), 'CONFIG_INVALID');
+    expectBulwarkErrorSync(() => createLoginGuard({ name: 'n'.repeat(129) }), 'CONFIG_INVALID');
+    expectBulwarkErrorSync(() => createLoginGuard({ name: 42 as never }), 'CONFIG_INVALID');
   });
 
   it('refuses malformed attempts', async () => {
