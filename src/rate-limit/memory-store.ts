@@ -1,5 +1,4 @@
-import { BulwarkError } from '../errors.js';
-import { assertIntegerInRange, readOptions } from '../internal/assert.js';
+import { assertIntegerInRange, readNowOption, readOptions } from '../internal/assert.js';
 import {
   createRuleStep,
   type RuleStep,
@@ -55,10 +54,7 @@ const EMPTY_LOG: number[] = [];
 export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions): RateLimitMemoryStore {
   const o = readOptions<RateLimitMemoryStoreOptions>(options);
   const maxKeys = assertIntegerInRange(o.maxKeys ?? DEFAULT_RATE_LIMIT_MEMORY_STORE.maxKeys, 'maxKeys', 1, 100_000_000);
-  const now = o.now ?? coarseNow;
-  if (typeof now !== 'function') {
-    throw new BulwarkError('CONFIG_INVALID', 'now must be a function', { details: { parameter: 'now' } });
-  }
+  const now = readNowOption(o.now, coarseNow);
   const tables = new Map<string, SlotTable>();
 
   function tableFor(rule: RateLimitRule): SlotTable {
