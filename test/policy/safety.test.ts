@@ -241,6 +241,6 @@ describe('type confusion', () => {
     expect(p.data).not.toBe(data);
     expect(p.data.rules[0]?.roles).toEqual(['admin']);
     expect(Object.isFrozen(p.data.rules[0]?.roles)).toBe(true);
-    expect(() => (p.data.rules[0]?.roles as string[]).push('user')).toThrow(TypeError);
+    expect(() => (p.data.rules[0]!.roles as string[]).push('user')).toThrow(TypeError);
   });
 });
