@@ -1,8 +1,9 @@
 /**
- * Concurrent rate-limit decisions whose keys live in the same Redis Cluster hash slot share one script call: a hot
- * key hit by 50 requests at once costs one round trip instead of 50. Each decision stays atomic (the whole script
- * is), a decision alone goes out alone, and nothing waits for a timer: a batch is what queued up within one
- * JavaScript job and leaves at its end (microtask).
+ * Concurrent rate-limit decisions whose keys live in the same Redis Cluster hash slot (or, on a single server, any
+ * concurrent decisions) share one script call: a hot key hit by 50 requests at once costs a few round trips instead
+ * of 50. Each decision stays atomic (the whole script is), a decision alone goes out alone, and nothing waits for a
+ * timer: a batch is what queued up within one JavaScript job and leaves at its end (microtask), or as soon as it is
+ * full.
  */
 import { BulwarkError } from 'bulwark';
 import type { RateLimitResult, RateLimitRule } from 'bulwark/rate-limit';
@@ -11,6 +12,8 @@ import { RATE_LIMIT_SCRIPT } from './scripts.js';
 
 /** One queued decision: its keys, its script arguments (mode, cost, rule count, rule parameters) and its promise. */
 export interface BatchItem {
+  /** The hash tag every key of the decision shares (its Cluster slot decides which batch it may join). */
+  tag: string;
   keys: string[];
   args: string[];
   rules: readonly RateLimitRule[];
@@ -18,16 +21,30 @@ export interface BatchItem {
   reject: (error: unknown) => void;
 }
 
-const MAX_BATCH = 64;
+/**
+ * A full batch leaves at once, so Redis starts on it while later decisions are still being queued: several small
+ * calls in flight keep both the server and this process busy, where one call per job made them take turns.
+ * Measured with 50 decisions in flight on one connection: 8 gave 2× the decisions/s of 64 (one call per job), and
+ * more than 4 (more calls, each with its own fixed cost).
+ */
+const MAX_BATCH = 8;
+/** The queue of decisions on any slots (never a real slot number). */
+const MIXED = -1;
 /** The store-error message for a script reply of the wrong shape. */
 export const REPLY_FAILED = 'unexpected reply from Redis';
 
-/** Returns `enqueue(slot, item)`: queue a decision, sent with the others of its slot at the end of this job. */
-export function createBatcher(run: ScriptRunner, now: () => string): (slot: number, item: BatchItem) => void {
+/**
+ * Returns `enqueue(item)`: queue a decision, sent with the others of its slot at the end of this job. With
+ * `acrossSlots`, decisions on any keys share calls; if the server (a proxy, say) refuses one with CROSSSLOT, that
+ * batch is sent again one slot per call (a refused script never ran, so nothing was counted twice) and batching
+ * stays per slot from then on.
+ */
+export function createBatcher(run: ScriptRunner, now: () => string, acrossSlots: boolean): (item: BatchItem) => void {
   const pending = new Map<number, BatchItem[]>();
   let scheduled = false;
+  let across = acrossSlots;
 
-  function send(items: BatchItem[]): void {
+  function send(items: BatchItem[], mixed: boolean): void {
     const keys: string[] = [];
     const args = [now(), String(items.length)];
     for (const item of items) {
@@ -44,6 +61,11 @@ export function createBatcher(run: ScriptRunner, now: () => string): (slot: numb
         for (let i = 0; i < items.length; i++) settle(items[i] as BatchItem, reply, 5 * i);
       },
       (error: unknown) => {
+        if (mixed && items.length > 1 && isCrossSlot(error)) {
+          across = false;
+          for (const item of items) enqueue(item);
+          return;
+        }
         for (const item of items) item.reject(error);
       },
     );
@@ -51,11 +73,12 @@ export function createBatcher(run: ScriptRunner, now: () => string): (slot: numb
 
   function flush(): void {
     scheduled = false;
-    for (const items of pending.values()) send(items);
+    for (const [slot, items] of pending) send(items, slot === MIXED);
     pending.clear();
   }
 
-  return (slot, item) => {
+  function enqueue(item: BatchItem): void {
+    const slot = across ? MIXED : clusterSlot(item.tag);
     let items = pending.get(slot);
     if (items === undefined) {
       items = [];
@@ -64,12 +87,18 @@ export function createBatcher(run: ScriptRunner, now: () => string): (slot: numb
     items.push(item);
     if (items.length >= MAX_BATCH) {
       pending.delete(slot);
-      send(items);
+      send(items, slot === MIXED);
     } else if (!scheduled) {
       scheduled = true;
       queueMicrotask(flush);
     }
-  };
+  }
+  return enqueue;
+}
+
+function isCrossSlot(error: unknown): boolean {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && message.includes('CROSSSLOT');
 }
 
 function settle(item: BatchItem, reply: unknown[], offset: number): void {

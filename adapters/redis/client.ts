@@ -47,6 +47,18 @@ export function toScriptRunner(client: unknown): ScriptRunner | undefined {
   return undefined;
 }
 
+/**
+ * True only for a client that positively says it talks to one server: an ioredis `Redis` (`isCluster === false`)
+ * or a node-redis standalone client (it has `select`, which cluster clients lack, and no `masters`). Anything else,
+ * including wrappers, is treated as possibly clustered.
+ */
+export function isSingleServerClient(client: unknown): boolean {
+  const c = client as { isCluster?: unknown; select?: unknown; evalSha?: unknown } | null;
+  if (typeof c !== 'object' || c === null) return false;
+  if (c.isCluster === false) return true;
+  return typeof c.evalSha === 'function' && typeof c.select === 'function' && !('masters' in c);
+}
+
 function isNoScript(error: unknown): boolean {
   const message = (error as { message?: unknown } | null)?.message;
   return typeof message === 'string' && message.includes('NOSCRIPT');

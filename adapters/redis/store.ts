@@ -9,8 +9,8 @@ import {
   type RateLimitRule,
   type RateLimitStore,
 } from 'bulwark/rate-limit';
-import { clusterSlot, createBatcher, REPLY_FAILED } from './batch.js';
-import { type RedisClientLike, toScriptRunner } from './client.js';
+import { createBatcher, REPLY_FAILED } from './batch.js';
+import { isSingleServerClient, type RedisClientLike, toScriptRunner } from './client.js';
 import {
   DELETE_SCRIPT,
   LOGIN_READ_SCRIPT,
@@ -26,9 +26,12 @@ export interface RedisStoreOptions {
   /** Prepended to every key (default `bulwark:`); must not contain `{` or `}`. */
   prefix?: string;
   /**
-   * Concurrent decisions share one script call when their keys are in the same Redis Cluster hash slot (always
-   * safe). Set `true` only when `client` talks to a single Redis server (standalone, or a Sentinel-managed primary):
-   * concurrent decisions on any keys then share calls. Under Redis Cluster that would fail with CROSSSLOT.
+   * Concurrent decisions always share script calls when their keys are in the same Redis Cluster hash slot. With
+   * `true`, concurrent decisions on any keys share calls, which only a single Redis server (standalone, or a
+   * Sentinel-managed primary) accepts. Default: `true` for a client that says it talks to one server (an ioredis
+   * `Redis`, a node-redis `createClient` client), `false` for cluster clients and anything unrecognised. Should a
+   * server or proxy still refuse a shared call with CROSSSLOT, that call is retried one slot per call (a refused
+   * script never ran) and the store batches per slot from then on.
    */
   batchAcrossSlots?: boolean;
   /**
@@ -99,8 +102,13 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     });
   }
   const now = () => (clock === undefined ? '' : String(Math.floor(clock())));
-  const acrossSlots = options.batchAcrossSlots === true;
-  const enqueue = createBatcher(run, now);
+  const across = options.batchAcrossSlots;
+  if (across !== undefined && typeof across !== 'boolean') {
+    throw new BulwarkError('CONFIG_INVALID', 'batchAcrossSlots must be a boolean', {
+      details: { parameter: 'batchAcrossSlots' },
+    });
+  }
+  const enqueue = createBatcher(run, now, across ?? isSingleServerClient(options.client));
   const ruleParts = new WeakMap<RateLimitRule, { suffix: string; args: string[] }>();
 
   function partsOf(rule: RateLimitRule) {
@@ -137,8 +145,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       const args = [mode, String(cost), String(rules.length)];
       for (const rule of rules) for (const a of partsOf(rule).args) args.push(a);
       const keys = rateLimitKeys(tag, rules);
-      const slot = acrossSlots ? 0 : clusterSlot(tag);
-      return new Promise((resolve, reject) => enqueue(slot, { keys, args, rules, resolve, reject }));
+      return new Promise((resolve, reject) => enqueue({ tag, keys, args, rules, resolve, reject }));
     },
     async resetRateLimit(key, rules) {
       await run(DELETE_SCRIPT, rateLimitKeys(tagOf(key, rules), rules), []);

@@ -4,9 +4,11 @@
  * malformed login-counter reply. The parts that need no server use a scripted fake client; the rest run against
  * the real server.
  */
-import type { Redis } from 'ioredis';
+import { Cluster, Redis as IoRedis, type Redis } from 'ioredis';
+import { createClient, createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterSlot } from '../../adapters/redis/batch.js';
+import { isSingleServerClient } from '../../adapters/redis/client.js';
 import { createRedisStore } from '../../adapters/redis/index.js';
 import { createLoginGuard, createRateLimiter } from '../../src/rate-limit/index.js';
 import { connectIoredis, deletePrefix, redisTestsEnabled, uniquePrefix } from './redis/support.js';
@@ -16,6 +18,21 @@ describe('clusterSlot', () => {
     expect(clusterSlot('123456789')).toBe(0x31c3);
     expect(clusterSlot('foo')).toBe(12182);
     expect(clusterSlot('')).toBe(0);
+  });
+});
+
+describe('isSingleServerClient', () => {
+  it('recognises the standalone clients of ioredis and node-redis, and nothing else', () => {
+    const io = new IoRedis({ lazyConnect: true });
+    const ioCluster = new Cluster([{ host: '127.0.0.1', port: 1 }], { lazyConnect: true });
+    expect(isSingleServerClient(io)).toBe(true);
+    expect(isSingleServerClient(ioCluster)).toBe(false);
+    expect(isSingleServerClient(createClient())).toBe(true);
+    expect(isSingleServerClient(createCluster({ rootNodes: [{ url: 'redis://127.0.0.1:1' }] }))).toBe(false);
+    for (const other of [null, undefined, {}, { select() {} }, 'redis'])
+      expect(isSingleServerClient(other)).toBe(false);
+    io.disconnect();
+    ioCluster.disconnect();
   });
 });
 
@@ -65,6 +82,64 @@ describe('batching without a server', () => {
     });
     await Promise.all(['a', 'b', 'c'].map((k) => across.consume(k)));
     expect(shared.calls).toEqual([3]);
+  });
+
+  it('sends a full batch at once: 20 decisions on one key go as 8 + 8 + 4', async () => {
+    const { client, calls } = fakeClient(async (_n, args) =>
+      Array.from({ length: Number(args[1]) }, () => [1, 0, 5, 0, 0]).flat(),
+    );
+    const limiter = createRateLimiter({ limit: 100, windowMs: 1000, store: createRedisStore({ client }) });
+    await Promise.all(Array.from({ length: 20 }, () => limiter.consume('same')));
+    expect(calls).toEqual([8, 8, 4]);
+  });
+
+  it('batches across slots by default only for clients that say they talk to one server', async () => {
+    const ok = async (_n: number, args: string[]) =>
+      Array.from({ length: Number(args[1]) }, () => [1, 0, 5, 0, 0]).flat();
+    const run = async (extra: object, options: { batchAcrossSlots?: boolean } = {}) => {
+      const fake = fakeClient(ok);
+      const client = Object.assign(fake.client, extra);
+      const limiter = createRateLimiter({
+        limit: 10,
+        windowMs: 1000,
+        store: createRedisStore({ client, ...options }),
+      });
+      await Promise.all(['a', 'b', 'c'].map((k) => limiter.consume(k)));
+      return fake.calls;
+    };
+    expect(await run({ isCluster: false })).toEqual([3]); // ioredis Redis
+    expect(await run({ isCluster: true })).toEqual([1, 1, 1]); // ioredis Cluster
+    expect(await run({})).toEqual([1, 1, 1]); // unrecognised: assume a cluster
+    expect(await run({ isCluster: false }, { batchAcrossSlots: false })).toEqual([1, 1, 1]);
+    expect(() => createRedisStore({ client: fakeClient(ok).client, batchAcrossSlots: 'yes' as never })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
+  });
+
+  it('retries a call refused with CROSSSLOT one slot per call, then batches per slot', async () => {
+    // A proxy that refuses keys of several hash tags in one call, as a cluster-aware proxy would.
+    const { client, calls } = fakeClient(async (_n, args) => {
+      return Array.from({ length: Number(args[1]) }, () => [1, 0, 5, 0, 0]).flat();
+    });
+    const evalsha = client.evalsha;
+    client.evalsha = (sha: string, numKeys: number, ...rest: string[]) => {
+      const tags = new Set(rest.slice(0, numKeys).map((k) => /\{(.*)\}/.exec(k)?.[1]));
+      if (tags.size > 1) {
+        calls.push(-numKeys);
+        return Promise.reject(new Error("CROSSSLOT Keys in request don't hash to the same slot"));
+      }
+      return evalsha(sha, numKeys, ...rest);
+    };
+    const limiter = createRateLimiter({
+      limit: 10,
+      windowMs: 1000,
+      store: createRedisStore({ client: Object.assign(client, { isCluster: false }) }),
+    });
+    const first = await Promise.all(['a', 'b', 'c'].map((k) => limiter.consume(k)));
+    for (const r of first) expect(r).toMatchObject({ allowed: true, reason: 'ok' });
+    expect(calls).toEqual([-3, 1, 1, 1]);
+    await Promise.all(['a', 'b'].map((k) => limiter.consume(k)));
+    expect(calls).toEqual([-3, 1, 1, 1, 1, 1]);
   });
 
   it('a failed or malformed batch becomes a store error for every decision in it', async () => {
