@@ -87,9 +87,22 @@ class ByteQueue {
   }
 }
 
-/** Per-segment state shared by both directions: nonce = prefix(7) ‖ counter(u32be) ‖ last(1). */
-function segmentCipher(aes: AesGcmKey, prefix: Uint8Array, aad: Uint8Array) {
+/**
+ * Per-segment state shared by both directions: nonce = prefix(7) ‖ counter(u32be) ‖ last(1). Moves `dataKey` into
+ * a private copy (the argument is wiped) that the key handle reads in place, and `dispose()` zeroes that copy once
+ * the stream has ended, failed or been cancelled, so a finished stream leaves no copy of its data key behind (the
+ * WebCrypto `CryptoKey`, where used, is non-extractable and only dropped). After `dispose()` every call throws
+ * rather than use a zeroed key.
+ */
+export function segmentCipher(dataKey: Uint8Array, prefix: Uint8Array, aad: Uint8Array) {
+  const key = new Uint8Array(dataKey);
+  wipe(dataKey);
+  let aes: AesGcmKey | undefined = importAesGcmKey(key, true);
   let counter = 0;
+  const live = (): AesGcmKey => {
+    if (aes === undefined) throw new BulwarkError('INPUT_INVALID', 'this stream has already ended');
+    return aes;
+  };
   const nonce = (last: boolean) => {
     if (counter >= MAX_SEGMENTS) throw new BulwarkError('ENVELOPE_TOO_LARGE', 'stream exceeds 2^32 - 1 segments');
     const iv = new Uint8Array(12);
@@ -99,13 +112,32 @@ function segmentCipher(aes: AesGcmKey, prefix: Uint8Array, aad: Uint8Array) {
     return iv;
   };
   return {
-    seal: (plaintext: Uint8Array, last: boolean) => aes.seal(nonce(last), plaintext, aad),
+    seal: (plaintext: Uint8Array, last: boolean) => live().seal(nonce(last), plaintext, aad),
     async open(sealed: Uint8Array, last: boolean): Promise<Uint8Array> {
-      const plaintext = await aes.open(nonce(last), sealed, aad);
+      const plaintext = await live().open(nonce(last), sealed, aad);
       if (plaintext === null) throw decryptFailed();
       return plaintext;
     },
+    dispose(): void {
+      aes = undefined;
+      wipe(key);
+    },
   };
+}
+
+type SegmentCipher = ReturnType<typeof segmentCipher>;
+
+/**
+ * Runs one stream step; on failure the data key (read through `current`: the step may be the one that set it up) is
+ * wiped before the stream errors, since no later step will run.
+ */
+async function guarded(current: () => SegmentCipher | undefined, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    current()?.dispose();
+    throw error;
+  }
 }
 
 function readSegmentBytes(value: unknown): number {
@@ -135,7 +167,7 @@ export function encryptStream(
   const segmentBytes = readSegmentBytes(options.segmentBytes);
   const context = encodeContext(options.context);
   const queue = new ByteQueue();
-  let cipher: ReturnType<typeof segmentCipher>;
+  let cipher: SegmentCipher | undefined;
   return new TransformStream<Uint8Array, Uint8Array>({
     async start(controller) {
       const fresh = takeRandomBytes(DATA_KEY_BYTES + NONCE_PREFIX_BYTES);
@@ -148,21 +180,32 @@ export function encryptStream(
         new DataView(header.buffer).setUint32(at, segmentBytes);
         header.set(fresh.subarray(DATA_KEY_BYTES), at + 4);
         // Copies of the prefix and header: the consumer owns the chunk we enqueue and may reuse its memory.
-        cipher = segmentCipher(importAesGcmKey(dataKey), header.slice(at + 4), concatBytes(header, context));
+        cipher = segmentCipher(dataKey, header.slice(at + 4), concatBytes(header, context));
         controller.enqueue(header);
       } finally {
         wipe(fresh);
       }
     },
-    async transform(chunk, controller) {
-      queue.push(assertBytes(chunk, 'chunk'));
-      // Keep at least one byte back: only flush knows which segment is the last.
-      while (queue.length > segmentBytes) controller.enqueue(await cipher.seal(queue.take(segmentBytes), false));
-    },
-    async flush(controller) {
-      controller.enqueue(await cipher.seal(queue.take(queue.length), true));
-    },
-  });
+    transform: (chunk, controller) =>
+      guarded(
+        () => cipher,
+        async () => {
+          queue.push(assertBytes(chunk, 'chunk'));
+          // Keep at least one byte back: only flush knows which segment is the last.
+          while (queue.length > segmentBytes) controller.enqueue(await cipher!.seal(queue.take(segmentBytes), false));
+        },
+      ),
+    flush: (controller) =>
+      guarded(
+        () => cipher,
+        async () => {
+          controller.enqueue(await cipher!.seal(queue.take(queue.length), true));
+          cipher!.dispose();
+        },
+      ),
+    // Where the runtime supports it (the Streams spec's transformer cancel): the reader or writer gave up.
+    cancel: async () => cipher?.dispose(),
+  } as Transformer<Uint8Array, Uint8Array>);
 }
 
 /** Bytes of a stream header, if `queue` holds it all yet (undefined to wait for more). */
@@ -190,7 +233,7 @@ export function decryptStream(
   keyringState(keyring);
   const context = encodeContext(options.context);
   const queue = new ByteQueue();
-  let cipher: ReturnType<typeof segmentCipher> | undefined;
+  let cipher: SegmentCipher | undefined;
   let sealedBytes = 0;
   async function readHeader(): Promise<void> {
     const peek = queue.peek(MAX_HEADER_BYTES);
@@ -202,23 +245,32 @@ export function decryptStream(
     const segmentBytes = new DataView(header.buffer).getUint32(key.end);
     if (segmentBytes < MIN_SEGMENT || segmentBytes > MAX_SEGMENT) throw malformedEnvelope();
     const dataKey = await unwrapDataKey(findKey(keyring, key.keyId), key);
-    cipher = segmentCipher(importAesGcmKey(dataKey), header.subarray(key.end + 4), concatBytes(header, context));
-    wipe(dataKey);
+    cipher = segmentCipher(dataKey, header.subarray(key.end + 4), concatBytes(header, context));
     sealedBytes = segmentBytes + TAG_BYTES;
   }
   return new TransformStream<Uint8Array, Uint8Array>({
-    async transform(chunk, controller) {
-      queue.push(assertBytes(chunk, 'chunk'));
-      if (cipher === undefined) await readHeader();
-      if (cipher === undefined) return;
-      // Keep the final segment back until flush: only then is it known to be the last.
-      while (queue.length > sealedBytes) controller.enqueue(await cipher.open(queue.take(sealedBytes), false));
-    },
-    async flush(controller) {
-      if (cipher === undefined) await readHeader();
-      if (cipher === undefined) throw malformedEnvelope();
-      if (queue.length < TAG_BYTES) throw malformedEnvelope();
-      controller.enqueue(await cipher.open(queue.take(queue.length), true));
-    },
-  });
+    transform: (chunk, controller) =>
+      guarded(
+        () => cipher,
+        async () => {
+          queue.push(assertBytes(chunk, 'chunk'));
+          if (cipher === undefined) await readHeader();
+          if (cipher === undefined) return;
+          // Keep the final segment back until flush: only then is it known to be the last.
+          while (queue.length > sealedBytes) controller.enqueue(await cipher.open(queue.take(sealedBytes), false));
+        },
+      ),
+    flush: (controller) =>
+      guarded(
+        () => cipher,
+        async () => {
+          if (cipher === undefined) await readHeader();
+          if (cipher === undefined) throw malformedEnvelope();
+          if (queue.length < TAG_BYTES) throw malformedEnvelope();
+          controller.enqueue(await cipher.open(queue.take(queue.length), true));
+          cipher.dispose();
+        },
+      ),
+    cancel: async () => cipher?.dispose(),
+  } as Transformer<Uint8Array, Uint8Array>);
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createKeyring, DEFAULT_ENVELOPE_STREAM_OPTIONS, decryptStream, encryptStream } from 'bulwark/envelope';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { segmentCipher } from '../../src/envelope/stream.js';
 import { setRuntimeOverrideForTesting } from '../../src/runtime/index.js';
 import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
 import { CRYPTO_PATHS, collect, keyBytes, outcome, singleKeyring, streamOf } from './helpers.js';
@@ -132,5 +133,36 @@ describe('streaming', () => {
       },
     });
     await expectBulwarkError(() => collect(bad.pipeThrough(encryptStream(keyring))), 'INPUT_INVALID');
+  });
+
+  it('the segment cipher takes its data key (the argument is wiped) and refuses to work once disposed', async () => {
+    const dataKey = new Uint8Array(randomBytes(32));
+    const copy = dataKey.slice();
+    const prefix = new Uint8Array(7);
+    const cipher = segmentCipher(dataKey, prefix, new Uint8Array(0));
+    expect(dataKey.every((b) => b === 0)).toBe(true);
+    const sealed = await cipher.seal(new Uint8Array([1, 2, 3]), true);
+    // The key it used is the one it was given, not the wiped argument.
+    const check = segmentCipher(copy, prefix, new Uint8Array(0));
+    expect(await check.open(sealed, true)).toEqual(new Uint8Array([1, 2, 3]));
+    cipher.dispose();
+    await expectBulwarkError(() => cipher.seal(new Uint8Array(1), true), 'INPUT_INVALID');
+    await expectBulwarkError(() => cipher.open(sealed, true), 'INPUT_INVALID');
+  });
+
+  it('a failed or cancelled stream errors with its own code, and a new stream still works', async () => {
+    const data = new Uint8Array(randomBytes(3000));
+    const ct = await encrypt(data, { segmentBytes: 256 });
+    const tampered = ct.slice();
+    tampered[tampered.length - 300]! ^= 1;
+    await expectBulwarkError(() => decrypt(tampered), 'ENVELOPE_DECRYPT_FAILED');
+    // Cancelled half-way by the reader: no error escapes, and nothing else is affected.
+    const reader = streamOf(data, 100)
+      .pipeThrough(encryptStream(keyring, { context, segmentBytes: 256 }))
+      .getReader();
+    await reader.read();
+    await reader.read();
+    await reader.cancel();
+    expect(await decrypt(await encrypt(data))).toEqual(data);
   });
 });
