@@ -7,7 +7,7 @@
  */
 import { BulwarkError } from 'bulwark';
 import type { RateLimitResult, RateLimitRule } from 'bulwark/rate-limit';
-import type { ScriptRunner } from './client.js';
+import { isRedisError, type ScriptRunner } from './client.js';
 import { RATE_LIMIT_SCRIPT } from './scripts.js';
 
 /** One queued decision: its keys, its script arguments (mode, cost, rule count, rule parameters) and its promise. */
@@ -61,7 +61,7 @@ export function createBatcher(run: ScriptRunner, now: () => string, acrossSlots:
         for (let i = 0; i < items.length; i++) settle(items[i] as BatchItem, reply, 5 * i);
       },
       (error: unknown) => {
-        if (mixed && items.length > 1 && isCrossSlot(error)) {
+        if (mixed && items.length > 1 && isRedisError(error, 'CROSSSLOT')) {
           across = false;
           for (const item of items) enqueue(item);
           return;
@@ -94,11 +94,6 @@ export function createBatcher(run: ScriptRunner, now: () => string, acrossSlots:
     }
   }
   return enqueue;
-}
-
-function isCrossSlot(error: unknown): boolean {
-  const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === 'string' && message.includes('CROSSSLOT');
 }
 
 function settle(item: BatchItem, reply: unknown[], offset: number): void {

@@ -31,7 +31,7 @@ export function toScriptRunner(client: unknown): ScriptRunner | undefined {
     return (script, keys, args) => {
       const options = { keys, arguments: args };
       return node.evalSha(script.sha, options).then(undefined, (error: unknown) => {
-        if (!isNoScript(error)) throw error;
+        if (!isRedisError(error, 'NOSCRIPT')) throw error;
         return node.eval(script.source, options);
       });
     };
@@ -40,7 +40,7 @@ export function toScriptRunner(client: unknown): ScriptRunner | undefined {
     const io = c as IoredisLikeClient;
     return (script, keys, args) =>
       io.evalsha(script.sha, keys.length, ...keys, ...args).then(undefined, (error: unknown) => {
-        if (!isNoScript(error)) throw error;
+        if (!isRedisError(error, 'NOSCRIPT')) throw error;
         return io.eval(script.source, keys.length, ...keys, ...args);
       });
   }
@@ -59,7 +59,8 @@ export function isSingleServerClient(client: unknown): boolean {
   return typeof c.evalSha === 'function' && typeof c.select === 'function' && !('masters' in c);
 }
 
-function isNoScript(error: unknown): boolean {
+/** True when a Redis error reply starts with or contains `code` (NOSCRIPT, CROSSSLOT, ...). */
+export function isRedisError(error: unknown, code: string): boolean {
   const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === 'string' && message.includes('NOSCRIPT');
+  return typeof message === 'string' && message.includes(code);
 }
