@@ -206,7 +206,8 @@ export async function run(): Promise<void> {
   let sink = 0;
   // tinybench times every call, which costs more than one decision: each call makes the same batch of decisions
   // for every library, so ops/s × batch is decisions/s and the ratios are the libraries' own. Each case has its
-  // own loop (not a shared helper) so that V8 inlines each library's call site separately.
+  // own loop (not a shared helper) so that V8 inlines each library's call site separately. Results are counted
+  // with `if (x) sink++`: the former `sink ^= +x` made a ToNumber builtin call per decision (perf: 3-5 % of ours).
   const R = RBAC_QUERIES;
   const A = ABAC_QUERIES;
   // Cached per-user objects are looked up once, as an app holding them per request would.
@@ -221,37 +222,37 @@ export async function run(): Promise<void> {
         name: 'bulwark can()',
         ours: true,
         fn: () => {
-          for (let k = 0; k < BATCH; k++) for (const [u, a, t] of R) sink ^= +policy.can(u, a, t);
+          for (let k = 0; k < BATCH; k++) for (const [u, a, t] of R) if (policy.can(u, a, t)) sink++;
         },
       },
       {
         name: 'bulwark forSubject().can() (cached)',
         fn: () => {
-          for (let k = 0; k < BATCH; k++) for (const [b, a, t] of boundR) sink ^= +b.can(a, t);
+          for (let k = 0; k < BATCH; k++) for (const [b, a, t] of boundR) if (b.can(a, t)) sink++;
         },
       },
       {
         name: 'bulwark can(), 10,000-rule policy',
         fn: () => {
-          for (let k = 0; k < BATCH; k++) for (const [u, a, t] of R) sink ^= +large.can(u, a, t);
+          for (let k = 0; k < BATCH; k++) for (const [u, a, t] of R) if (large.can(u, a, t)) sink++;
         },
       },
       {
         name: '@casl/ability (cached ability)',
         fn: () => {
-          for (let k = 0; k < BATCH; k++) for (const [ability, a, t] of caslR) sink ^= +ability.can(a, t);
+          for (let k = 0; k < BATCH; k++) for (const [ability, a, t] of caslR) if (ability.can(a, t)) sink++;
         },
       },
       {
         name: 'accesscontrol',
         fn: () => {
-          for (let k = 0; k < BATCH; k++) for (const [u, a, t] of R) sink ^= +accessControlCan(ac, u, a, t);
+          for (let k = 0; k < BATCH; k++) for (const [u, a, t] of R) if (accessControlCan(ac, u, a, t)) sink++;
         },
       },
       {
         name: 'casbin enforceSync',
         fn: () => {
-          for (let k = 0; k < BATCH; k++) for (const [u, a, t] of R) sink ^= +rbac.enforceSync(u.id, t, a);
+          for (let k = 0; k < BATCH; k++) for (const [u, a, t] of R) if (rbac.enforceSync(u.id, t, a)) sink++;
         },
       },
     ],
@@ -262,31 +263,31 @@ export async function run(): Promise<void> {
       name: 'bulwark can()',
       ours: true,
       fn: () => {
-        for (let k = 0; k < BATCH; k++) for (const [u, inv] of A) sink ^= +policy.can(u, 'update', inv);
+        for (let k = 0; k < BATCH; k++) for (const [u, inv] of A) if (policy.can(u, 'update', inv)) sink++;
       },
     },
     {
       name: 'bulwark forSubject().can() (cached)',
       fn: () => {
-        for (let k = 0; k < BATCH; k++) for (const [b, inv] of boundA) sink ^= +b.can('update', inv);
+        for (let k = 0; k < BATCH; k++) for (const [b, inv] of boundA) if (b.can('update', inv)) sink++;
       },
     },
     {
       name: 'bulwark can(), tenant option',
       fn: () => {
-        for (let k = 0; k < BATCH; k++) for (const [u, inv] of A) sink ^= +tenantPolicy.can(u, 'update', inv);
+        for (let k = 0; k < BATCH; k++) for (const [u, inv] of A) if (tenantPolicy.can(u, 'update', inv)) sink++;
       },
     },
     {
       name: 'bulwark can(), 10,000-rule policy',
       fn: () => {
-        for (let k = 0; k < BATCH; k++) for (const [u, inv] of A) sink ^= +large.can(u, 'update', inv);
+        for (let k = 0; k < BATCH; k++) for (const [u, inv] of A) if (large.can(u, 'update', inv)) sink++;
       },
     },
     {
       name: '@casl/ability (cached ability)',
       fn: () => {
-        for (let k = 0; k < BATCH; k++) for (const [ability, inv] of caslA) sink ^= +ability.can('update', inv);
+        for (let k = 0; k < BATCH; k++) for (const [ability, inv] of caslA) if (ability.can('update', inv)) sink++;
       },
     },
     {
@@ -294,18 +295,15 @@ export async function run(): Promise<void> {
       fn: () => {
         for (let k = 0; k < BATCH; k++) {
           for (const [u, inv] of A)
-            sink ^= +(
-              ac.can(u.role).updateOwn('invoice').granted &&
-              inv.ownerId === u.id &&
-              inv.tenantId === u.tenantId
-            );
+            if (ac.can(u.role).updateOwn('invoice').granted && inv.ownerId === u.id && inv.tenantId === u.tenantId)
+              sink++;
         }
       },
     },
     {
       name: 'casbin enforceSync (ABAC matcher)',
       fn: () => {
-        for (let k = 0; k < BATCH; k++) for (const [u, inv] of A) sink ^= +abac.enforceSync(u, inv, 'update');
+        for (let k = 0; k < BATCH; k++) for (const [u, inv] of A) if (abac.enforceSync(u, inv, 'update')) sink++;
       },
     },
   ]);
@@ -315,14 +313,14 @@ export async function run(): Promise<void> {
       name: 'bulwark check()',
       ours: true,
       fn: () => {
-        for (let k = 0; k < BATCH; k++) for (const [u, inv] of A) sink ^= +policy.check(u, 'update', inv).allowed;
+        for (let k = 0; k < BATCH; k++) for (const [u, inv] of A) if (policy.check(u, 'update', inv).allowed) sink++;
       },
     },
     {
       name: 'bulwark filter() (invoice update)',
       fn: () => {
         for (let k = 0; k < BATCH; k++)
-          for (const [u] of A) sink ^= +(typeof policy.filter(u, 'update', 'invoice') === 'object');
+          for (const [u] of A) if (typeof policy.filter(u, 'update', 'invoice') === 'object') sink++;
       },
     },
   ]);

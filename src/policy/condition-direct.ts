@@ -85,14 +85,13 @@ export function compileDirectConjunction(first: DirectEquality, second: DirectEq
   const j2 = second.right?.key ?? '';
   const c1 = first.constant;
   const c2 = second.constant;
+  // Which roots the four reads touch: only those must be objects, and only their prototypes are asked.
+  const usesSubject = !r1 || !r2 || (ref1 && !q1) || (ref2 && !q2);
+  const usesResource = r1 || r2 || (ref1 && q1) || (ref2 && q2);
   return (s, r) => {
-    // Both roots must be objects for either equality to hold (a side missing its root reads as absent).
-    if (typeof s !== 'object' || s === null) {
-      if (!r1 || !r2 || (ref1 && !q1) || (ref2 && !q2)) return false;
-    }
-    if (typeof r !== 'object' || r === null) {
-      if (r1 || r2 || (ref1 && q1) || (ref2 && q2)) return false;
-    }
+    // Every root a read touches must be an object for both equalities to hold (a missing root reads as absent).
+    if (usesSubject && (typeof s !== 'object' || s === null)) return false;
+    if (usesResource && (typeof r !== 'object' || r === null)) return false;
     // Written out twice, not through a helper: V8 did not inline one here, and the call cost a tenth of a check.
     const x1 = (r1 ? r : s) as Record<string, unknown>;
     const y1 = (q1 ? r : s) as Record<string, unknown>;
@@ -104,18 +103,20 @@ export function compileDirectConjunction(first: DirectEquality, second: DirectEq
     const b = x2[k2];
     if ((typeof b !== 'string' && typeof b !== 'number' && typeof b !== 'boolean') || b !== (ref2 ? y2[j2] : c2))
       return false;
-    // Every value matched: now make sure each was an own property. The prototype is asked of the very object just
-    // read (not of s or r), so V8 knows its map and folds `getPrototypeOf` to a constant instead of a runtime call.
-    const p1: Record<string, unknown> | null = getPrototypeOf(x1);
+    // Every value matched: now make sure each was an own property. One getPrototypeOf per root (a runtime call when
+    // V8 cannot fold it), shared by the up to four reads below.
+    const ps: Record<string, unknown> | null = usesSubject ? getPrototypeOf(s) : null;
+    const pr: Record<string, unknown> | null = usesResource ? getPrototypeOf(r) : null;
+    const p1 = r1 ? pr : ps;
     if (p1 !== null && p1[k1] !== undefined && !hasOwn(x1, k1)) return false;
-    const p2: Record<string, unknown> | null = getPrototypeOf(x2);
+    const p2 = r2 ? pr : ps;
     if (p2 !== null && p2[k2] !== undefined && !hasOwn(x2, k2)) return false;
     if (ref1) {
-      const o1: Record<string, unknown> | null = getPrototypeOf(y1);
+      const o1 = q1 ? pr : ps;
       if (o1 !== null && o1[j1] !== undefined && !hasOwn(y1, j1)) return false;
     }
     if (ref2) {
-      const o2: Record<string, unknown> | null = getPrototypeOf(y2);
+      const o2 = q2 ? pr : ps;
       if (o2 !== null && o2[j2] !== undefined && !hasOwn(y2, j2)) return false;
     }
     return true;
