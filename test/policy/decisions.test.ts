@@ -73,6 +73,20 @@ const invoice = (over: object = {}) => ({
   ...over,
 });
 
+/** The two audit events of an allowed `update` of `resource` (with context) then an unknown `publish` action. */
+function expectUpdateThenPublish(events: PolicyDecisionEvent[], resource: unknown): void {
+  expect(events[0]).toMatchObject({
+    allowed: true,
+    reason: 'allowed-by-rule',
+    action: 'update',
+    resourceType: 'invoice',
+    subject: ann,
+    resource,
+    context: { ip: '10.0.0.1' },
+  });
+  expect(events[0]?.rule?.id).toBe('edit-own');
+  expect(events[1]).toMatchObject({ allowed: false, reason: 'unknown-action', rule: null, resourceType: 'invoice' });
+}
 describe('decisions', () => {
   it('allows through inheritance and explains which rule decided', () => {
     expect(policy.check(ann, 'read', invoice())).toEqual({
@@ -160,17 +174,7 @@ describe('decisions', () => {
     const resource = invoice();
     p.can(ann, 'update', resource, { ip: '10.0.0.1' });
     p.check(ann, 'publish', 'invoice');
-    expect(events[0]).toMatchObject({
-      allowed: true,
-      reason: 'allowed-by-rule',
-      action: 'update',
-      resourceType: 'invoice',
-      subject: ann,
-      resource,
-      context: { ip: '10.0.0.1' },
-    });
-    expect(events[0]?.rule?.id).toBe('edit-own');
-    expect(events[1]).toMatchObject({ allowed: false, reason: 'unknown-action', rule: null, resourceType: 'invoice' });
+    expectUpdateThenPublish(events, resource);
     const failing = definePolicy(data, {
       onDecision: () => {
         throw new Error('audit log down');
@@ -186,16 +190,7 @@ describe('decisions', () => {
     expect(bound.can('update', resource, { ip: '10.0.0.1' })).toBe(true);
     expect(bound.check('publish', 'invoice').reason).toBe('unknown-action');
     expect(events).toHaveLength(2);
-    expect(events[0]).toMatchObject({
-      allowed: true,
-      action: 'update',
-      resourceType: 'invoice',
-      subject: ann,
-      resource,
-      context: { ip: '10.0.0.1' },
-    });
-    expect(events[0]?.rule?.id).toBe('edit-own');
-    expect(events[1]).toMatchObject({ allowed: false, reason: 'unknown-action', rule: null, resourceType: 'invoice' });
+    expectUpdateThenPublish(events, resource);
     const failing = definePolicy(data, {
       onDecision: () => {
         throw new Error('audit log down');
