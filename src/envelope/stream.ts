@@ -97,7 +97,14 @@ class ByteQueue {
 export function segmentCipher(dataKey: Uint8Array, prefix: Uint8Array, aad: Uint8Array) {
   const key = new Uint8Array(dataKey);
   wipe(dataKey);
-  let aes: AesGcmKey | undefined = importAesGcmKey(key, true);
+  let aes: AesGcmKey | undefined;
+  try {
+    aes = importAesGcmKey(key, true);
+  } catch (error) {
+    wipe(key);
+    throw error;
+  }
+  observeKey?.(key);
   let counter = 0;
   const live = (): AesGcmKey => {
     if (aes === undefined) throw new BulwarkError('INPUT_INVALID', 'this stream has already ended');
@@ -126,6 +133,16 @@ export function segmentCipher(dataKey: Uint8Array, prefix: Uint8Array, aad: Uint
 }
 
 type SegmentCipher = ReturnType<typeof segmentCipher>;
+
+let observeKey: ((key: Uint8Array) => void) | undefined;
+
+/**
+ * Tests only: `observe` receives each stream's private data-key copy when the stream sets it up, so a test can check
+ * that the copy is zeroed once the stream has ended, failed or been cancelled. `undefined` stops observing.
+ */
+export function observeStreamKeysForTesting(observe: ((key: Uint8Array) => void) | undefined): void {
+  observeKey = observe;
+}
 
 /**
  * Runs one stream step; on failure the data key (read through `current`: the step may be the one that set it up) is

@@ -4,9 +4,10 @@
  * conjunction of two of them (the ownership-and-tenant rule). Values are compared first and the own-property
  * checks run only after every value matched: a mismatch is false whether or not a property is inherited. The
  * own-property check itself asks the prototype first (`proto[key] === undefined` means a value found on the object
- * is its own), which V8 answers from an inline cache; `Object.hasOwn` is a builtin call that measured 15 % of an
- * ABAC check and now runs only when a prototype really holds the key. Semantics equal the general comparison path
- * (type-strict, absent and `null` never equal, own properties only).
+ * is its own) and calls `Object.hasOwn` only when a prototype really holds the key: V8 folds `getPrototypeOf` to a
+ * constant where it knows the object's map, while `Object.hasOwn` is always a builtin call (perf: 15 % of an ABAC
+ * check). Semantics equal the general comparison path (type-strict, absent and `null` never equal, own properties
+ * only).
  */
 import { isScalar } from './attributes.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createKeyring, DEFAULT_ENVELOPE_STREAM_OPTIONS, decryptStream, encryptStream } from 'bulwark/envelope';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { segmentCipher } from '../../src/envelope/stream.js';
+import { observeStreamKeysForTesting, segmentCipher } from '../../src/envelope/stream.js';
 import { setRuntimeOverrideForTesting } from '../../src/runtime/index.js';
 import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
 import { CRYPTO_PATHS, collect, keyBytes, outcome, singleKeyring, streamOf } from './helpers.js';
@@ -150,19 +150,35 @@ describe('streaming', () => {
     await expectBulwarkError(() => cipher.open(sealed, true), 'INPUT_INVALID');
   });
 
-  it('a failed or cancelled stream errors with its own code, and a new stream still works', async () => {
-    const data = new Uint8Array(randomBytes(3000));
-    const ct = await encrypt(data, { segmentBytes: 256 });
-    const tampered = ct.slice();
-    tampered[tampered.length - 300]! ^= 1;
-    await expectBulwarkError(() => decrypt(tampered), 'ENVELOPE_DECRYPT_FAILED');
-    // Cancelled half-way by the reader: no error escapes, and nothing else is affected.
-    const reader = streamOf(data, 100)
-      .pipeThrough(encryptStream(keyring, { context, segmentBytes: 256 }))
-      .getReader();
-    await reader.read();
-    await reader.read();
-    await reader.cancel();
-    expect(await decrypt(await encrypt(data))).toEqual(data);
+  it('zeroes its data key when a stream ends, fails or is cancelled, and a new stream still works', async () => {
+    const keys: Uint8Array[] = [];
+    observeStreamKeysForTesting((key) => keys.push(key));
+    const zeroed = () => keys.map((k) => k.every((b) => b === 0));
+    try {
+      const data = new Uint8Array(randomBytes(3000));
+      // Ended: both directions wipe after their last segment.
+      const ct = await encrypt(data, { segmentBytes: 256 });
+      expect(await decrypt(ct)).toEqual(data);
+      expect(zeroed()).toEqual([true, true]);
+      // Failed: a tampered segment errors with its own code and wipes the key it was opened with.
+      keys.length = 0;
+      const tampered = ct.slice();
+      tampered[tampered.length - 300]! ^= 1;
+      await expectBulwarkError(() => decrypt(tampered), 'ENVELOPE_DECRYPT_FAILED');
+      expect(zeroed()).toEqual([true]);
+      // Cancelled half-way by the reader: no error escapes, and the key is wiped.
+      keys.length = 0;
+      const reader = streamOf(data, 100)
+        .pipeThrough(encryptStream(keyring, { context, segmentBytes: 256 }))
+        .getReader();
+      await reader.read();
+      await reader.read();
+      expect(zeroed()).toEqual([false]);
+      await reader.cancel();
+      expect(zeroed()).toEqual([true]);
+      expect(await decrypt(await encrypt(data))).toEqual(data);
+    } finally {
+      observeStreamKeysForTesting(undefined);
+    }
   });
 });
