@@ -1,7 +1,7 @@
 import { decodeBase64Url, decodeUtf8, encodeBase64Url, encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
 import { isBytes, wipe } from '../internal/bytes.js';
-import { importAesGcmKey, randomBytes, scrypt, scryptMemory } from '../runtime/index.js';
+import { importAesGcmKey, isScryptNWithinRfcBound, randomBytes, scrypt, scryptMemory } from '../runtime/index.js';
 import { encodeContext } from './context.js';
 import type { Keyring } from './keyring.js';
 import { keyringFromJson, type LoadKeyringOptions, serializeKeyring } from './keyring-json.js';
@@ -53,8 +53,12 @@ function checkScrypt(params: KeyringScryptParams, maxMemory: number, minN: numbe
     Number.isInteger(p) &&
     p >= 1 &&
     p <= 16 &&
-    scryptMemory(N, r) <= maxMemory;
-  if (!ok) throw invalid(`scrypt parameters out of bounds (N power of two ≥ ${minN}, r ≤ 32, p ≤ 16, memory limit)`);
+    isScryptNWithinRfcBound(N, r) &&
+    scryptMemory(N, r, p) <= maxMemory;
+  if (!ok)
+    throw invalid(
+      `scrypt parameters out of bounds (N power of two ≥ ${minN} and below 2^(16·r), r ≤ 32, p ≤ 16, memory limit)`,
+    );
 }
 
 type Header = {

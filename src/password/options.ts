@@ -1,6 +1,7 @@
 import { BulwarkError } from '../errors.js';
 import { assertIntegerInRange, readOptions } from '../internal/assert.js';
 import { equalBytes, isBytes } from '../internal/bytes.js';
+import { isScryptNWithinRfcBound } from '../runtime/index.js';
 
 /** scrypt cost parameters, as they appear in a PHC string (`ln`, `r`, `p`). */
 export interface ScryptCost {
@@ -140,6 +141,11 @@ function readCost(value: unknown, limits: ScryptCostLimits, allowLow: boolean): 
   if (exceedsCostLimits(cost, limits)) {
     throw new BulwarkError('CONFIG_INVALID', 'cost exceeds maxCost (memoryBytes or workBytes)', {
       details: { parameter: 'cost' },
+    });
+  }
+  if (!isScryptNWithinRfcBound(2 ** cost.logN, cost.blockSize)) {
+    throw new BulwarkError('CONFIG_INVALID', 'cost.logN must be below 16 · cost.blockSize (RFC 7914: N < 2^(16·r))', {
+      details: { parameter: 'cost.logN' },
     });
   }
   if (scryptMemoryBytes(cost) < MIN_SAFE_MEMORY_BYTES && !allowLow) {

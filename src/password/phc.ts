@@ -6,6 +6,7 @@
 import { decodeBase64, encodeBase64 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
 import { assertString } from '../internal/assert.js';
+import { isScryptNWithinRfcBound } from '../runtime/index.js';
 import { exceedsCostLimits, type ScryptCost, type ScryptCostLimits } from './options.js';
 
 /** A parsed `$scrypt$` hash. */
@@ -90,8 +91,10 @@ export function parseScryptHash(hash: string, limits: ScryptCostLimits): ScryptH
     blockSize: Number(match[2]),
     parallelism: Number(match[3]),
   };
-  // N = 2^0 = 1 is not a valid scrypt N; r and p start at 1.
+  // N = 2^0 = 1 is not a valid scrypt N; r and p start at 1; RFC 7914 also caps N below 2^(16·r), a bound no
+  // conforming implementation can have produced a hash outside of.
   if (cost.logN < 1 || cost.blockSize < 1 || cost.parallelism < 1) throw malformed('parameters');
+  if (!isScryptNWithinRfcBound(2 ** cost.logN, cost.blockSize)) throw malformed('parameters');
   assertCostWithinLimits(cost, limits);
   const salt = decodePart(parts[3] as string, 'salt', 0, MAX_SALT_BYTES);
   const key = decodePart(parts[4] as string, 'key', MIN_KEY_BYTES, MAX_KEY_BYTES);

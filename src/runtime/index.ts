@@ -19,4 +19,4 @@ export {
 } from './platform.js';
 export { fillRandom, randomBytes } from './random.js';
 export { resetRandomPool, takeRandomBytes } from './random-pool.js';
-export { pbkdf2Sha256, scrypt, scryptMemory } from './scrypt.js';
+export { isScryptNWithinRfcBound, pbkdf2Sha256, scrypt, scryptMemory } from './scrypt.js';

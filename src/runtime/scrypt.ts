@@ -16,9 +16,21 @@ export interface ScryptParams {
   dkLen: number;
 }
 
-/** Bytes scrypt needs for N, r (128·N·r for V plus a little), used as the maxmem we hand to Node. */
-export function scryptMemory(N: number, r: number): number {
-  return 128 * N * r + 256 * r + 65536;
+/**
+ * Bytes scrypt allocates for N, r, p as OpenSSL counts them (V: 128·r·(N + 2), B: 128·r·p) plus headroom: the
+ * maxmem handed to Node, and the figure callers bound. Leaving B out made every p·r > 512 fail natively.
+ */
+export function scryptMemory(N: number, r: number, p: number): number {
+  return 128 * r * (N + 2 + p) + 65536;
+}
+
+/**
+ * RFC 7914 requires N < 2^(128·r/8): with r = 1, N at most 2^15. OpenSSL enforces it (for r < 4, where the bound
+ * fits 64 bits), so a cost outside it must be refused everywhere, or a hash made by the TypeScript fallback in a
+ * browser could never be verified on a server.
+ */
+export function isScryptNWithinRfcBound(N: number, r: number): boolean {
+  return r >= 4 || N < 2 ** (16 * r);
 }
 
 function checkParams(params: ScryptParams): void {
@@ -32,13 +44,18 @@ function checkParams(params: ScryptParams): void {
     Number.isInteger(p) &&
     p >= 1 &&
     r * p < 2 ** 30 &&
+    isScryptNWithinRfcBound(N, r) &&
     Number.isInteger(dkLen) &&
     dkLen >= 1 &&
     dkLen <= 1024;
   if (!ok) {
-    throw new BulwarkError('CONFIG_INVALID', 'scrypt parameters must satisfy RFC 7914 (N a power of two > 1)', {
-      details: { N, r, p, dkLen },
-    });
+    throw new BulwarkError(
+      'CONFIG_INVALID',
+      'scrypt parameters must satisfy RFC 7914 (N a power of two > 1 and below 2^(16·r))',
+      {
+        details: { N, r, p, dkLen },
+      },
+    );
   }
 }
 
@@ -55,13 +72,19 @@ export async function scrypt(password: Uint8Array, salt: Uint8Array, params: Scr
   const { N, r, p, dkLen } = params;
   const node = getNodeCrypto();
   if (node !== null && typeof node.scrypt === 'function') {
-    const maxmem = scryptMemory(N, r);
+    const maxmem = scryptMemory(N, r, p);
+    const failed = (cause: unknown) => new BulwarkError('RUNTIME_UNSUPPORTED', 'native scrypt failed', { cause });
     return new Promise((resolve, reject) => {
-      node.scrypt(password, salt, dkLen, { N, r, p, maxmem }, (err, key) => {
-        // Bun reports success with `undefined`, not `null`, so test for an error rather than for null.
-        if (err) reject(new BulwarkError('RUNTIME_UNSUPPORTED', 'native scrypt failed', { cause: err }));
-        else resolve(new Uint8Array(key.buffer, key.byteOffset, key.length));
-      });
+      try {
+        node.scrypt(password, salt, dkLen, { N, r, p, maxmem }, (err, key) => {
+          // Bun reports success with `undefined`, not `null`, so test for an error rather than for null.
+          if (err) reject(failed(err));
+          else resolve(new Uint8Array(key.buffer, key.byteOffset, key.length));
+        });
+      } catch (error) {
+        // Node checks the parameters synchronously and throws its own RangeError: never let that escape untyped.
+        reject(failed(error));
+      }
     });
   }
   return scryptTypescript(password, salt, params, pbkdf2Sha256);

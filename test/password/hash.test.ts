@@ -22,6 +22,48 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+describe('scrypt parameters at the edges of RFC 7914 and of OpenSSL', () => {
+  it('refuses a cost with N ≥ 2^(16·r) everywhere, not just where OpenSSL would (CONFIG_INVALID, typed)', async () => {
+    const cost = { logN: 17, blockSize: 1, parallelism: 1 };
+    await expectBulwarkError(() => hashPassword('pw', { cost }), 'CONFIG_INVALID');
+    runtime.setRuntimeOverrideForTesting({ nodeCrypto: null });
+    await expectBulwarkError(() => hashPassword('pw', { cost }), 'CONFIG_INVALID');
+  });
+
+  it('accepts N = 2^15 with r = 1, the largest the RFC allows, and matches node:crypto', async () => {
+    const hash = await hashPassword('pw', {
+      cost: { logN: 15, blockSize: 1, parallelism: 1 },
+      unsafeAllowLowCost: true,
+    });
+    const m = PHC.exec(hash)!;
+    expect(scryptSync('pw', b64(m[5]!), 32, { N: 2 ** 15, r: 1, p: 1 })).toEqual(Buffer.from(b64(m[6]!)));
+    expect(await verifyPassword('pw', hash)).toBe(true);
+  });
+
+  it('hashes and verifies p · r > 512 (OpenSSL also allocates 128·r·p bytes for B; maxmem must count them)', async () => {
+    const cost = { logN: 5, blockSize: 32, parallelism: 32 };
+    const maxCost = { logN: 20, blockSize: 32, parallelism: 32, memoryBytes: 2 ** 28, workBytes: 2 ** 30 };
+    const hash = await hashPassword('pw', { cost, maxCost, unsafeAllowLowCost: true });
+    const m = PHC.exec(hash)!;
+    const expected = scryptSync('pw', b64(m[5]!), 32, { N: 32, r: 32, p: 32, maxmem: 2 ** 26 });
+    expect(Buffer.from(b64(m[6]!))).toEqual(expected);
+    expect(await verifyPassword('pw', hash, { maxCost })).toBe(true);
+    expect(await verifyPassword('pw!', hash, { maxCost })).toBe(false);
+  });
+
+  it('turns a synchronous throw of native scrypt into a typed error, never a raw RangeError', async () => {
+    const real = runtime.getNodeCrypto()!;
+    const throwing = {
+      ...real,
+      scrypt: () => {
+        throw new RangeError('simulated ERR_CRYPTO_INVALID_SCRYPT_PARAMS');
+      },
+    };
+    runtime.setRuntimeOverrideForTesting({ nodeCrypto: throwing as never });
+    await expectBulwarkError(() => hashPassword('pw', low), 'RUNTIME_UNSUPPORTED');
+  });
+});
+
 describe('hashPassword', () => {
   it('defaults to OWASP scrypt N=2^17, r=8, p=1 with a 16-byte salt and a 32-byte key, in a PHC string', async () => {
     const hash = await hashPassword('correct horse battery staple');

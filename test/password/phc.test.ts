@@ -39,6 +39,9 @@ describe('parseScryptHash', () => {
     ['ln=0 (N=1)', `$scrypt$ln=0,r=8,p=1$${SALT}$${KEY}`],
     ['r=0', `$scrypt$ln=10,r=0,p=1$${SALT}$${KEY}`],
     ['p=0', `$scrypt$ln=10,r=8,p=0$${SALT}$${KEY}`],
+    // RFC 7914: N < 2^(16·r). No conforming implementation can have made these (OpenSSL refuses them).
+    ['N = 2^16 with r=1', `$scrypt$ln=16,r=1,p=1$${SALT}$${KEY}`],
+    ['N = 2^17 with r=1', `$scrypt$ln=17,r=1,p=1$${SALT}$${KEY}`],
     ['sign', `$scrypt$ln=+10,r=8,p=1$${SALT}$${KEY}`],
     ['space', `$scrypt$ln=10, r=8,p=1$${SALT}$${KEY}`],
     ['bad pepper id', `$scrypt$ln=10,r=8,p=1,pepper=a_b$${SALT}$${KEY}`],
