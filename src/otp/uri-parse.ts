@@ -31,32 +31,36 @@ function readQuery(query: string): Map<string, string> {
   return params;
 }
 
-/** Splits the label into issuer and account: at a literal colon, else at an encoded one (both are allowed). */
-function readLabel(label: string, issuerParam: string | undefined): { issuer: string | undefined; account: string } {
+/**
+ * Splits the label into issuer and account at its first separator, a literal or an encoded colon: the Key Uri
+ * Format allows both, so `Evil%3Ajane` names the issuer `Evil` exactly as `Evil:jane` does (an issuer parameter
+ * that differs is then a conflict, never an account that merely contains a colon).
+ */
+function readLabel(label: string): { issuer: string | undefined; account: string } {
   const literal = label.indexOf(':');
+  const encoded = label.search(/%3a/i);
+  const at = encoded >= 0 && (literal < 0 || encoded < literal) ? encoded : literal;
   let issuer: string | undefined;
   let account: string;
-  if (literal >= 0) {
-    issuer = decode(label.slice(0, literal), 'label');
-    account = decode(label.slice(literal + 1), 'label');
-  } else {
-    const whole = decode(label, 'label');
-    const encoded = label.search(/%3a/i);
-    if (issuerParam !== undefined) {
-      const prefixed = whole.startsWith(`${issuerParam}:`);
-      issuer = prefixed ? issuerParam : undefined;
-      account = prefixed ? whole.slice(issuerParam.length + 1) : whole;
-    } else if (encoded >= 0) {
-      issuer = decode(label.slice(0, encoded), 'label');
-      account = decode(label.slice(encoded + 3), 'label');
-    } else {
-      account = whole;
-    }
+  if (at < 0) account = decode(label, 'label');
+  else {
+    issuer = decode(label.slice(0, at), 'label');
+    account = decode(label.slice(at + (at === encoded ? 3 : 1)), 'label');
   }
   account = account.replace(/^ +/, '');
   if (account === '') throw malformed('has no account name');
   if (issuer === '') issuer = undefined;
   return { issuer, account };
+}
+
+/** What createOtpauthUri refuses to write is refused when read: control characters, a leading space. */
+function checkLabelText(value: string | undefined): void {
+  if (value === undefined) return;
+  if (value.startsWith(' ')) throw malformed('has a label part starting with a space');
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) throw malformed('has a control character in the label or issuer');
+  }
 }
 
 function readInteger(value: string | undefined, fallback: number, name: string, min: number, max: number): number {
@@ -90,11 +94,13 @@ export function parseOtpauthUri(uri: string): OtpauthUri {
   if (type !== 'totp' && type !== 'hotp') throw malformed('type must be totp or hotp');
   const params = readQuery(body.slice(question + 1));
   const issuerParam = params.get('issuer') || undefined;
-  const { issuer, account } = readLabel(body.slice(slash + 1, question), issuerParam);
+  const { issuer, account } = readLabel(body.slice(slash + 1, question));
   if (issuer !== undefined && issuerParam !== undefined && issuer !== issuerParam) {
     throw malformed('has conflicting issuers in label and parameter');
   }
   const finalIssuer = issuer ?? issuerParam;
+  checkLabelText(finalIssuer);
+  checkLabelText(account);
   const limit = OTPAUTH_URI_LIMITS.maxLabelPartLength;
   if (account.length > limit || (finalIssuer?.length ?? 0) > limit) throw malformed('has a label part too long');
   const secretText = params.get('secret');

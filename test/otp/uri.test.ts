@@ -83,11 +83,39 @@ describe('parseOtpauthUri', () => {
     expect(p('ACME%20Co:%20%20jane')).toMatchObject({ issuer: 'ACME Co', account: 'jane' });
     expect(p('ACME%3Ajane')).toMatchObject({ issuer: 'ACME', account: 'jane' });
     expect(p('ACME%3Ajane', '&issuer=ACME')).toMatchObject({ issuer: 'ACME', account: 'jane' });
-    expect(p('jane%3Awork', '&issuer=ACME')).toMatchObject({ issuer: 'ACME', account: 'jane:work' });
+    expect(p('ACME%3Ajane%3Awork', '&issuer=ACME')).toMatchObject({ issuer: 'ACME', account: 'jane:work' });
+    expect(p('ACME%3Ajane:work')).toMatchObject({ issuer: 'ACME', account: 'jane:work' });
     expect(p('ACME:jane%3Awork')).toMatchObject({ issuer: 'ACME', account: 'jane:work' });
     expect(p('jane', '&issuer=ACME+Co')).toMatchObject({ issuer: 'ACME Co', account: 'jane' });
     expect(p(':jane', '&issuer=ACME')).toMatchObject({ issuer: 'ACME', account: 'jane' });
     expect(p('ACME:jane', '#issuer=Other')).toMatchObject({ issuer: 'ACME', account: 'jane' });
+  });
+
+  it('treats an encoded colon as the issuer separator: a different issuer parameter is a conflict', () => {
+    const p =
+      (label: string, query = '') =>
+      () =>
+        parseOtpauthUri(`otpauth://totp/${label}?secret=${SECRET}${query}`);
+    for (const label of ['Evil%3Ajane', 'Evil%3ajane', 'Evil:jane', 'jane%3Awork']) {
+      expect(p(label, '&issuer=ACME')).toThrow(expect.objectContaining({ code: 'OTP_URI_MALFORMED' }));
+    }
+  });
+
+  it('refuses control characters and a leading space in the decoded issuer or account, as create does', () => {
+    const p =
+      (label: string, query = '') =>
+      () =>
+        parseOtpauthUri(`otpauth://totp/${label}?secret=${SECRET}${query}`);
+    for (const [label, query] of [
+      ['AC%0AME:jane', ''],
+      ['ACME:ja%0Ane', ''],
+      ['ACME:jane%00', ''],
+      ['ACME:jane%7F', ''],
+      ['jane', '&issuer=AC%09ME'],
+      ['jane', '&issuer=%20ACME'],
+    ] as const) {
+      expect(p(label, query)).toThrow(expect.objectContaining({ code: 'OTP_URI_MALFORMED' }));
+    }
   });
 
   it('rejects malformed URIs with OTP_URI_MALFORMED, never echoing the secret', () => {
