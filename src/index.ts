@@ -63,6 +63,7 @@ export {
   type RotationProgress,
   type RotationRecord,
   reencrypt,
+  resetRandomPool,
   rewrap,
   rotateAll,
   rotateKeyring,

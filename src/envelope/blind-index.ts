@@ -57,6 +57,12 @@ export function createBlindIndexKey(material: Uint8Array): BlindIndexKey {
   return key;
 }
 
+function valueTooLong(): BulwarkError {
+  return new BulwarkError('INPUT_INVALID', `value must be at most ${MAX_VALUE_BYTES} bytes`, {
+    details: { parameter: 'value' },
+  });
+}
+
 function normalizeValue(value: string, normalize: BlindIndexNormalize): string {
   if (typeof normalize === 'function') {
     const out = normalize(value);
@@ -101,14 +107,13 @@ export async function blindIndex(
   }
   let bytes: Uint8Array;
   if (typeof value === 'string') {
+    // A UTF-16 unit encodes to at least one UTF-8 byte, so an over-long string is refused before normalizing and
+    // encoding it; normalization can lengthen a string, so the encoded bytes are checked again below.
+    if (value.length > MAX_VALUE_BYTES) throw valueTooLong();
     bytes = encodeUtf8(normalizeValue(value, options.normalize ?? DEFAULT_BLIND_INDEX_OPTIONS.normalize));
   } else if (isBytes(value)) bytes = value;
   else throw new BulwarkError('INPUT_INVALID', 'value must be a string or bytes', { details: { parameter: 'value' } });
-  if (bytes.length > MAX_VALUE_BYTES) {
-    throw new BulwarkError('INPUT_INVALID', `value must be at most ${MAX_VALUE_BYTES} bytes`, {
-      details: { parameter: 'value' },
-    });
-  }
+  if (bytes.length > MAX_VALUE_BYTES) throw valueTooLong();
   // version ‖ canonical context ‖ value: the context encoding is self-delimiting, so no two inputs collide.
   const context = encodeContext(options.context);
   const message = new Uint8Array(1 + context.length + bytes.length);

@@ -58,6 +58,8 @@ export function encodeContext(context: unknown, reservedAllowed = false, lead = 
   for (const key of keys) {
     if (key.length === 0) throw invalid('keys must not be empty');
     if (key.charCodeAt(0) === 36 && !reservedAllowed) throw invalid('keys starting with $ are reserved', key);
+    // A UTF-16 unit encodes to at least one UTF-8 byte: an over-long string is refused before it is encoded.
+    if (key.length > ENCRYPTION_CONTEXT_LIMITS.maxKeyBytes) throw invalid('key too long', key);
     const keyBytes = encodeUtf8(key);
     if (keyBytes.length > ENCRYPTION_CONTEXT_LIMITS.maxKeyBytes) throw invalid('key too long', key);
     const entry = encodeValue((context as Record<string, unknown>)[key], keyBytes, key);
@@ -187,6 +189,7 @@ function encodeValue(v: unknown, key: Uint8Array, name: string): Entry {
     return { key, type: TYPE_NUMBER, size: 8, number: v === 0 ? 0 : v, string: undefined };
   }
   if (typeof v === 'string') {
+    if (v.length > ENCRYPTION_CONTEXT_LIMITS.maxStringBytes) throw invalid('string value too long', name);
     const s = encodeUtf8(v);
     if (s.length > ENCRYPTION_CONTEXT_LIMITS.maxStringBytes) throw invalid('string value too long', name);
     return { key, type: TYPE_STRING, size: 2 + s.length, number: 0, string: s };

@@ -108,6 +108,8 @@ function seal(
 ): Uint8Array | Promise<Uint8Array> {
   const { primary } = keyringState(keyring);
   const maxBytes = readMaxBytes(options);
+  // Each UTF-16 unit encodes to at least one UTF-8 byte: a string longer than maxBytes is refused unencoded.
+  if (typeof plaintext === 'string' && plaintext.length > maxBytes) throw tooLarge(maxBytes);
   const data = plaintextBytes(plaintext);
   if (data.length > maxBytes) throw tooLarge(maxBytes);
   const aad = dataAad(context);
@@ -235,9 +237,11 @@ function openBounded(
   context: EncryptionContext | EncodedContext | undefined,
   maxBytes: number,
 ): Uint8Array | Promise<Uint8Array> {
+  // The cheap bound refuses a huge input before parsing; the exact one (payload vs maxBytes) needs the header.
   if (assertBytes(envelope, 'envelope').length > maxBytes + MAX_OVERHEAD) throw tooLarge(maxBytes);
   const aad = dataAad(context);
   const { header, iv, sealed } = readEnvelope(envelope);
+  if (sealed.length - TAG_BYTES > maxBytes) throw tooLarge(maxBytes);
   const dataKey = unwrapDataKey(findKey(keyring, header.keyId), header);
   if (dataKey instanceof Promise) return dataKey.then((key) => openPayload(key, iv, sealed, aad));
   return openPayload(dataKey, iv, sealed, aad);

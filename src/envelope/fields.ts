@@ -1,4 +1,4 @@
-import { decodeUtf8, encodeUtf8 } from '../encoding/index.js';
+import { decodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
 import { type EncryptionContext, extendContext } from './context.js';
 import { openEnvelopeText, sealEnvelopeToText } from './envelope.js';
@@ -27,7 +27,8 @@ function checkFields(object: unknown, fields: readonly string[]): Record<string,
   return object as Record<string, unknown>;
 }
 
-function jsonBytes(value: unknown, field: string): Uint8Array {
+/** JSON text, not bytes: the envelope then refuses a text longer than maxBytes before encoding it. */
+function jsonText(value: unknown, field: string): string {
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
@@ -37,7 +38,7 @@ function jsonBytes(value: unknown, field: string): Uint8Array {
   if (text === undefined) {
     throw new BulwarkError('INPUT_INVALID', 'field value must be JSON-serializable', { details: { field } });
   }
-  return encodeUtf8(text);
+  return text;
 }
 
 /**
@@ -58,7 +59,7 @@ export async function encryptFields<T extends object, K extends keyof T & string
   for (const field of new Set(fields)) {
     if (!Object.hasOwn(source, field) || source[field] === undefined) continue;
     const aad = extendContext(options?.context, '$field', field);
-    out[field] = await sealEnvelopeToText(options.keyring, jsonBytes(source[field], field), aad, options);
+    out[field] = await sealEnvelopeToText(options.keyring, jsonText(source[field], field), aad, options);
   }
   return out as Omit<T, K> & { [P in K]: string };
 }

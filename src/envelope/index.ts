@@ -3,6 +3,8 @@
  * keyring), context binding, key rotation, field-level encryption, blind indexes and streaming.
  * Guide: docs/envelope.md.
  */
+
+export { resetRandomPool } from '../runtime/index.js';
 export {
   type BlindIndexKey,
   type BlindIndexNormalize,

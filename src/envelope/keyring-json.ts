@@ -1,5 +1,6 @@
 import { decodeBase64Url, encodeBase64Url } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
+import { wipe } from '../internal/bytes.js';
 import { createKeyring, type KeyProvider, type Keyring, type KeyringKeyDefinition } from './keyring.js';
 import { exportKeyring } from './keyring-changes.js';
 
@@ -23,9 +24,12 @@ function invalid(message: string): BulwarkError {
  * const json = serializeKeyring(keyring);
  */
 export function serializeKeyring(keyring: Keyring): string {
-  const keys = exportKeyring(keyring).keys.map((k) =>
-    k.key === undefined ? { id: k.id, status: k.status } : { id: k.id, status: k.status, key: encodeBase64Url(k.key) },
-  );
+  const keys = exportKeyring(keyring).keys.map((k) => {
+    if (k.key === undefined) return { id: k.id, status: k.status };
+    const key = encodeBase64Url(k.key);
+    wipe(k.key); // exportKeyring's copy: only the text is needed
+    return { id: k.id, status: k.status, key };
+  });
   return JSON.stringify({ version: 1, keys });
 }
 
@@ -36,23 +40,32 @@ export function keyringFromJson(value: unknown, options: LoadKeyringOptions = {}
   const { version, keys } = value as { version?: unknown; keys?: unknown };
   if (version !== 1) throw invalid('keyring JSON version must be 1');
   if (!Array.isArray(keys)) throw invalid('keyring JSON must have a keys array');
-  const definitions: KeyringKeyDefinition[] = keys.map((k: unknown) => {
-    if (typeof k !== 'object' || k === null) throw invalid('each key must be an object');
-    const { id, status, key } = k as Record<string, unknown>;
-    if (key !== undefined && typeof key !== 'string') throw invalid('key material must be base64url text');
-    let material: Uint8Array | undefined;
-    try {
-      material = key === undefined ? undefined : decodeBase64Url(key);
-    } catch {
-      throw invalid('key material must be base64url text');
-    }
-    const definition = { id, status } as KeyringKeyDefinition;
-    if (material !== undefined) definition.key = material;
-    return definition;
-  });
-  return createKeyring(
-    options.provider === undefined ? { keys: definitions } : { keys: definitions, provider: options.provider },
-  );
+  // createKeyring copies key material: the decoded arrays are wiped once it returns or throws.
+  const materials: Uint8Array[] = [];
+  try {
+    const definitions: KeyringKeyDefinition[] = keys.map((k: unknown) => {
+      if (typeof k !== 'object' || k === null) throw invalid('each key must be an object');
+      const { id, status, key } = k as Record<string, unknown>;
+      if (key !== undefined && typeof key !== 'string') throw invalid('key material must be base64url text');
+      let material: Uint8Array | undefined;
+      try {
+        material = key === undefined ? undefined : decodeBase64Url(key);
+      } catch {
+        throw invalid('key material must be base64url text');
+      }
+      const definition = { id, status } as KeyringKeyDefinition;
+      if (material !== undefined) {
+        materials.push(material);
+        definition.key = material;
+      }
+      return definition;
+    });
+    return createKeyring(
+      options.provider === undefined ? { keys: definitions } : { keys: definitions, provider: options.provider },
+    );
+  } finally {
+    for (const material of materials) wipe(material);
+  }
 }
 
 /**

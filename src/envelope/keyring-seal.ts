@@ -35,9 +35,14 @@ export const DEFAULT_KEYRING_SCRYPT: Readonly<KeyringScryptParams> = Object.free
 const FORMAT = 'bulwark-keyring-sealed';
 const MAX_SEALED_CHARS = 2 * 1024 * 1024;
 const DEFAULT_MAX_MEMORY = 256 * 1024 * 1024;
+/** Salt bounds when opening: sealKeyring writes 16 bytes; anything far longer is a hostile or corrupt file. */
+const MIN_SALT_BYTES = 16;
+const MAX_SALT_BYTES = 64;
+/** Unpadded base64url characters of MAX_SALT_BYTES, so an over-long salt is refused before it is decoded. */
+const MAX_SALT_CHARS = Math.ceil((MAX_SALT_BYTES * 4) / 3);
 
-function invalid(message: string): BulwarkError {
-  return new BulwarkError('KEYRING_INVALID', message);
+function invalid(message: string, cause?: unknown): BulwarkError {
+  return new BulwarkError('KEYRING_INVALID', message, cause === undefined ? {} : { cause });
 }
 
 function checkScrypt(params: KeyringScryptParams, maxMemory: number, minN: number): void {
@@ -84,8 +89,17 @@ async function wrappingKey(secret: KeyringSecret, header: Header): Promise<Uint8
   }
   // NFC: the same passphrase typed on two systems must give the same key.
   const password = encodeUtf8(secret.passphrase.normalize('NFC'));
-  const salt = decodeBase64Url(header.salt as string);
-  return scrypt(password, salt, { N: header.N as number, r: header.r as number, p: header.p as number, dkLen: 32 });
+  try {
+    const salt = decodeBase64Url(header.salt as string);
+    return await scrypt(password, salt, {
+      N: header.N as number,
+      r: header.r as number,
+      p: header.p as number,
+      dkLen: 32,
+    });
+  } finally {
+    wipe(password);
+  }
 }
 
 function aadOf(header: Header): Uint8Array {
@@ -123,7 +137,8 @@ export async function sealKeyring(
   const key = await wrappingKey(secret, header);
   try {
     const iv = randomBytes(12);
-    const sealed = await importAesGcmKey(key).seal(iv, json, aadOf(header));
+    // Borrowed: the handle does not outlive this block, and `key` is wiped below, leaving no copy behind.
+    const sealed = await importAesGcmKey(key, true).seal(iv, json, aadOf(header));
     return JSON.stringify({ ...header, iv: encodeBase64Url(iv), ciphertext: encodeBase64Url(sealed) });
   } finally {
     wipe(key);
@@ -163,16 +178,29 @@ export async function openKeyring(
     else if (value.kdf === 'scrypt') {
       const { N, r, p, salt } = value as { N: number; r: number; p: number; salt: string };
       checkScrypt({ N, r, p }, options.maxScryptMemoryBytes ?? DEFAULT_MAX_MEMORY, 2);
-      if (decodeBase64Url(salt).length < 16) throw invalid('salt too short');
+      const saltBytes = typeof salt === 'string' && salt.length <= MAX_SALT_CHARS ? decodeBase64Url(salt).length : 0;
+      if (saltBytes < MIN_SALT_BYTES || saltBytes > MAX_SALT_BYTES) {
+        throw invalid(`salt must be ${MIN_SALT_BYTES} to ${MAX_SALT_BYTES} bytes`);
+      }
       header = { format: FORMAT, version: 1, kdf: 'scrypt', N, r, p, salt };
     } else throw invalid('unknown kdf');
   } catch (e) {
     throw e instanceof BulwarkError && e.code === 'KEYRING_INVALID' ? e : invalid('sealed keyring is malformed');
   }
   if (iv.length !== 12) throw invalid('sealed keyring is malformed');
-  const key = await wrappingKey(secret, header);
+  const aad = aadOf(header);
+  let key: Uint8Array;
   try {
-    const json = await importAesGcmKey(key).open(iv, ciphertext, aadOf(header));
+    key = await wrappingKey(secret, header);
+  } catch (e) {
+    // The parameters came from the file: whatever the KDF refuses is the file's fault (docs: KEYRING_INVALID).
+    throw e instanceof BulwarkError && e.code === 'KEYRING_INVALID'
+      ? e
+      : invalid('sealed keyring key derivation failed', e);
+  }
+  try {
+    // Borrowed: the handle does not outlive this block, and `key` is wiped below, leaving no copy behind.
+    const json = await importAesGcmKey(key, true).open(iv, ciphertext, aad);
     if (json === null) throw invalid('sealed keyring cannot be opened: wrong master key or passphrase, or modified');
     try {
       return keyringFromJson(JSON.parse(decodeUtf8(json)), options);

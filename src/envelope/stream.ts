@@ -35,14 +35,25 @@ const MAX_SEGMENTS = 2 ** 32 - 1;
 /** version, id length, id ≤ 255, wrapped length, wrapped ≤ 1024, segment size, nonce prefix. */
 const MAX_HEADER_BYTES = 4 + 255 + MAX_WRAPPED_KEY_BYTES + 4 + NONCE_PREFIX_BYTES;
 
-/** A FIFO of chunks that hands out exact-length pieces, copying only when a piece spans chunks. */
+/**
+ * A FIFO of chunks that hands out exact-length pieces, copying only when a piece spans chunks. A pushed chunk is
+ * the caller's until {@link ByteQueue.own} runs at the end of the step: a producer may reuse its buffer once
+ * `write()` resolves, so what is still queued then is copied into memory the stream owns.
+ */
 class ByteQueue {
   private chunks: Uint8Array[] = [];
   private head = 0;
+  /** The caller's chunk pushed during this step, until `own` replaces it with a copy. */
+  private borrowed: Uint8Array | undefined;
+  /** Owned arrays handed out (or read from) by `take` and no longer queued, zeroed by `wipeSpent`. */
+  private spent: Uint8Array[] = [];
   length = 0;
+  /** `secret`: the bytes are plaintext, so owned copies are zeroed once used. */
+  constructor(private readonly secret: boolean) {}
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
     this.chunks.push(chunk);
+    this.borrowed = chunk;
     this.length += chunk.length;
   }
   take(n: number): Uint8Array {
@@ -56,6 +67,7 @@ class ByteQueue {
       return piece;
     }
     const out = new Uint8Array(n);
+    if (this.secret) this.spent.push(out);
     let o = 0;
     while (o < n) {
       const c = this.chunks[0] as Uint8Array;
@@ -81,8 +93,37 @@ class ByteQueue {
     }
     return out;
   }
+  /**
+   * Copies the unconsumed part of this step's chunk, if still queued, into an owned array. Earlier chunks were
+   * copied by earlier steps, so each byte is copied at most once and at most one segment is held.
+   */
+  own(): void {
+    const chunk = this.borrowed;
+    this.borrowed = undefined;
+    const last = this.chunks.length - 1;
+    if (chunk === undefined || this.chunks[last] !== chunk) return;
+    const start = last === 0 ? this.head : 0;
+    // A copy, not `slice`: on a Node Buffer, `slice` is a view of the caller's memory.
+    this.chunks[last] = concatBytes(chunk.subarray(start));
+    if (last === 0) this.head = 0;
+  }
+  /** Zeroes the owned plaintext that `take` has handed out, once the caller is done with those pieces. */
+  wipeSpent(): void {
+    for (const a of this.spent) wipe(a);
+    this.spent.length = 0;
+  }
+  /** Empties the queue, zeroing the owned arrays in it (never the caller's chunk): the stream is over. */
+  clear(): void {
+    this.wipeSpent();
+    for (const c of this.chunks) if (c !== this.borrowed && this.secret) wipe(c);
+    this.chunks = [];
+    this.head = 0;
+    this.length = 0;
+    this.borrowed = undefined;
+  }
   private drop(): void {
-    this.chunks.shift();
+    const c = this.chunks.shift() as Uint8Array;
+    if (this.secret && c !== this.borrowed) this.spent.push(c);
     this.head = 0;
   }
 }
@@ -145,14 +186,19 @@ export function observeStreamKeysForTesting(observe: ((key: Uint8Array) => void)
 }
 
 /**
- * Runs one stream step; on failure the data key (read through `current`: the step may be the one that set it up) is
- * wiped before the stream errors, since no later step will run.
+ * Runs one stream step; on failure the data key (read through `current`: the step may be the one that set it up) and
+ * the queued bytes the stream owns are wiped before the stream errors, since no later step will run.
  */
-async function guarded(current: () => SegmentCipher | undefined, step: () => Promise<void>): Promise<void> {
+async function guarded(
+  current: () => SegmentCipher | undefined,
+  queue: ByteQueue,
+  step: () => Promise<void>,
+): Promise<void> {
   try {
     await step();
   } catch (error) {
     current()?.dispose();
+    queue.clear();
     throw error;
   }
 }
@@ -183,7 +229,7 @@ export function encryptStream(
   const { primary } = keyringState(keyring);
   const segmentBytes = readSegmentBytes(options.segmentBytes);
   const context = encodeContext(options.context);
-  const queue = new ByteQueue();
+  const queue = new ByteQueue(true);
   let cipher: SegmentCipher | undefined;
   return new TransformStream<Uint8Array, Uint8Array>({
     async start(controller) {
@@ -206,22 +252,32 @@ export function encryptStream(
     transform: (chunk, controller) =>
       guarded(
         () => cipher,
+        queue,
         async () => {
           queue.push(assertBytes(chunk, 'chunk'));
           // Keep at least one byte back: only flush knows which segment is the last.
-          while (queue.length > segmentBytes) controller.enqueue(await cipher!.seal(queue.take(segmentBytes), false));
+          while (queue.length > segmentBytes) {
+            controller.enqueue(await cipher!.seal(queue.take(segmentBytes), false));
+            queue.wipeSpent();
+          }
+          queue.own();
         },
       ),
     flush: (controller) =>
       guarded(
         () => cipher,
+        queue,
         async () => {
           controller.enqueue(await cipher!.seal(queue.take(queue.length), true));
+          queue.clear();
           cipher!.dispose();
         },
       ),
     // Where the runtime supports it (the Streams spec's transformer cancel): the reader or writer gave up.
-    cancel: async () => cipher?.dispose(),
+    cancel: async () => {
+      cipher?.dispose();
+      queue.clear();
+    },
   } as Transformer<Uint8Array, Uint8Array>);
 }
 
@@ -249,7 +305,7 @@ export function decryptStream(
 ): TransformStream<Uint8Array, Uint8Array> {
   keyringState(keyring);
   const context = encodeContext(options.context);
-  const queue = new ByteQueue();
+  const queue = new ByteQueue(false);
   let cipher: SegmentCipher | undefined;
   let sealedBytes = 0;
   async function readHeader(): Promise<void> {
@@ -257,7 +313,8 @@ export function decryptStream(
     if (peek.length > 0 && peek[0] !== STREAM_VERSION) throw malformedEnvelope();
     const length = headerLength(peek);
     if (length === undefined || queue.length < length) return;
-    const header = queue.take(length).slice();
+    // A copy into a fresh array (a Buffer's `slice` would be a view): the DataView below reads from offset 0.
+    const header = concatBytes(queue.take(length));
     const key = readKeyHeader(header, STREAM_VERSION);
     const segmentBytes = new DataView(header.buffer).getUint32(key.end);
     if (segmentBytes < MIN_SEGMENT || segmentBytes > MAX_SEGMENT) throw malformedEnvelope();
@@ -269,25 +326,33 @@ export function decryptStream(
     transform: (chunk, controller) =>
       guarded(
         () => cipher,
+        queue,
         async () => {
           queue.push(assertBytes(chunk, 'chunk'));
           if (cipher === undefined) await readHeader();
-          if (cipher === undefined) return;
           // Keep the final segment back until flush: only then is it known to be the last.
-          while (queue.length > sealedBytes) controller.enqueue(await cipher.open(queue.take(sealedBytes), false));
+          while (cipher !== undefined && queue.length > sealedBytes) {
+            controller.enqueue(await cipher.open(queue.take(sealedBytes), false));
+          }
+          queue.own();
         },
       ),
     flush: (controller) =>
       guarded(
         () => cipher,
+        queue,
         async () => {
           if (cipher === undefined) await readHeader();
           if (cipher === undefined) throw malformedEnvelope();
           if (queue.length < TAG_BYTES) throw malformedEnvelope();
           controller.enqueue(await cipher.open(queue.take(queue.length), true));
+          queue.clear();
           cipher.dispose();
         },
       ),
-    cancel: async () => cipher?.dispose(),
+    cancel: async () => {
+      cipher?.dispose();
+      queue.clear();
+    },
   } as Transformer<Uint8Array, Uint8Array>);
 }

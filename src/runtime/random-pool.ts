@@ -9,24 +9,52 @@ import { fillRandom } from './random.js';
  * key drawn here lives in exactly one place. The pool is refilled only with `fillRandom` (the platform CSPRNG).
  *
  * Process cloning: JavaScript has no fork, and each worker or isolate loads its own copy of this module, so no
- * two threads share a pool. The one way to duplicate it is a memory snapshot taken after the pool was filled
- * (`node --build-snapshot`, VM snapshot/restore): take snapshots before any encryption, or call
- * {@link resetRandomPool} on restore.
+ * two threads share a pool. The one way to duplicate it is a memory snapshot taken after the pool was filled;
+ * every copy restored from it would hand out the same data keys and IVs (GCM nonce reuse). Hence three guards:
+ * no pool is kept while Node builds a startup snapshot (`node --build-snapshot`); a pool filled under another pid
+ * is dropped (a restored Node snapshot runs under a new pid); and {@link resetRandomPool} for VM-level
+ * snapshot/restore, where the pid stays the same and only the application's restore hook can tell.
  */
 const POOL_BYTES = 4096;
 /** Draws above this size go straight to the CSPRNG: the pool only pays off for small requests. */
 const MAX_POOLED_DRAW = 256;
 
+type Proc = { pid?: unknown; getBuiltinModule?: (id: string) => unknown };
+type SnapshotApi = { isBuildingSnapshot?: () => unknown };
+
 let pool: Uint8Array | undefined;
 let offset = POOL_BYTES;
+/** The process object and its pid when the pool was filled: read per draw, a property load and a compare. */
+let proc: Proc | undefined;
+let poolPid: unknown;
+/** node:v8's startupSnapshot, looked up on the first refill only (null where there is none). */
+let snapshotApi: SnapshotApi | null | undefined;
+
+function buildingSnapshot(): boolean {
+  if (snapshotApi === undefined) {
+    snapshotApi = null;
+    try {
+      const v8 = proc?.getBuiltinModule?.('node:v8') as { startupSnapshot?: SnapshotApi } | undefined;
+      snapshotApi = v8?.startupSnapshot ?? null;
+    } catch {
+      // A runtime whose getBuiltinModule throws has no Node snapshots either.
+    }
+  }
+  return Boolean(snapshotApi?.isBuildingSnapshot?.());
+}
 
 /** `length` fresh CSPRNG bytes, served from the pool when small. Never returns the same byte twice. */
 export function takeRandomBytes(length: number): Uint8Array {
   assertIntegerInRange(length, 'length', 0, 1 << 30);
   if (length > MAX_POOLED_DRAW) return fillRandom(new Uint8Array(length));
+  if (proc?.pid !== poolPid) resetRandomPool();
   if (offset + length > POOL_BYTES) {
+    proc = (globalThis as { process?: Proc }).process;
+    // Whatever stays in the heap is written into the snapshot: hand out fresh bytes and keep none.
+    if (buildingSnapshot()) return fillRandom(new Uint8Array(length));
     pool ??= new Uint8Array(POOL_BYTES);
     fillRandom(pool);
+    poolPid = proc?.pid;
     offset = 0;
   }
   const p = pool as Uint8Array;
@@ -36,7 +64,14 @@ export function takeRandomBytes(length: number): Uint8Array {
   return out;
 }
 
-/** Discards what is left in the pool (zeroed); the next draw refills it from the CSPRNG. */
+/**
+ * Discards the random bytes bulwark keeps ready for data keys and IVs (zeroing them); the next draw refills from
+ * the platform CSPRNG. Call it in the restore hook of a VM-level snapshot (Firecracker, Lambda SnapStart and the
+ * like), before encrypting: without it, every VM restored from one snapshot would hand out the same data keys and
+ * IVs. Node startup snapshots (`node --build-snapshot`) need no call: bulwark detects them.
+ * @example
+ * onRestore(() => resetRandomPool()); // onRestore: your platform's after-restore hook
+ */
 export function resetRandomPool(): void {
   pool?.fill(0);
   offset = POOL_BYTES;

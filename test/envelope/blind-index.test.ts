@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { decodeBase64Url } from 'bulwark/encoding';
 import { blindIndex, createBlindIndexKey, DEFAULT_BLIND_INDEX_OPTIONS, generateBlindIndexKey } from 'bulwark/envelope';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setRuntimeOverrideForTesting } from '../../src/runtime/index.js';
 import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
 import { CRYPTO_PATHS } from './helpers.js';
@@ -61,5 +61,17 @@ describe('blindIndex options', () => {
     await expectBulwarkError(() => blindIndex('x', key, { normalize: () => 1 as never }), 'CONFIG_INVALID');
     await expectBulwarkError(() => blindIndex(5 as never, key), 'INPUT_INVALID');
     await expectBulwarkError(() => blindIndex('x'.repeat(70_000), key), 'INPUT_INVALID');
+  });
+
+  it('refuses a huge string by its length, before normalizing or encoding it; checks the normalized bytes too', async () => {
+    const normalize = vi.fn((v: string) => v);
+    await expectBulwarkError(() => blindIndex('x'.repeat(30_000_000), key, { normalize }), 'INPUT_INVALID');
+    await expectBulwarkError(() => blindIndex('x'.repeat(65_537), key, { normalize }), 'INPUT_INVALID');
+    expect(normalize).not.toHaveBeenCalled();
+    // 40 000 UTF-16 units pass the length bound; their 80 000 UTF-8 bytes do not.
+    await expectBulwarkError(() => blindIndex('\u00e9'.repeat(40_000), key), 'INPUT_INVALID');
+    // Normalization that lengthens the value: U+FB2C is one unit (3 bytes), three code points (6 bytes) after NFC.
+    await expectBulwarkError(() => blindIndex('\uFB2C'.repeat(20_000), key), 'INPUT_INVALID');
+    expect(await blindIndex('x'.repeat(65_536), key, { normalize })).toMatch(/^[\w-]+$/);
   });
 });

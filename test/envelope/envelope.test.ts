@@ -4,12 +4,16 @@ import {
   DEFAULT_ENVELOPE_OPTIONS,
   decryptEnvelope,
   decryptEnvelopeFromString,
+  decryptFields,
   encryptEnvelope,
   encryptEnvelopeToString,
+  encryptFields,
   generateEnvelopeKey,
   type KeyProvider,
+  reencrypt,
 } from 'bulwark/envelope';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as encoding from '../../src/encoding/index.js';
 import { importAesGcmKey, setRuntimeOverrideForTesting } from '../../src/runtime/index.js';
 import { expectBulwarkError } from '../support/errors.js';
 import { CRYPTO_PATHS, keyBytes, singleKeyring } from './helpers.js';
@@ -83,6 +87,38 @@ describe('errors and bounds', () => {
     const text = await encryptEnvelopeToString(keyring, new Uint8Array(5000));
     await expectBulwarkError(() => decryptEnvelopeFromString(keyring, text, { maxBytes: 100 }), 'ENVELOPE_TOO_LARGE');
     await expectBulwarkError(() => encryptEnvelope(keyring, 'x', { maxBytes: -1 }), 'CONFIG_INVALID');
+  });
+
+  it('bounds the decrypted payload itself by maxBytes, not the envelope plus a header allowance', async () => {
+    const keyring = singleKeyring();
+    const sealed = await encryptEnvelope(keyring, new Uint8Array(1200));
+    const text = await encryptEnvelopeToString(keyring, new Uint8Array(1200));
+    for (const maxBytes of [0, 1199]) {
+      await expectBulwarkError(() => decryptEnvelope(keyring, sealed, { maxBytes }), 'ENVELOPE_TOO_LARGE');
+      await expectBulwarkError(() => decryptEnvelopeFromString(keyring, text, { maxBytes }), 'ENVELOPE_TOO_LARGE');
+      await expectBulwarkError(() => reencrypt(sealed, keyring, { maxBytes }), 'ENVELOPE_TOO_LARGE');
+      await expectBulwarkError(() => reencrypt(text, keyring, { maxBytes }), 'ENVELOPE_TOO_LARGE');
+    }
+    expect((await decryptEnvelope(keyring, sealed, { maxBytes: 1200 })).length).toBe(1200);
+    expect((await decryptEnvelopeFromString(keyring, text, { maxBytes: 1200 })).length).toBe(1200);
+    // decryptFields bounds each field's JSON: '"' + 1200 × 'x' + '"' is 1202 bytes.
+    const row = await encryptFields({ note: 'x'.repeat(1200) }, ['note'], { keyring });
+    await expectBulwarkError(() => decryptFields(row, ['note'], { keyring, maxBytes: 1201 }), 'ENVELOPE_TOO_LARGE');
+    expect(await decryptFields(row, ['note'], { keyring, maxBytes: 1202 })).toEqual({ note: 'x'.repeat(1200) });
+  });
+
+  it('refuses a string plaintext far above maxBytes by its length, before encoding it', async () => {
+    const keyring = singleKeyring();
+    const huge = 'x'.repeat(30_000_000);
+    const encode = vi.spyOn(encoding, 'encodeUtf8');
+    await expectBulwarkError(() => encryptEnvelope(keyring, huge, { maxBytes: 1024 }), 'ENVELOPE_TOO_LARGE');
+    await expectBulwarkError(() => encryptEnvelopeToString(keyring, huge, { maxBytes: 1024 }), 'ENVELOPE_TOO_LARGE');
+    await expectBulwarkError(() => encryptEnvelope(keyring, 'ab', { maxBytes: 1 }), 'ENVELOPE_TOO_LARGE');
+    expect(encode).not.toHaveBeenCalled();
+    encode.mockRestore();
+    // One UTF-16 unit is at least one UTF-8 byte: within the length bound, the byte count still decides.
+    await expectBulwarkError(() => encryptEnvelope(keyring, 'é', { maxBytes: 1 }), 'ENVELOPE_TOO_LARGE');
+    expect((await encryptEnvelope(keyring, 'é', { maxBytes: 2 })).length).toBeGreaterThan(2);
   });
 
   it('reports unknown and disabled keys by code', async () => {
@@ -201,6 +237,32 @@ describe('KeyProvider (a stand-in KMS)', () => {
 });
 
 describe('context input', () => {
+  it('refuses an over-long context key or string by its length, before encoding it', async () => {
+    const keyring = singleKeyring();
+    const encode = vi.spyOn(encoding, 'encodeUtf8');
+    await expectBulwarkError(
+      () => encryptEnvelope(keyring, new Uint8Array(1), { context: { s: 'x'.repeat(30_000_000) } }),
+      'INPUT_INVALID',
+    );
+    await expectBulwarkError(
+      () => encryptEnvelope(keyring, new Uint8Array(1), { context: { ['k'.repeat(100_000)]: 1 } }),
+      'INPUT_INVALID',
+    );
+    // The short key `s` is encoded; neither over-long string is.
+    expect(encode.mock.calls.map(([text]) => text.length)).toEqual([1]);
+    encode.mockRestore();
+    // Within the length bound, the UTF-8 byte count still decides: 513 × 'é' is 1026 bytes.
+    await expectBulwarkError(
+      () => encryptEnvelope(keyring, new Uint8Array(1), { context: { s: '\u00e9'.repeat(513) } }),
+      'INPUT_INVALID',
+    );
+    await expectBulwarkError(
+      () => encryptEnvelope(keyring, new Uint8Array(1), { context: { ['\u00e9'.repeat(65)]: 1 } }),
+      'INPUT_INVALID',
+    );
+    expect(await encryptEnvelope(keyring, new Uint8Array(1), { context: { s: '\u00e9'.repeat(512) } })).toBeTruthy();
+  });
+
   it('refuses bytes, arrays, class instances and nested values as a context', async () => {
     const keyring = singleKeyring();
     for (const context of [

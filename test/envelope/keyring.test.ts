@@ -13,11 +13,16 @@ import {
   sealKeyring,
   serializeKeyring,
 } from 'bulwark/envelope';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import * as encoding from '../../src/encoding/index.js';
+import { BulwarkError } from '../../src/errors.js';
+import * as runtime from '../../src/runtime/index.js';
 import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
 import { keyBytes, singleKeyring } from './helpers.js';
 
 const weak = { scrypt: { N: 1024, r: 8, p: 1 }, unsafeAllowWeakScrypt: true };
+const zeroed = (bytes: Uint8Array) => bytes.every((b) => b === 0);
+afterEach(() => vi.restoreAllMocks());
 
 describe('createKeyring', () => {
   it('needs exactly one primary, unique well-formed ids, 32-byte keys, known statuses', () => {
@@ -186,5 +191,72 @@ describe('sealed keyrings', () => {
       await expectBulwarkError(() => openKeyring(text, { passphrase: 'p' }), 'KEYRING_INVALID');
     }
     await expectBulwarkError(() => sealKeyring(keyring, { passphrase: '' }, weak), 'KEYRING_INVALID');
+  });
+
+  it('bounds the salt (16 to 64 bytes) before any key derivation', async () => {
+    const keyring = singleKeyring('a');
+    const sealed = JSON.parse(await sealKeyring(keyring, { passphrase: 'p' }, weak));
+    const scrypt = vi.spyOn(runtime, 'scrypt');
+    for (const salt of ['A'.repeat(1400), 'A'.repeat(87), 'A'.repeat(20), 'A'.repeat(100_000), 42]) {
+      const hostile = JSON.stringify({ ...sealed, salt });
+      await expectBulwarkError(() => openKeyring(hostile, { passphrase: 'p' }), 'KEYRING_INVALID');
+    }
+    expect(scrypt).not.toHaveBeenCalled();
+    // 64 bytes (86 characters) is within bounds: derivation runs, and the changed salt fails authentication.
+    const edited = JSON.stringify({ ...sealed, salt: 'A'.repeat(86) });
+    await expectBulwarkError(() => openKeyring(edited, { passphrase: 'p' }), 'KEYRING_INVALID');
+    expect(scrypt).toHaveBeenCalledTimes(1);
+  });
+
+  it('reports any key-derivation failure on a sealed file as KEYRING_INVALID', async () => {
+    const sealed = await sealKeyring(singleKeyring('a'), { passphrase: 'p' }, weak);
+    vi.spyOn(runtime, 'scrypt').mockRejectedValue(new BulwarkError('RUNTIME_UNSUPPORTED', 'native scrypt failed'));
+    const error = await expectBulwarkError(() => openKeyring(sealed, { passphrase: 'p' }), 'KEYRING_INVALID');
+    expect((error as Error).cause).toBeInstanceOf(BulwarkError);
+  });
+
+  it.each([
+    ['a master key', { masterKey: keyBytes(9) }],
+    ['a passphrase', { passphrase: 'correct horse battery staple' }],
+  ])(
+    'leaves no copy of the wrapping key derived from %s: the key handle borrows the wiped array',
+    async (_, secret) => {
+      const keyring = singleKeyring('a');
+      const importKey = vi.spyOn(runtime, 'importAesGcmKey');
+      const scrypt = vi.spyOn(runtime, 'scrypt');
+      const sealed = await sealKeyring(keyring, secret, weak);
+      expect(importKey).toHaveBeenCalledTimes(1);
+      expect(importKey.mock.calls[0]?.[1]).toBe(true);
+      expect(zeroed(importKey.mock.calls[0]?.[0] as Uint8Array)).toBe(true);
+      importKey.mockClear();
+      const opened = await openKeyring(sealed, secret);
+      // The first import is the wrapping key; the rest are the loaded keyring's own keys (kept, and borrowed too).
+      expect(importKey.mock.calls.map((call) => call[1])).toEqual([true, true]);
+      expect(zeroed(importKey.mock.calls[0]?.[0] as Uint8Array)).toBe(true);
+      // The passphrase's UTF-8 bytes handed to scrypt are wiped as well.
+      for (const [password] of scrypt.mock.calls) expect(zeroed(password)).toBe(true);
+      expect(decodeUtf8(await decryptEnvelope(opened, await encryptEnvelope(keyring, 'x')))).toBe('x');
+    },
+  );
+
+  it('wipes the key material decoded from JSON once the keyring holds its copies, even when it is refused', async () => {
+    const keyring = createKeyring({
+      keys: [
+        { id: 'a', key: keyBytes(1), status: 'primary' },
+        { id: 'b', key: keyBytes(2), status: 'decrypt-only' },
+      ],
+    });
+    const decode = vi.spyOn(encoding, 'decodeBase64Url');
+    const loaded = parseKeyring(serializeKeyring(keyring));
+    const decoded = decode.mock.results.map((r) => r.value as Uint8Array);
+    expect(decoded.length).toBe(2);
+    expect(decoded.every(zeroed)).toBe(true);
+    expect(decodeUtf8(await decryptEnvelope(loaded, await encryptEnvelope(keyring, 'x')))).toBe('x');
+    decode.mockClear();
+    const json = JSON.parse(serializeKeyring(keyring));
+    json.keys[1].id = 'a'; // duplicate id: createKeyring refuses after both keys were decoded
+    expectBulwarkErrorSync(() => parseKeyring(JSON.stringify(json)), 'KEYRING_INVALID');
+    expect(decode.mock.results.length).toBe(2);
+    expect(decode.mock.results.every((r) => zeroed(r.value as Uint8Array))).toBe(true);
   });
 });

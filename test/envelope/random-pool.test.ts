@@ -1,5 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import v8 from 'node:v8';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { resetRandomPool as publicResetRandomPool } from '../../src/envelope/index.js';
 import { resetRandomPool, takeRandomBytes } from '../../src/runtime/index.js';
+import * as random from '../../src/runtime/random.js';
+
+afterEach(() => vi.restoreAllMocks());
+
+/** Lengths of the arrays handed to the CSPRNG while `draw` runs: 4096 is a pool refill. */
+function refills(draw: () => void): number[] {
+  const spy = vi.spyOn(random, 'fillRandom');
+  try {
+    draw();
+    return spy.mock.calls.map(([buffer]) => buffer.length);
+  } finally {
+    spy.mockRestore();
+  }
+}
 
 describe('takeRandomBytes (pooled CSPRNG)', () => {
   it('never hands out the same bytes twice across refills', () => {
@@ -29,5 +45,37 @@ describe('takeRandomBytes (pooled CSPRNG)', () => {
     for (let i = 0; i < 2000; i++) for (const b of takeRandomBytes(64)) counts[b]++;
     const mean = (2000 * 64) / 256;
     for (const c of counts) expect(Math.abs(c - mean)).toBeLessThan(mean * 0.3);
+  });
+
+  it('drops a pool filled under another pid (a restored snapshot or cloned process)', () => {
+    takeRandomBytes(16);
+    expect(refills(() => takeRandomBytes(16))).toEqual([]);
+    const pid = Object.getOwnPropertyDescriptor(process, 'pid') as PropertyDescriptor;
+    Object.defineProperty(process, 'pid', { ...pid, value: process.pid + 1 });
+    try {
+      expect(refills(() => takeRandomBytes(16))).toEqual([4096]);
+      expect(refills(() => takeRandomBytes(16))).toEqual([]);
+    } finally {
+      Object.defineProperty(process, 'pid', pid);
+    }
+    expect(refills(() => takeRandomBytes(16))).toEqual([4096]);
+  });
+
+  it('resetRandomPool (public in bulwark/envelope) drops the bytes left in the pool', () => {
+    takeRandomBytes(16);
+    expect(refills(() => takeRandomBytes(16))).toEqual([]);
+    publicResetRandomPool();
+    expect(refills(() => takeRandomBytes(16))).toEqual([4096]);
+  });
+
+  it('keeps no pool while Node builds a startup snapshot: each draw comes straight from the CSPRNG', () => {
+    resetRandomPool();
+    takeRandomBytes(16); // looks up node:v8 once
+    resetRandomPool();
+    vi.spyOn(v8.startupSnapshot, 'isBuildingSnapshot').mockReturnValue(true);
+    expect(refills(() => takeRandomBytes(16))).toEqual([16]);
+    expect(refills(() => takeRandomBytes(12))).toEqual([12]);
+    vi.restoreAllMocks();
+    expect(refills(() => takeRandomBytes(16))).toEqual([4096]);
   });
 });

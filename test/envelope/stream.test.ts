@@ -181,4 +181,65 @@ describe('streaming', () => {
       observeStreamKeysForTesting(undefined);
     }
   });
+
+  /**
+   * Writes `fills.length` chunks through `stream`, all from one reused buffer (as a producer recycling its buffer
+   * once write() resolves): before each write, `fill(buffer, i)` overwrites it.
+   */
+  async function writeReused(
+    stream: TransformStream<Uint8Array, Uint8Array>,
+    size: number,
+    count: number,
+    fill: (buffer: Uint8Array, i: number) => Uint8Array,
+  ): Promise<Uint8Array> {
+    const output = collect(stream.readable);
+    const writer = stream.writable.getWriter();
+    const buffer = new Uint8Array(size);
+    for (let i = 0; i < count; i++) await writer.write(fill(buffer, i));
+    await writer.close();
+    return output;
+  }
+
+  it.each(CRYPTO_PATHS)('encryptStream owns what it holds back: a producer may reuse its buffer (%s)', async (_, o) => {
+    setRuntimeOverrideForTesting(o);
+    const ct = await writeReused(encryptStream(keyring, { context, segmentBytes: 256 }), 100, 3, (b, i) =>
+      b.fill(i + 1),
+    );
+    const expected = new Uint8Array(300).map((_, j) => Math.floor(j / 100) + 1);
+    expect(await decrypt(ct)).toEqual(expected);
+  });
+
+  it.each(CRYPTO_PATHS)('decryptStream owns what it holds back: a producer may reuse its buffer (%s)', async (_, o) => {
+    setRuntimeOverrideForTesting(o);
+    const data = new Uint8Array(300).map((_, j) => Math.floor(j / 100) + 1);
+    const ct = await encrypt(data, { segmentBytes: 256 });
+    const plain = await writeReused(decryptStream(keyring, { context }), 100, Math.ceil(ct.length / 100), (b, i) => {
+      const part = ct.subarray(i * 100, i * 100 + 100);
+      b.set(part);
+      return b.subarray(0, part.length);
+    });
+    expect(plain).toEqual(data);
+  });
+
+  it('takes Node Buffer views as chunks (their slice is a view): input untouched, header read at its own offset', async () => {
+    // Buffers carved from one larger pool, as fs streams deliver them: slice() on them shares memory.
+    const pool = Buffer.alloc(4096, 0xee);
+    const data = Buffer.from(new Uint8Array(1000).map((_, j) => j & 0xff));
+    data.copy(pool, 100);
+    const source = pool.subarray(100, 1100);
+    const kept = Buffer.from(source);
+    const feed = (bytes: Buffer, size: number) =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += size) controller.enqueue(bytes.subarray(i, i + size));
+          controller.close();
+        },
+      });
+    const ct = await collect(feed(source, 300).pipeThrough(encryptStream(keyring, { context, segmentBytes: 256 })));
+    expect(Buffer.from(source).equals(kept)).toBe(true);
+    const ctPool = Buffer.alloc(ct.length + 50, 0xdd);
+    ctPool.set(ct, 50);
+    const plain = await collect(feed(ctPool.subarray(50), 97).pipeThrough(decryptStream(keyring, { context })));
+    expect(Buffer.from(plain).equals(kept)).toBe(true);
+  });
 });

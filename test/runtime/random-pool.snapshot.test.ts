@@ -1,0 +1,45 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const poolSource = fileURLToPath(new URL('../../src/runtime/random-pool.ts', import.meta.url));
+
+// The snapshot fills the pool while it is built, then each restored process prints its first 12-byte draw (an IV).
+const entry = `
+import { takeRandomBytes } from ${JSON.stringify(poolSource)};
+const hex = (b) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+takeRandomBytes(12);
+process.getBuiltinModule('node:v8').startupSnapshot.setDeserializeMainFunction(() => {
+  process.stdout.write(hex(takeRandomBytes(12)));
+});
+`;
+
+describe('random pool and Node startup snapshots (end to end)', () => {
+  it('two processes restored from one snapshot draw different IVs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-snapshot-'));
+    try {
+      writeFileSync(join(dir, 'entry.mjs'), entry);
+      await build({
+        entryPoints: [join(dir, 'entry.mjs')],
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        outfile: join(dir, 'entry.cjs'),
+        logLevel: 'silent',
+      });
+      const blob = join(dir, 'snapshot.blob');
+      execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', join(dir, 'entry.cjs')]);
+      const first = execFileSync(process.execPath, ['--snapshot-blob', blob], { encoding: 'utf8' });
+      const second = execFileSync(process.execPath, ['--snapshot-blob', blob], { encoding: 'utf8' });
+      expect(first).toMatch(/^[0-9a-f]{24}$/);
+      expect(second).toMatch(/^[0-9a-f]{24}$/);
+      expect(first).not.toBe(second);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
