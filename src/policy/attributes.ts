@@ -1,6 +1,6 @@
 /**
- * Attribute lookup that cannot be steered through the prototype chain: own data properties only, and the three
- * names that reach prototypes are refused when a policy is defined.
+ * Attribute lookup that cannot be steered through the prototype chain: own properties only, and the three names
+ * that reach prototypes are refused when a policy is defined.
  */
 
 export const REFERENCE_ROOTS = ['subject', 'resource', 'context'] as const;
@@ -46,11 +46,32 @@ export function readOwn(value: unknown, key: string): unknown {
 
 /**
  * Whether `key`, already read from `o` with a defined value, is an own property: when no prototype holds the key
- * (the usual case, and a fast inline-cached miss) it must be; otherwise ask `Object.hasOwn`.
+ * (the usual case, and a fast inline-cached miss) it must be; otherwise ask `Object.hasOwn`. The prototype is
+ * asked with `in`, never read: reading it would call an inherited getter with the prototype as `this`, which
+ * answers `undefined` (or throws) for a getter over instance state and so passed the getter's value off as own.
  */
 export function isOwn(o: object, key: string): boolean {
-  const proto: unknown = Object.getPrototypeOf(o);
-  return proto === null || (proto as Record<string, unknown>)[key] === undefined || Object.hasOwn(o, key);
+  const proto: object | null = Object.getPrototypeOf(o);
+  return proto === null || !(key in proto) || Object.hasOwn(o, key);
+}
+
+/**
+ * Message for a hole in a list. Array iteration methods skip holes, so a hole would escape validation and then
+ * reach the compiler as `undefined` (an `or` of one hole compiled to no condition at all).
+ */
+export const HOLE_MESSAGE = 'list has a hole (a sparse array); every item must be present';
+
+/** Visits every index of a list in order, reporting each hole instead of visiting it. Bound its length first. */
+export function forEachItem(
+  list: readonly unknown[],
+  path: string,
+  problems: { path: string; message: string }[],
+  visit: (item: unknown, index: number) => void,
+): void {
+  for (let i = 0; i < list.length; i++) {
+    if (Object.hasOwn(list, i)) visit(list[i], i);
+    else problems.push({ path: childPath(path, i), message: HOLE_MESSAGE });
+  }
 }
 
 /** Returns a reader for a path of own properties, specialised for the common one-segment case. */

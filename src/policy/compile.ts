@@ -92,13 +92,16 @@ export function compilePolicy(
   }
   const guard = tenant === undefined ? undefined : tenantGuard(tenant);
   const index: PolicyIndex = new Map();
+  // validatePolicy bounded the expansion below (limits.maxIndexEntries) before anything was allocated.
   data.rules.forEach((rule, i) => {
     const compiled = compileRule(rule, i, env, guard);
-    const targets = new Set(rule.roles.flatMap((r) => heirs.get(r) ?? []));
+    // Each list de-duplicated once, before the product is expanded.
+    const targets = new Set([...new Set(rule.roles)].flatMap((r) => heirs.get(r) ?? []));
+    const actions = new Set(rule.actions);
     for (const type of new Set(rule.resources)) {
       let byAction = index.get(type);
       if (byAction === undefined) index.set(type, (byAction = new Map()));
-      for (const action of new Set(rule.actions)) {
+      for (const action of actions) {
         let byRole = byAction.get(action);
         if (byRole === undefined) byAction.set(action, (byRole = new Map()));
         for (const role of targets) {

@@ -1,7 +1,7 @@
 /**
  * Validation of the condition language. Every problem is collected with its JSON path; nothing is evaluated.
  */
-import { childPath, isScalar, parseReference, type ReferenceRoot } from './attributes.js';
+import { childPath, forEachItem, isScalar, parseReference, type ReferenceRoot } from './attributes.js';
 import { parseCidr } from './ip.js';
 import {
   COMPARISON_OPERATORS,
@@ -86,7 +86,7 @@ function validateOperand(value: unknown, path: string, kind: OperandKind | 'ref'
       v.problems.push({ path, message: `list longer than ${v.limits.maxListLength} items` });
       return;
     }
-    value.forEach((item, i) => {
+    forEachItem(value, path, v.problems, (item, i) => {
       const p = childPath(path, i);
       if (!isScalar(item) || Number.isNaN(item)) {
         v.problems.push({ path: p, message: 'list items must be strings, numbers (not NaN) or booleans' });
@@ -119,9 +119,10 @@ function validatePair(
     v.problems.push({ path, message: 'operator takes a list of exactly two operands' });
     return false;
   }
-  validateOperand(args[0], childPath(path, 0), kinds[0], v);
-  validateOperand(args[1], childPath(path, 1), kinds[1], v);
-  return true;
+  forEachItem(args, path, v.problems, (operand, i) => {
+    validateOperand(operand, childPath(path, i), kinds[i as 0 | 1], v);
+  });
+  return Object.hasOwn(args, 0) && Object.hasOwn(args, 1);
 }
 
 /** Validates one condition node and its children. */
@@ -163,7 +164,7 @@ export function validateCondition(node: unknown, path: string, depth: number, v:
         });
         return;
       }
-      args.forEach((child, i) => {
+      forEachItem(args, at, v.problems, (child, i) => {
         validateCondition(child, childPath(at, i), depth + 1, v);
       });
       return;
@@ -180,8 +181,10 @@ export function validateCondition(node: unknown, path: string, depth: number, v:
         if (isReference(ranges))
           v.problems.push({ path: childPath(at, 1), message: 'ranges must be literal CIDR strings' });
         else if (list.length === 0) v.problems.push({ path: childPath(at, 1), message: 'list at least one range' });
-        else {
-          list.forEach((r, i) => {
+        else if (list.length > v.limits.maxListLength) {
+          v.problems.push({ path: childPath(at, 1), message: `list longer than ${v.limits.maxListLength} items` });
+        } else {
+          forEachItem(list, childPath(at, 1), v.problems, (r, i) => {
             const p = Array.isArray(ranges) ? childPath(childPath(at, 1), i) : childPath(at, 1);
             const parsed = typeof r === 'string' ? parseCidr(r) : 'range must be a string';
             if (typeof parsed === 'string') v.problems.push({ path: p, message: parsed });
@@ -192,6 +195,10 @@ export function validateCondition(node: unknown, path: string, depth: number, v:
     case 'timeWindow':
       if (!Array.isArray(args) || args.length !== 2) {
         v.problems.push({ path: at, message: 'timeWindow takes [instant operand, window]' });
+        return;
+      }
+      if (!Object.hasOwn(args, 0) || !Object.hasOwn(args, 1)) {
+        forEachItem(args, at, v.problems, () => {});
         return;
       }
       validateOperand(args[0], childPath(at, 0), 'number', v);

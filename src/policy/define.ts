@@ -6,7 +6,7 @@ import { readOwn } from './attributes.js';
 import { createBoundDecide } from './bound.js';
 import { type CompiledRule, compilePolicy, type RuleBucket } from './compile.js';
 import { collectFields } from './fields.js';
-import { buildFilter } from './filter.js';
+import { buildFilter, producedFilter } from './filter.js';
 import { toLookupTable } from './lookup-table.js';
 import { deepFreeze, readPolicyOptions } from './options.js';
 import type {
@@ -14,6 +14,7 @@ import type {
   PolicyData,
   PolicyDecision,
   PolicyDecisionReason,
+  PolicyFilter,
   PolicyOptions,
   PolicyResource,
   SubjectPolicy,
@@ -28,6 +29,10 @@ const NO_MATCH = fixedDecision('no-matching-rule', 'denied: no rule allows this 
 const UNKNOWN_TYPE = fixedDecision('unknown-resource-type', 'denied: the policy has no rule for this resource type');
 const UNKNOWN_ACTION = fixedDecision('unknown-action', 'denied: the policy has no rule for this action on this type');
 const NO_ROLE = fixedDecision('no-known-role', 'denied: the subject holds no role this policy declares');
+const INVALID_INPUT = fixedDecision(
+  'invalid-input',
+  'denied: reading the subject, resource or context threw (a throwing getter or a Proxy)',
+);
 
 /**
  * Validates and compiles a policy given as plain (JSON) data.
@@ -118,14 +123,10 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
       if (typeof resource === 'object' && resource !== null) {
         const found = (resource as Record<string, unknown>)[typeKey];
         // isOwn written out: a call here is not inlined (two call sites, two keys) and costs more than the read.
+        // `in`, not a read of the prototype: that would call an inherited getter with the prototype as `this`.
         if (found !== undefined) {
-          const proto: unknown = Object.getPrototypeOf(resource);
-          if (
-            proto === null ||
-            (proto as Record<string, unknown>)[typeKey] === undefined ||
-            Object.hasOwn(resource, typeKey)
-          )
-            type = found;
+          const proto: object | null = Object.getPrototypeOf(resource);
+          if (proto === null || !(typeKey in proto) || Object.hasOwn(resource, typeKey)) type = found;
         }
       }
     }
@@ -137,11 +138,11 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
     if (byRole === undefined) return UNKNOWN_ACTION;
     if (typeof subject === 'object' && subject !== null) {
       const held = (subject as { roles: unknown }).roles;
-      const proto: unknown = Object.getPrototypeOf(subject);
+      const proto: object | null = Object.getPrototypeOf(subject);
       if (
         Array.isArray(held) &&
         held.length === 1 &&
-        (proto === null || (proto as { roles: unknown }).roles === undefined || Object.hasOwn(subject, 'roles'))
+        (proto === null || !('roles' in proto) || Object.hasOwn(subject, 'roles'))
       ) {
         const role = held[0];
         const bucket = typeof role === 'string' ? byRole[role] : undefined;
@@ -163,7 +164,13 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
     resource: PolicyResource,
     context: unknown,
   ): void {
-    const resourceType = typeOf(resource);
+    let resourceType: unknown;
+    try {
+      resourceType = typeOf(resource);
+    } catch {
+      // The decision was invalid-input or the read throws only now: either way the hook still hears of it.
+      resourceType = undefined;
+    }
     onDecision!({
       ...decision,
       subject,
@@ -174,61 +181,98 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
     });
   }
 
+  // Reading the caller's objects can throw (an own getter, a Proxy, a revoked Proxy): each public entry point wraps
+  // only the decision in try/catch (free in V8 while nothing throws) and denies, so the hook stays outside it.
   function audited(subject: unknown, action: string, resource: PolicyResource, context: unknown): PolicyDecision {
-    const decision = decide(subject, action, resource, context);
+    let decision: PolicyDecision;
+    try {
+      decision = decide(subject, action, resource, context);
+    } catch {
+      decision = INVALID_INPUT;
+    }
     if (onDecision !== undefined) emit(decision, subject, action, resource, context);
     return decision;
   }
 
   function permittedFields(subject: unknown, action: string, resource: PolicyResource, context?: unknown): string[] {
-    const type = typeOf(resource);
-    const buckets = bucketsFor(subject, action, type);
-    if (!Array.isArray(buckets)) return [];
-    const attributes = typeof resource === 'string' ? undefined : resource;
-    const universe = declared?.get(type as string)?.fields ?? (attributes === undefined ? [] : Object.keys(attributes));
-    return collectFields(buckets, [...universe], (rule) => matches(rule, subject, attributes, context));
+    try {
+      const type = typeOf(resource);
+      const buckets = bucketsFor(subject, action, type);
+      if (!Array.isArray(buckets)) return [];
+      const attributes = typeof resource === 'string' ? undefined : resource;
+      const universe =
+        declared?.get(type as string)?.fields ?? (attributes === undefined ? [] : Object.keys(attributes));
+      return collectFields(buckets, [...universe], (rule) => matches(rule, subject, attributes, context));
+    } catch {
+      return [];
+    }
   }
 
   return Object.freeze({
     data: source,
     can(subject: unknown, action: string, resource: PolicyResource, context?: unknown): boolean {
       if (onDecision !== undefined) return audited(subject, action, resource, context).allowed;
-      return decide(subject, action, resource, context).allowed;
+      try {
+        return decide(subject, action, resource, context).allowed;
+      } catch {
+        return false;
+      }
     },
     check: (subject: unknown, action: string, resource: PolicyResource, context?: unknown) =>
       audited(subject, action, resource, context),
     permittedFields,
     pickPermitted<T extends object>(subject: unknown, action: string, resource: T, context?: unknown): Partial<T> {
       const out = {} as Partial<T>;
-      for (const field of permittedFields(subject, action, resource, context)) {
-        if (!Object.hasOwn(resource, field)) continue;
-        // defineProperty, not assignment: a field named __proto__ must stay a plain property.
-        const value = (resource as Record<string, unknown>)[field];
-        Object.defineProperty(out, field, { value, enumerable: true, writable: true, configurable: true });
+      try {
+        for (const field of permittedFields(subject, action, resource, context)) {
+          if (!Object.hasOwn(resource, field)) continue;
+          // defineProperty, not assignment: a field named __proto__ must stay a plain property.
+          const value = (resource as Record<string, unknown>)[field];
+          Object.defineProperty(out, field, { value, enumerable: true, writable: true, configurable: true });
+        }
+      } catch {
+        // Never a partial copy: a read that throws halfway leaves nothing permitted.
+        return {};
       }
       return out;
     },
     forSubject(subject: unknown): SubjectPolicy {
       const decideBound = createBoundDecide({ subject, env, typeKey, noMatch: NO_MATCH, bucketsFor });
       const checkBound = (action: string, resource: PolicyResource, context?: unknown): PolicyDecision => {
-        const decision = decideBound(action, resource, context);
+        let decision: PolicyDecision;
+        try {
+          decision = decideBound(action, resource, context);
+        } catch {
+          decision = INVALID_INPUT;
+        }
         if (onDecision !== undefined) emit(decision, subject, action, resource, context);
         return decision;
       };
       return Object.freeze({
         can:
           onDecision === undefined
-            ? (action: string, resource: PolicyResource, context?: unknown) =>
-                decideBound(action, resource, context).allowed
+            ? (action: string, resource: PolicyResource, context?: unknown) => {
+                try {
+                  return decideBound(action, resource, context).allowed;
+                } catch {
+                  return false;
+                }
+              }
             : (action: string, resource: PolicyResource, context?: unknown) =>
                 checkBound(action, resource, context).allowed,
         check: checkBound,
       });
     },
     filter(subject: unknown, action: string, resourceType: string, context?: unknown) {
-      const buckets = bucketsFor(subject, action, resourceType);
-      if (!Array.isArray(buckets)) return false;
-      return deepFreeze(buildFilter(buckets, { subject, context, env, typeKey, resourceType }));
+      let filter: PolicyFilter;
+      try {
+        const buckets = bucketsFor(subject, action, resourceType);
+        if (!Array.isArray(buckets)) return false;
+        filter = buildFilter(buckets, { subject, context, env, typeKey, resourceType });
+      } catch {
+        return false;
+      }
+      return producedFilter(deepFreeze(filter));
     },
   });
 }

@@ -136,8 +136,22 @@ const FILTER_LIMITS = Object.freeze({
   maxListLength: 1_000_000,
 });
 
+/**
+ * Filters `policy.filter` returned. Each was built from a policy validated against its own limits and is deep-frozen,
+ * so it needs no second validation, and must not get one against FILTER_LIMITS: a policy with raised limits (depth,
+ * rules) legitimately produces filters beyond them. Anything else, a copy included, is validated.
+ */
+const producedFilters = new WeakSet<object>();
+
+/** Marks a deep-frozen filter built by `policy.filter` as known valid. */
+export function producedFilter(filter: PolicyFilter): PolicyFilter {
+  if (typeof filter === 'object') producedFilters.add(filter);
+  return filter;
+}
+
 /** Validates a filter (a condition over `resource.*` only); throws INPUT_INVALID listing each problem. */
 export function assertFilter(filter: unknown): asserts filter is PolicyFilter {
+  if (typeof filter === 'object' && filter !== null && producedFilters.has(filter)) return;
   const v: ConditionValidation = { problems: [], limits: FILTER_LIMITS, roots: ['resource'], nodes: 0 };
   validateCondition(filter, '$', 1, v);
   if (v.problems.length > 0) {

@@ -2,8 +2,8 @@
  * Role inheritance: validated as a DAG (cycles are refused with the cycle spelled out) and flattened once, so a
  * check never walks the hierarchy.
  */
-import { childPath } from './attributes.js';
-import type { PolicyProblem } from './types.js';
+import { childPath, forEachItem } from './attributes.js';
+import type { PolicyLimits, PolicyProblem } from './types.js';
 
 const ROLE_KEYS = new Set(['inherits', 'description']);
 
@@ -18,7 +18,12 @@ export function validateName(value: unknown, path: string, problems: PolicyProbl
 }
 
 /** Validates `roles` and returns, for each role, the set of roles whose grants it receives (itself included). */
-export function flattenRoles(roles: unknown, problems: PolicyProblem[], maxRoles: number): Map<string, Set<string>> {
+export function flattenRoles(
+  roles: unknown,
+  problems: PolicyProblem[],
+  limits: Pick<PolicyLimits, 'maxRoles' | 'maxListLength'>,
+): Map<string, Set<string>> {
+  const { maxRoles, maxListLength } = limits;
   const closure = new Map<string, Set<string>>();
   const path = '$.roles';
   if (typeof roles !== 'object' || roles === null || Array.isArray(roles)) {
@@ -49,14 +54,23 @@ export function flattenRoles(roles: unknown, problems: PolicyProblem[], maxRoles
       problems.push({ path: childPath(rolePath, 'description'), message: 'description must be a string' });
     }
     if (inherits === undefined) continue;
+    const inheritsPath = childPath(rolePath, 'inherits');
     if (!Array.isArray(inherits)) {
-      problems.push({ path: childPath(rolePath, 'inherits'), message: 'inherits must be a list of role names' });
+      problems.push({ path: inheritsPath, message: 'inherits must be a list of role names' });
       continue;
     }
-    inherits.forEach((parent, i) => {
-      const p = childPath(childPath(rolePath, 'inherits'), i);
-      if (typeof parent !== 'string' || !Object.hasOwn(roles, parent)) {
-        problems.push({ path: p, message: `inherits an undeclared role ${JSON.stringify(parent)?.slice(0, 140)}` });
+    if (inherits.length > maxListLength) {
+      problems.push({ path: inheritsPath, message: `list longer than ${maxListLength} items (limits.maxListLength)` });
+      continue;
+    }
+    forEachItem(inherits, inheritsPath, problems, (parent, i) => {
+      const p = childPath(inheritsPath, i);
+      if (typeof parent !== 'string') {
+        // Only the type: JSON.stringify throws for a BigInt or a cycle, and a message should not echo data anyway.
+        problems.push({ path: p, message: `inherits must list role names, found ${describeType(parent)}` });
+      } else if (!Object.hasOwn(roles, parent)) {
+        // JSON.stringify of a string never throws; it quotes and escapes the (already truncated) name.
+        problems.push({ path: p, message: `inherits an undeclared role ${JSON.stringify(parent.slice(0, 128))}` });
       } else if (parent === name) {
         problems.push({ path: p, message: 'a role cannot inherit itself' });
       } else list.push([parent, i]);
@@ -65,6 +79,12 @@ export function flattenRoles(roles: unknown, problems: PolicyProblem[], maxRoles
   reportCycles(parents, problems);
   for (const name of names) closure.set(name, ancestorsOf(name, parents));
   return closure;
+}
+
+function describeType(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function ancestorsOf(name: string, parents: Map<string, [string, number][]>): Set<string> {

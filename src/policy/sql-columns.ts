@@ -4,7 +4,10 @@
  */
 import { BulwarkError } from '../errors.js';
 
-/** Column types, as JavaScript sees the values: `number` for integer/real/double columns (not bigint/numeric). */
+/**
+ * Column types, as JavaScript sees the values. `number` is compared as `float8`: for `double precision` columns, or
+ * integer/numeric columns whose values are exact doubles; not `real` (a float4 widens to another double in SQL).
+ */
 export type SqlWhereColumnType = 'text' | 'number' | 'boolean' | 'text[]' | 'number[]' | 'boolean[]';
 
 export interface SqlWhereColumn {
@@ -46,6 +49,8 @@ export function quoteIdentifier(name: unknown, parameter: string): string {
     typeof name !== 'string' ||
     name.length === 0 ||
     name.includes('\u0000') ||
+    // A lone surrogate would be encoded as U+FFFD, naming another column than the one listed.
+    /\p{Cs}/u.test(name) ||
     new TextEncoder().encode(name).length > 63
   ) {
     throw new BulwarkError('CONFIG_INVALID', `${parameter} must be an identifier of 1 to 63 bytes`, {

@@ -27,6 +27,9 @@ import {
 } from './sql-columns.js';
 import type { PolicyFilter } from './types.js';
 
+// With the u flag a surrogate pair is one code point, so \p{Cs} matches only an unpaired surrogate.
+const LONE_SURROGATE = /\p{Cs}/u;
+
 function invalid(message: string, details: Record<string, unknown>): BulwarkError {
   return new BulwarkError('INPUT_INVALID', message, { details });
 }
@@ -62,9 +65,16 @@ export function toSqlWhere(filter: PolicyFilter, options: SqlWhereOptions): SqlW
   assertFilter(filter);
   const values: unknown[] = [];
   const param = (value: unknown, type: SqlWhereColumnType): string => {
-    // Postgres text cannot hold U+0000: refuse here with a clear error rather than fail inside the query.
-    if ((Array.isArray(value) ? value : [value]).some((v) => typeof v === 'string' && v.includes('\u0000'))) {
-      throw invalid('a text value contains U+0000, which Postgres text cannot hold', { type });
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v !== 'string') continue;
+      // Postgres text cannot hold U+0000: refuse here with a clear error rather than fail inside the query.
+      if (v.includes('\u0000')) {
+        throw invalid('a text value contains U+0000, which Postgres text cannot hold', { type });
+      }
+      // Drivers encode a lone surrogate as U+FFFD, so the database would compare another string than `can` does.
+      if (LONE_SURROGATE.test(v)) {
+        throw invalid('a text value is not well-formed UTF-16 (it has a lone surrogate)', { type });
+      }
     }
     values.push(value);
     return `$${offset + values.length}::${CAST[type]}`;

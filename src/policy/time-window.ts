@@ -2,6 +2,7 @@
  * Recurring time windows ("weekdays 09:00-17:00 in Europe/Berlin"), evaluated with Intl so that daylight saving
  * follows the zone's rules, on every runtime bulwark supports.
  */
+import { HOLE_MESSAGE } from './attributes.js';
 import type { PolicyTimeWindow } from './types.js';
 
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -37,11 +38,13 @@ export function validateTimeWindow(window: unknown): { key: string; message: str
     if (!Array.isArray(days) || days.length === 0 || days.length > 7) {
       problems.push({ key: 'days', message: 'days must be a non-empty list of mon, tue, wed, thu, fri, sat, sun' });
     } else {
-      days.forEach((d, i) => {
-        if (!(DAY_NAMES as readonly unknown[]).includes(d)) {
+      // By index: forEach would skip a hole (a sparse array), and every list in a policy must be dense.
+      for (let i = 0; i < days.length; i++) {
+        if (!Object.hasOwn(days, i)) problems.push({ key: `days[${i}]`, message: HOLE_MESSAGE });
+        else if (!(DAY_NAMES as readonly unknown[]).includes(days[i])) {
           problems.push({ key: `days[${i}]`, message: 'day must be one of mon, tue, wed, thu, fri, sat, sun' });
         }
-      });
+      }
     }
   }
   if (w.timeZone !== undefined && createZoneReader(w.timeZone) === undefined) {

@@ -97,7 +97,13 @@ export interface PolicyLimits {
   maxConditionDepth: number;
   maxConditionNodes: number;
   maxStringLength: number;
+  /** Longest list anywhere in the policy: a rule's roles, actions, resources, fields; inherits; condition lists. */
   maxListLength: number;
+  /**
+   * Largest compiled index, counted before it is built: the sum over rules of resource types × actions × roles the
+   * rule reaches (each named role and every role inheriting it), after removing duplicates.
+   */
+  maxIndexEntries: number;
 }
 
 /** Where to read the tenant of a subject and of a resource (attribute names, no root). */
@@ -137,7 +143,9 @@ export type PolicyDecisionReason =
   | 'no-matching-rule'
   | 'unknown-resource-type'
   | 'unknown-action'
-  | 'no-known-role';
+  | 'no-known-role'
+  /** Reading the subject, resource or context threw (a throwing getter, a Proxy, a revoked Proxy). */
+  | 'invalid-input';
 
 /** The rule that decided, as it appears in the policy data. */
 export interface PolicyRuleReference {
@@ -166,8 +174,9 @@ export type PolicyResource = string | object;
 export type PolicyFilter = PolicyCondition;
 
 /**
- * A compiled policy, returned by `definePolicy`. Decisions never throw for odd subjects or resources (they deny);
- * only a throwing `onDecision` hook makes a check throw.
+ * A compiled policy, returned by `definePolicy`. Decisions never throw for odd subjects, resources or contexts
+ * (they deny; when reading one throws, with reason `invalid-input`); only a throwing `onDecision` hook makes a check
+ * throw.
  *
  * @example
  * policy.can(user, 'update', { type: 'invoice', ownerId: user.id, tenantId: user.tenantId }, { ip: '10.0.0.1' });

@@ -4,7 +4,7 @@
  */
 import { BulwarkError } from '../errors.js';
 import { assertIntegerInRange } from '../internal/assert.js';
-import { childPath, REFERENCE_ROOTS } from './attributes.js';
+import { childPath, forEachItem, REFERENCE_ROOTS } from './attributes.js';
 import { type ConditionValidation, validateCondition } from './condition-validate.js';
 import { flattenRoles, validateName } from './roles.js';
 import type { PolicyLimits, PolicyProblem } from './types.js';
@@ -22,6 +22,7 @@ export const DEFAULT_POLICY_LIMITS: Readonly<PolicyLimits> = Object.freeze({
   maxConditionNodes: 1_000_000,
   maxStringLength: 1_024,
   maxListLength: 1_000,
+  maxIndexEntries: 1_000_000,
 });
 
 const TOP_KEYS = new Set(['version', 'roles', 'resources', 'rules', 'description']);
@@ -62,21 +63,32 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function validateNames(value: unknown, path: string, problems: PolicyProblem[], what: string): string[] {
+function validateNames(
+  value: unknown,
+  path: string,
+  problems: PolicyProblem[],
+  what: string,
+  limits: PolicyLimits,
+): [name: string, index: number][] {
   if (!Array.isArray(value) || value.length === 0) {
     problems.push({ path, message: `${what}s must be a non-empty list` });
     return [];
   }
-  const out: string[] = [];
-  value.forEach((v, i) => {
-    if (validateName(v, childPath(path, i), problems, what)) out.push(v);
+  if (value.length > limits.maxListLength) {
+    problems.push({ path, message: `${what}s: list longer than ${limits.maxListLength} items (limits.maxListLength)` });
+    return [];
+  }
+  // Indexes kept with the names, so later problems point at the item itself even after a bad one was dropped.
+  const out: [string, number][] = [];
+  forEachItem(value, path, problems, (v, i) => {
+    if (validateName(v, childPath(path, i), problems, what)) out.push([v, i]);
   });
   return out;
 }
 
 type Declared = Map<string, { actions: Set<string>; fields: Set<string> | undefined }>;
 
-function validateResources(resources: unknown, problems: PolicyProblem[]): Declared | undefined {
+function validateResources(resources: unknown, problems: PolicyProblem[], limits: PolicyLimits): Declared | undefined {
   if (resources === undefined) return undefined;
   const declared: Declared = new Map();
   if (!isObject(resources)) {
@@ -96,11 +108,10 @@ function validateResources(resources: unknown, problems: PolicyProblem[]): Decla
     for (const key of Object.keys(definition)) {
       if (!RESOURCE_KEYS.has(key)) problems.push({ path: childPath(path, key), message: 'unknown resource field' });
     }
-    const actions = new Set(validateNames(definition.actions, childPath(path, 'actions'), problems, 'action'));
-    const fields =
-      definition.fields === undefined
-        ? undefined
-        : new Set(validateNames(definition.fields, childPath(path, 'fields'), problems, 'field'));
+    const names = (key: 'actions' | 'fields', what: string) =>
+      new Set(validateNames(definition[key], childPath(path, key), problems, what, limits).map(([name]) => name));
+    const actions = names('actions', 'action');
+    const fields = definition.fields === undefined ? undefined : names('fields', 'field');
     declared.set(type, { actions, fields });
   }
   return declared;
@@ -120,13 +131,16 @@ export function validatePolicy(data: unknown, limits: PolicyLimits) {
   }
   if (data.version !== undefined && data.version !== 1)
     problems.push({ path: '$.version', message: 'version must be 1' });
-  const roles = flattenRoles(data.roles, problems, limits.maxRoles);
-  const declared = validateResources(data.resources, problems);
+  const roles = flattenRoles(data.roles, problems, limits);
+  const declared = validateResources(data.resources, problems, limits);
   const conditions: ConditionValidation = { problems, limits, roots: REFERENCE_ROOTS, nodes: 0 };
   const ids = new Set<string>();
-  rules.forEach((rule, i) => {
+  const heirCounts = countHeirs(roles);
+  let entries = 0;
+  forEachItem(rules, '$.rules', problems, (item, i) => {
     const path = childPath('$.rules', i);
     if (problems.length > MAX_PROBLEMS) return;
+    const rule = item as Record<string, unknown>;
     if (!isObject(rule)) {
       problems.push({ path, message: 'rule must be an object { effect, roles, actions, resources, when?, fields? }' });
       return;
@@ -144,13 +158,26 @@ export function validatePolicy(data: unknown, limits: PolicyLimits) {
     if (rule.description !== undefined && typeof rule.description !== 'string') {
       problems.push({ path: childPath(path, 'description'), message: 'description must be a string' });
     }
-    validateNames(rule.roles, childPath(path, 'roles'), problems, 'role').forEach((role, j) => {
+    const named = validateNames(rule.roles, childPath(path, 'roles'), problems, 'role', limits);
+    for (const [role, j] of named) {
       if (!roles.has(role)) problems.push({ path: childPath(childPath(path, 'roles'), j), message: 'undeclared role' });
-    });
-    const types = validateNames(rule.resources, childPath(path, 'resources'), problems, 'resource type');
-    const actions = validateNames(rule.actions, childPath(path, 'actions'), problems, 'action');
+    }
+    const types = validateNames(rule.resources, childPath(path, 'resources'), problems, 'resource type', limits);
+    const actions = validateNames(rule.actions, childPath(path, 'actions'), problems, 'action', limits);
     const fields =
-      rule.fields === undefined ? [] : validateNames(rule.fields, childPath(path, 'fields'), problems, 'field');
+      rule.fields === undefined ? [] : validateNames(rule.fields, childPath(path, 'fields'), problems, 'field', limits);
+    // Bounds first: refused here, before checkDeclared (types × actions) runs or compile allocates the index.
+    entries += indexEntries(named, types, actions, heirCounts, roles.size);
+    if (entries > limits.maxIndexEntries) {
+      throwProblems([
+        {
+          path: '$.rules',
+          message:
+            `the compiled index would exceed limits.maxIndexEntries (${limits.maxIndexEntries}) entries: ` +
+            'each rule adds resource types × actions × the roles it reaches (inheritance included)',
+        },
+      ]);
+    }
     if (declared !== undefined) checkDeclared(declared, types, actions, fields, path, problems);
     if (rule.crossTenant !== undefined && typeof rule.crossTenant !== 'boolean') {
       problems.push({ path: childPath(path, 'crossTenant'), message: 'crossTenant must be a boolean' });
@@ -166,35 +193,63 @@ export function validatePolicy(data: unknown, limits: PolicyLimits) {
   return { roles, declared };
 }
 
+type Names = readonly [name: string, index: number][];
+
+/** For each role, how many roles receive its grants (itself and every role inheriting it). */
+function countHeirs(roles: Map<string, Set<string>>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const ancestors of roles.values()) for (const a of ancestors) counts.set(a, (counts.get(a) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * An upper bound on the index entries one rule makes, computed without expanding it: distinct types × distinct
+ * actions × the roles it reaches, counted per named role (a role reached twice counts twice) and capped at the
+ * number of roles.
+ */
+function indexEntries(
+  named: Names,
+  types: Names,
+  actions: Names,
+  heirCounts: Map<string, number>,
+  roleCount: number,
+): number {
+  const distinct = (names: Names) => new Set(names.map(([name]) => name));
+  let reached = 0;
+  for (const role of distinct(named)) reached += heirCounts.get(role) ?? 0;
+  return Math.min(reached, roleCount) * distinct(types).size * distinct(actions).size;
+}
+
 function checkDeclared(
   declared: Declared,
-  types: string[],
-  actions: string[],
-  fields: string[],
+  types: Names,
+  actions: Names,
+  fields: Names,
   path: string,
   problems: PolicyProblem[],
 ): void {
-  types.forEach((type, j) => {
+  for (const [type, j] of types) {
     const definition = declared.get(type);
     if (definition === undefined) {
       problems.push({ path: childPath(childPath(path, 'resources'), j), message: 'undeclared resource type' });
-      return;
+      continue;
     }
-    actions.forEach((action, k) => {
+    for (const [action, k] of actions) {
       if (!definition.actions.has(action)) {
         problems.push({
           path: childPath(childPath(path, 'actions'), k),
           message: `action not declared for resource "${type}"`,
         });
       }
-    });
-    fields.forEach((field, k) => {
-      if (definition.fields !== undefined && !definition.fields.has(field)) {
+    }
+    if (definition.fields === undefined) continue;
+    for (const [field, k] of fields) {
+      if (!definition.fields.has(field)) {
         problems.push({
           path: childPath(childPath(path, 'fields'), k),
           message: `field not declared for resource "${type}"`,
         });
       }
-    });
-  });
+    }
+  }
 }

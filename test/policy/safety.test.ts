@@ -244,3 +244,220 @@ describe('type confusion', () => {
     expect(() => (p.data.rules[0]!.roles as string[]).push('user')).toThrow(TypeError);
   });
 });
+
+describe('getters, proxies and reads that throw', () => {
+  const user = { id: 'u1', roles: ['user'] };
+  const admin = { roles: ['admin'] };
+  const tenanted = definePolicy(
+    {
+      roles: { user: {} },
+      rules: [
+        {
+          effect: 'allow',
+          roles: ['user'],
+          actions: ['read'],
+          resources: ['doc'],
+          when: { eq: [{ ref: 'resource.ownerId' }, { ref: 'subject.id' }] },
+        },
+        {
+          effect: 'allow',
+          roles: ['user'],
+          actions: ['ping'],
+          resources: ['doc'],
+          when: { eq: [{ ref: 'context.ip' }, '10.0.0.1'] },
+        },
+      ],
+    },
+    { tenant: 'tenantId' },
+  );
+
+  /** Every way to ask the same question; all must agree. */
+  function answers(p: typeof policy, subject: unknown, action: string, resource: any, context?: unknown) {
+    const { type, ...row } = typeof resource === 'object' && resource !== null ? resource : { type: resource };
+    return [
+      p.can(subject, action, resource, context),
+      p.check(subject, action, resource, context).allowed,
+      p.forSubject(subject).can(action, resource, context),
+      p.forSubject(subject).check(action, resource, context).allowed,
+      ...(typeof resource === 'string' || Object.getPrototypeOf(resource) === Object.prototype
+        ? [matchesFilter(p.filter(subject, action, type, context), row)]
+        : []),
+    ];
+  }
+
+  it('a class getter over instance state never supplies an attribute: can, check, forSubject and filter agree', () => {
+    class Subject {
+      _id = 'u1';
+      roles = ['user'];
+      tenantId = 't1';
+      get id() {
+        return this._id;
+      }
+    }
+    expect(answers(policy, new Subject(), 'read', { type: 'doc', ownerId: 'u1' })).toEqual(Array(5).fill(false));
+    expect(answers(policy, { ...new Subject(), id: 'u1' }, 'read', { type: 'doc', ownerId: 'u1' })).toEqual(
+      Array(5).fill(true),
+    );
+    // The ownership-and-tenant conjunction (one closure with four reads).
+    const row = { type: 'doc', ownerId: 'u1', tenantId: 't1' };
+    expect(answers(tenanted, new Subject(), 'read', row)).toEqual(Array(5).fill(false));
+    class Doc {
+      _owner = 'u1';
+      type = 'doc';
+      tenantId = 't1';
+      get ownerId() {
+        return this._owner;
+      }
+    }
+    expect(answers(tenanted, { ...user, tenantId: 't1' }, 'read', new Doc())).toEqual(Array(4).fill(false));
+    expect(answers(policy, user, 'read', new Doc())).toEqual(Array(4).fill(false));
+    class Typed {
+      _type = 'doc';
+      get type() {
+        return this._type;
+      }
+    }
+    expect(answers(policy, admin, 'delete', new Typed())).toEqual(Array(4).fill(false));
+    expect(policy.check(admin, 'delete', new Typed()).reason).toBe('unknown-resource-type');
+    expect(policy.forSubject(admin).check('delete', new Typed()).reason).toBe('unknown-resource-type');
+    class Roles {
+      _roles = ['admin'];
+      get roles() {
+        return this._roles;
+      }
+    }
+    expect(answers(policy, new Roles(), 'delete', 'doc')).toEqual(Array(5).fill(false));
+    expect(policy.check(new Roles(), 'delete', 'doc').reason).toBe('no-known-role');
+  });
+
+  it('a getter over a private field neither throws nor supplies an attribute', () => {
+    class Roles {
+      #roles = ['admin'];
+      get roles() {
+        return this.#roles;
+      }
+    }
+    class Subject {
+      #id = 'u1';
+      roles = ['user'];
+      get id() {
+        return this.#id;
+      }
+    }
+    expect(answers(policy, new Roles(), 'delete', 'doc')).toEqual(Array(5).fill(false));
+    expect(policy.check(new Roles(), 'delete', 'doc').reason).toBe('no-known-role');
+    expect(answers(policy, new Subject(), 'read', { type: 'doc', ownerId: 'u1' })).toEqual(Array(5).fill(false));
+  });
+
+  it('an own accessor is called like an own data property', () => {
+    const subject = {
+      roles: ['user'],
+      get id() {
+        return 'u1';
+      },
+    };
+    expect(answers(policy, subject, 'read', { type: 'doc', ownerId: 'u1' })).toEqual(Array(5).fill(true));
+  });
+
+  const throwing = () =>
+    new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('get');
+        },
+        has: () => {
+          throw new Error('has');
+        },
+        getOwnPropertyDescriptor: () => {
+          throw new Error('getOwnPropertyDescriptor');
+        },
+        getPrototypeOf: () => {
+          throw new Error('getPrototypeOf');
+        },
+        ownKeys: () => {
+          throw new Error('ownKeys');
+        },
+      },
+    );
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+  const ownThrowing = () => ({
+    roles: ['user'],
+    type: 'doc',
+    get id(): string {
+      throw new Error('id');
+    },
+    get ownerId(): string {
+      throw new Error('ownerId');
+    },
+    get ip(): string {
+      throw new Error('ip');
+    },
+  });
+
+  it('a Proxy, a revoked Proxy or a throwing own getter as subject, resource or context denies, never throws', () => {
+    const member = { ...user, tenantId: 't1' };
+    const own = { type: 'doc', tenantId: 't1' };
+    for (const make of [throwing, revoked, ownThrowing]) {
+      const bad = make();
+      const row = { type: 'doc', ownerId: 'u1', tenantId: 't1' };
+      const cases: [unknown, string, any, unknown][] = [
+        [bad, 'read', row, undefined],
+        [bad, 'delete', 'doc', undefined],
+        [member, 'read', bad, undefined],
+        [member, 'ping', own, bad],
+      ];
+      for (const [subject, action, resource, context] of cases) {
+        const p = tenanted;
+        expect(p.can(subject, action, resource, context)).toBe(false);
+        const decision = p.check(subject, action, resource, context);
+        expect(decision.allowed).toBe(false);
+        expect(Object.isFrozen(decision)).toBe(true);
+        expect(p.permittedFields(subject, action, resource, context)).toEqual([]);
+        expect(p.pickPermitted(subject, action, resource, context)).toEqual({});
+        // A filter never reads a resource.
+        if (resource !== bad) expect(p.filter(subject, action, 'doc', context)).toBe(false);
+        expect(p.forSubject(subject).can(action, resource, context)).toBe(false);
+        expect(p.forSubject(subject).check(action, resource, context).allowed).toBe(false);
+        expect(policy.can(subject, action, resource, context)).toBe(false);
+      }
+    }
+    expect(tenanted.check(throwing(), 'read', 'doc').reason).toBe('invalid-input');
+    expect(tenanted.check(user, 'read', revoked()).reason).toBe('invalid-input');
+    expect(tenanted.check(member, 'ping', own, revoked()).reason).toBe('invalid-input');
+    expect(tenanted.forSubject(member).check('ping', own, throwing()).reason).toBe('invalid-input');
+    expect(tenanted.check(member, 'ping', own, ownThrowing()).explanation).toMatch(/reading .* threw/);
+    // The same calls with well-behaved inputs allow: the denials above come from the reads that threw.
+    expect(tenanted.check(member, 'ping', own, { ip: '10.0.0.1' }).allowed).toBe(true);
+    expect(tenanted.check(member, 'read', { ...own, ownerId: 'u1' }).allowed).toBe(true);
+  });
+
+  it('an onDecision hook that throws still makes the check throw, also for an input that threw', () => {
+    const events: string[] = [];
+    const audited = definePolicy(
+      { roles: { user: {} }, rules: [{ effect: 'allow', roles: ['user'], actions: ['read'], resources: ['doc'] }] },
+      {
+        onDecision: (event) => {
+          events.push(`${event.reason}:${event.resourceType}`);
+          throw new Error('audit down');
+        },
+      },
+    );
+    expect(() => audited.can(user, 'read', 'doc')).toThrow('audit down');
+    expect(() => audited.can(revoked(), 'read', 'doc')).toThrow('audit down');
+    expect(() => audited.check(user, 'read', revoked())).toThrow('audit down');
+    expect(() => audited.forSubject(throwing()).can('read', 'doc')).toThrow('audit down');
+    expect(() => audited.forSubject(user).check('read', throwing())).toThrow('audit down');
+    expect(events).toEqual([
+      'allowed-by-rule:doc',
+      'invalid-input:doc',
+      'invalid-input:',
+      'invalid-input:doc',
+      'invalid-input:',
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type SqlWhereOptions, toSqlWhere } from '../../src/policy/index.js';
+import { definePolicy, matchesFilter, type SqlWhereOptions, toSqlWhere } from '../../src/policy/index.js';
 import { expectBulwarkErrorSync } from '../support/errors.js';
 
 const columns: SqlWhereOptions['columns'] = {
@@ -98,6 +98,22 @@ describe('toSqlWhere', () => {
     expectBulwarkErrorSync(() => sql({ in: [r('ownerId'), ['ok', 'a\u0000b']] }), 'INPUT_INVALID');
   });
 
+  it('refuses strings with a lone surrogate (drivers would send U+FFFD), accepts surrogate pairs', () => {
+    for (const bad of ['a\uD800', '\uDC00b', 'x\uDE00\uD83D']) {
+      const error = expectBulwarkErrorSync(() => sql({ eq: [r('ownerId'), bad] }), 'INPUT_INVALID');
+      expect(error.message).toMatch(/lone surrogate/);
+      expectBulwarkErrorSync(() => sql({ in: [r('ownerId'), ['ok', bad]] }), 'INPUT_INVALID');
+      expectBulwarkErrorSync(() => sql({ contains: [r('tags'), bad] }), 'INPUT_INVALID');
+    }
+    expect(sql({ eq: [r('ownerId'), 'a\uD83D\uDE00'] }).values).toEqual(['a\u{1F600}']);
+    // A lone surrogate compared with a number column binds nothing, so it folds to FALSE as before.
+    expect(sql({ eq: [r('amount'), '\uD800'] })).toEqual({ text: 'FALSE', values: [] });
+    expectBulwarkErrorSync(
+      () => toSqlWhere({ exists: r('a') }, { columns: { a: { name: 'a\uD800', type: 'text' } } }),
+      'CONFIG_INVALID',
+    );
+  });
+
   it('refuses bad options', () => {
     expectBulwarkErrorSync(() => toSqlWhere(true, undefined as any), 'CONFIG_INVALID');
     expectBulwarkErrorSync(() => toSqlWhere(true, { columns: null as any }), 'CONFIG_INVALID');
@@ -113,5 +129,30 @@ describe('toSqlWhere', () => {
       () => toSqlWhere({ exists: r('a') }, { columns: { a: { name: 'é'.repeat(32), type: 'text' } } }),
       'CONFIG_INVALID',
     );
+  });
+});
+
+describe('filters of a policy with raised limits', () => {
+  it('a filter 25 levels deep from a policy with maxConditionDepth 25 is accepted by matchesFilter and toSqlWhere', () => {
+    let when: unknown = { eq: [r('ownerId'), { ref: 'subject.id' }] };
+    for (let i = 0; i < 24; i++) when = { not: when };
+    const policy = definePolicy(
+      {
+        roles: { u: {} },
+        rules: [{ effect: 'allow', roles: ['u'], actions: ['read'], resources: ['doc'], when }],
+      } as any,
+      { limits: { maxConditionDepth: 25 } },
+    );
+    const subject = { id: 'u1', roles: ['u'] };
+    expect(policy.can(subject, 'read', { type: 'doc', ownerId: 'u1' })).toBe(true);
+    const filter = policy.filter(subject, 'read', 'doc');
+    expect(matchesFilter(filter, { ownerId: 'u1' })).toBe(true);
+    expect(matchesFilter(filter, { ownerId: 'u2' })).toBe(false);
+    const where = toSqlWhere(filter, { columns });
+    expect(where.values).toEqual(['u1']);
+    expect(where.text).toBe(`${'(NOT '.repeat(24)}("owner_id" = $1::text)${')'.repeat(24)}`);
+    // The same shape from anywhere else (a copy included) is still held to the fixed filter bounds.
+    expectBulwarkErrorSync(() => matchesFilter(structuredClone(filter), { ownerId: 'u1' }), 'INPUT_INVALID');
+    expectBulwarkErrorSync(() => toSqlWhere(structuredClone(filter), { columns }), 'INPUT_INVALID');
   });
 });

@@ -356,3 +356,135 @@ describe('definePolicy validation: every problem with its JSON path', () => {
     expect(error.message).toMatch(/1 problem\(s\); first at \$\.rules\[0\]\.when: unknown operator "foo"/);
   });
 });
+
+/** An array of `length` with only `items` present: the rest are holes (as `[ , ]` writes them). */
+function sparse(length: number, items: Record<number, unknown> = {}): unknown[] {
+  return Object.assign(new Array(length), items);
+}
+
+describe('every list in a policy must be dense', () => {
+  const hole = /hole/;
+  const cases: [string, unknown, string][] = [
+    ['rules', { roles, rules: sparse(2, { 1: base }) }, '$.rules[0]'],
+    ['rule roles', withRule({ roles: sparse(2, { 0: 'viewer' }) }), '$.rules[0].roles[1]'],
+    ['rule actions', withRule({ actions: sparse(3, { 0: 'read' }) }), '$.rules[0].actions[1]'],
+    ['rule resources', withRule({ resources: sparse(2, { 1: 'doc' }) }), '$.rules[0].resources[0]'],
+    ['rule fields', withRule({ fields: sparse(2, { 0: 'a' }) }), '$.rules[0].fields[1]'],
+    ['inherits', { roles: { a: {}, b: { inherits: sparse(2, { 0: 'a' }) } }, rules: [] }, '$.roles.b.inherits[1]'],
+    [
+      'declared actions',
+      { roles, resources: { doc: { actions: sparse(2, { 0: 'read' }) } }, rules: [] },
+      '$.resources.doc.actions[1]',
+    ],
+    [
+      'declared fields',
+      { roles, resources: { doc: { actions: ['read'], fields: sparse(2, { 1: 'a' }) } }, rules: [] },
+      '$.resources.doc.fields[0]',
+    ],
+    ['or', withWhen({ or: sparse(1) }), '$.rules[0].when.or[0]'],
+    ['and', withWhen({ and: sparse(2, { 0: true }) }), '$.rules[0].when.and[1]'],
+    ['operand pair', withWhen({ eq: sparse(2, { 1: 'x' }) }), '$.rules[0].when.eq[0]'],
+    ['in list', withWhen({ in: [{ ref: 'resource.x' }, sparse(2, { 0: 'a' })] }), '$.rules[0].when.in[1][1]'],
+    ['nin list', withWhen({ nin: [{ ref: 'resource.x' }, sparse(2, { 1: 'a' })] }), '$.rules[0].when.nin[1][0]'],
+    [
+      'inCidr ranges',
+      withWhen({ inCidr: [{ ref: 'context.ip' }, sparse(2, { 0: '10.0.0.0/8' })] }),
+      '$.rules[0].when.inCidr[1][1]',
+    ],
+    [
+      'timeWindow days',
+      withWhen({ timeWindow: [{ ref: 'context.now' }, { days: sparse(2, { 0: 'mon' }), from: '09:00', to: '17:00' }] }),
+      '$.rules[0].when.timeWindow[1].days[1]',
+    ],
+    [
+      'timeWindow pair',
+      withWhen({ timeWindow: sparse(2, { 0: { ref: 'context.now' } }) }),
+      '$.rules[0].when.timeWindow[1]',
+    ],
+  ];
+  it.each(cases)('a hole in %s is refused at its path', (_name, data, path) => {
+    expectProblem(data, path, hole);
+  });
+
+  it('`or: [ , ]` is not an unconditional allow and `actions: [x, , ]` grants no action "undefined"', () => {
+    expect(problemsOf(withWhen({ or: sparse(1) }))).toEqual([
+      { path: '$.rules[0].when.or[0]', message: expect.stringMatching(hole) },
+    ]);
+    expect(problemsOf(withRule({ actions: sparse(3, { 0: 'read' }) })).map((p) => p.path)).toEqual([
+      '$.rules[0].actions[1]',
+      '$.rules[0].actions[2]',
+    ]);
+  });
+
+  it('a huge sparse list is refused by its length before its items are visited', () => {
+    const started = Date.now();
+    expectProblem(withRule({ actions: sparse(2 ** 31, { 0: 'read' }) }), '$.rules[0].actions', /longer than 1000/);
+    expectProblem({ roles: { a: { inherits: sparse(2 ** 31) } }, rules: [] }, '$.roles.a.inherits', /longer than/);
+    expectProblem(
+      withWhen({ inCidr: [{ ref: 'context.ip' }, sparse(2 ** 31)] }),
+      '$.rules[0].when.inCidr[1]',
+      /longer/,
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('the compiled index is bounded before it is built', () => {
+  it("refuses the reviewer's repro (200 heirs × 150 actions × 150 types) quickly, with POLICY_INVALID", () => {
+    const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+    const heirs = Object.fromEntries(names('r', 200).map((r) => [r, { inherits: ['base'] }]));
+    const started = Date.now();
+    const problems = problemsOf({
+      roles: { base: {}, ...heirs },
+      rules: [{ effect: 'allow', roles: ['base'], actions: names('a', 150), resources: names('t', 150) }],
+    });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(problems).toEqual([
+      { path: '$.rules', message: expect.stringMatching(/limits\.maxIndexEntries \(1000000\)/) },
+    ]);
+    expect(DEFAULT_POLICY_LIMITS.maxIndexEntries).toBe(1_000_000);
+  });
+
+  it('counts each list once de-duplicated, inheritance included, and honours a raised limit', () => {
+    const data = {
+      roles: { viewer: {}, editor: { inherits: ['viewer'] } },
+      rules: [{ effect: 'allow', roles: ['viewer', 'viewer'], actions: ['a', 'b', 'a'], resources: ['d', 'd'] }],
+    };
+    // 2 roles reach viewer's grants × 2 actions × 1 type = 4 entries.
+    expect(definePolicy(data as any, { limits: { maxIndexEntries: 4 } }).can({ roles: ['editor'] }, 'b', 'd')).toBe(
+      true,
+    );
+    expectProblem(data, '$.rules', /maxIndexEntries \(3\)/, { limits: { maxIndexEntries: 3 } });
+    expectProblem(withRule({ actions: Array(1001).fill('read') }), '$.rules[0].actions', /longer than 1000/);
+    definePolicy(withRule({ actions: Array(1001).fill('read') }) as any, { limits: { maxListLength: 1001 } });
+  });
+
+  it('a 10,000-rule policy (the benchmark shape) is accepted by default', () => {
+    const rules = Array.from({ length: 10_000 }, (_, i) => ({
+      effect: i % 7 === 0 ? ('deny' as const) : ('allow' as const),
+      roles: [['viewer', 'editor', 'admin'][i % 3]!],
+      actions: [`action${i % 40}`],
+      resources: [`type${i % 250}`],
+    }));
+    const policy = definePolicy({
+      roles: { viewer: {}, editor: { inherits: ['viewer'] }, admin: { inherits: ['editor'] } },
+      rules,
+    });
+    expect(policy.check({ roles: ['admin'] }, 'action0', 'type0').reason).toBe('denied-by-rule');
+    expect(policy.check({ roles: ['viewer'] }, 'action5', 'type5').reason).toBe('allowed-by-rule');
+  });
+});
+
+describe('error messages never fail to describe a value', () => {
+  it('a BigInt or a cyclic list in inherits is a problem, not a TypeError', () => {
+    expectProblem(
+      { roles: { a: { inherits: [1n] } }, rules: [] },
+      '$.roles.a.inherits[0]',
+      /role names, found a bigint/,
+    );
+    const cycle: unknown[] = [];
+    cycle.push(cycle);
+    expectProblem({ roles: { a: { inherits: [cycle] } }, rules: [] }, '$.roles.a.inherits[0]', /found a list/);
+    expectProblem({ roles: { a: { inherits: [null] } }, rules: [] }, '$.roles.a.inherits[0]', /found null/);
+  });
+});
