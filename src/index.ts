@@ -194,6 +194,7 @@ export {
   type IpKeyOptions,
   ipKey,
   type LoginAttempt,
+  type LoginCounterRule,
   type LoginFailureCount,
   type LoginGuard,
   type LoginGuardOptions,

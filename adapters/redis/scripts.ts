@@ -190,35 +190,99 @@ for i = 1, #KEYS do redis.call('DEL', KEYS[i]) end
 return #KEYS
 `);
 
-/** KEYS: failure counters of one group (hashes: c count, t last failure, x expiry). ARGV: now. Returns { failures, elapsedMs } per key, flattened. */
-export const LOGIN_READ_SCRIPT = defineScript(`${CLOCK}
-local now = clock(ARGV[1])
-local out = {}
+/**
+ * A login-guard counter is a hash: c failures, t last failure, x when they are forgotten; n attempts in flight, r last
+ * reservation, y when they expire. Expired parts read as zero. Mirrors src/rate-limit/login-counters.ts, and `wait`
+ * mirrors src/rate-limit/login-wait.ts. A reply per counter: failures, inFlight, elapsedMs, failuresLeftMs,
+ * inFlightLeftMs.
+ */
+const LOGIN_COUNTER = `${CLOCK}
+local function counter(key, now)
+  local v = redis.call('HMGET', key, 'c', 't', 'x', 'n', 'r', 'y')
+  local c, t, x = tonumber(v[1]) or 0, tonumber(v[2]) or 0, tonumber(v[3]) or 0
+  local n, r, y = tonumber(v[4]) or 0, tonumber(v[5]) or 0, tonumber(v[6]) or 0
+  if x <= now then c, t, x = 0, 0, 0 end
+  if y <= now then n, r, y = 0, 0, 0 end
+  return c, t, x, n, r, y
+end
+
+local function report(out, now, c, t, x, n, r, y)
+  local last, elapsed, cleft, nleft = 0, 0, 0, 0
+  if c > 0 then last, cleft = t, x - now end
+  if n > 0 then last, nleft = math.max(last, r), y - now end
+  if c + n > 0 then elapsed = now - last end
+  local o = #out
+  out[o + 1], out[o + 2], out[o + 3], out[o + 4], out[o + 5] = c, n, elapsed, cleft, nleft
+  return elapsed, cleft, nleft
+end
+
+local function wait(c, n, elapsed, cleft, nleft, maxattempts, free, base, maxdelay)
+  local attempts, w = c + n, 0
+  if base > 0 and attempts > free then
+    w = math.min(base * 2 ^ math.min(attempts - free - 1, 40), maxdelay) - elapsed
+  end
+  if maxattempts > 0 and attempts >= maxattempts then
+    local remaining = 0
+    if cleft < nleft then remaining = n elseif nleft < cleft then remaining = c end
+    if remaining < maxattempts then w = math.max(w, math.min(cleft, nleft)) else w = math.max(w, cleft, nleft) end
+  end
+  return w
+end
+`;
+
+/**
+ * KEYS: the counters of one group. ARGV: now, inFlightTtlMs, then per key its rule: ttlMs, maxAttempts, freeAttempts,
+ * baseDelayMs, maxDelayMs. Reserves one in-flight attempt on every key if no rule refuses, else changes nothing.
+ * Returns { reserved } followed by each counter as it was before.
+ */
+export const LOGIN_RESERVE_SCRIPT = defineScript(`${LOGIN_COUNTER}
+local now, slack = clock(ARGV[1])
+local inflight, out, before, ok = tonumber(ARGV[2]), { 0 }, {}, true
 for i = 1, #KEYS do
-  local v = redis.call('HMGET', KEYS[i], 'c', 't', 'x')
-  local c = tonumber(v[1]) or 0
-  if c > 0 and now >= tonumber(v[3]) then c = 0 end
-  out[2 * i - 1] = c
-  out[2 * i] = (c > 0) and (now - tonumber(v[2])) or 0
+  local c, t, x, n, r, y = counter(KEYS[i], now)
+  before[i] = { x = x, n = n }
+  local elapsed, cleft, nleft = report(out, now, c, t, x, n, r, y)
+  local p = 3 + (i - 1) * 5
+  local w = wait(c, n, elapsed, cleft, nleft, tonumber(ARGV[p + 1]), tonumber(ARGV[p + 2]), tonumber(ARGV[p + 3]), tonumber(ARGV[p + 4]))
+  if w > 0 then ok = false end
+end
+if ok then
+  out[1] = 1
+  for i = 1, #KEYS do
+    local b = before[i]
+    redis.call('HSET', KEYS[i], 'n', b.n + 1, 'r', now, 'y', now + inflight)
+    redis.call('PEXPIRE', KEYS[i], math.max(b.x, now + inflight) - now + slack)
+  end
 end
 return out
 `);
 
-/** KEYS: failure counters of one group. ARGV: now, ttlMs. Adds one failure to each; returns the counts. */
-export const LOGIN_RECORD_SCRIPT = defineScript(`${CLOCK}
+/**
+ * KEYS: the counters of one group. ARGV: now, then per key its failure ttlMs. Turns one in-flight attempt of each
+ * key into a failure (or adds one), and returns the counters after.
+ */
+export const LOGIN_RECORD_SCRIPT = defineScript(`${LOGIN_COUNTER}
 local now, slack = clock(ARGV[1])
-local ttl, out = tonumber(ARGV[2]), {}
+local out = {}
 for i = 1, #KEYS do
-  local v = redis.call('HMGET', KEYS[i], 'c', 'x')
-  local c = tonumber(v[1]) or 0
-  if c > 0 and now >= tonumber(v[2]) then c = 0 end
-  c = c + 1
-  redis.call('HSET', KEYS[i], 'c', c, 't', now, 'x', now + ttl)
-  redis.call('PEXPIRE', KEYS[i], ttl + slack)
-  out[2 * i - 1] = c
-  out[2 * i] = 0
+  local c, t, x, n, r, y = counter(KEYS[i], now)
+  c, t, x = c + 1, now, now + tonumber(ARGV[1 + i])
+  if n > 0 then n = n - 1 end
+  redis.call('HSET', KEYS[i], 'c', c, 't', t, 'x', x, 'n', n, 'r', r, 'y', y)
+  redis.call('PEXPIRE', KEYS[i], math.max(x, y) - now + slack)
+  report(out, now, c, t, x, n, r, y)
 end
 return out
+`);
+
+/** KEYS: the counters of one group. ARGV: now. Removes one in-flight attempt from each that has one. */
+export const LOGIN_RELEASE_SCRIPT = defineScript(`${LOGIN_COUNTER}
+local now = clock(ARGV[1])
+for i = 1, #KEYS do
+  local c, t, x, n = counter(KEYS[i], now)
+  if n > 0 then redis.call('HSET', KEYS[i], 'n', n - 1) end
+end
+return #KEYS
 `);
 
 /** KEYS: the last accepted TOTP step of one key. ARGV: step, ttlMs. Records the step only if greater: 1, else 0. */

@@ -13,8 +13,9 @@ import { createBatcher, REPLY_FAILED } from './batch.js';
 import { isSingleServerClient, type RedisClientLike, toScriptRunner } from './client.js';
 import {
   DELETE_SCRIPT,
-  LOGIN_READ_SCRIPT,
   LOGIN_RECORD_SCRIPT,
+  LOGIN_RELEASE_SCRIPT,
+  LOGIN_RESERVE_SCRIPT,
   OTP_STEP_SCRIPT,
   RECOVERY_MARK_SCRIPT,
 } from './scripts.js';
@@ -150,11 +151,29 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     async resetRateLimit(key, rules) {
       await run(DELETE_SCRIPT, rateLimitKeys(tagOf(key, rules), rules), []);
     },
-    async readLoginFailures(group, keys) {
-      return toCounts(await run(LOGIN_READ_SCRIPT, loginKeys(group, keys), [now()]), keys.length);
+    async reserveLoginAttempt(group, keys, rules, inFlightTtlMs) {
+      const args = [now(), String(inFlightTtlMs)];
+      for (const r of rules) {
+        args.push(
+          String(r.ttlMs),
+          String(r.maxAttempts),
+          String(r.freeAttempts),
+          String(r.baseDelayMs),
+          String(r.maxDelayMs),
+        );
+      }
+      const reply = await run(LOGIN_RESERVE_SCRIPT, loginKeys(group, keys), args);
+      if (!Array.isArray(reply) || (reply[0] !== 0 && reply[0] !== 1)) {
+        throw new BulwarkError('STORE_UNAVAILABLE', REPLY_FAILED);
+      }
+      return { reserved: reply[0] === 1, counts: toCounts(reply.slice(1), keys.length) };
     },
-    async recordLoginFailure(group, keys, ttlMs) {
-      return toCounts(await run(LOGIN_RECORD_SCRIPT, loginKeys(group, keys), [now(), String(ttlMs)]), keys.length);
+    async recordLoginFailure(group, keys, rules) {
+      const args = [now(), ...rules.map((r) => String(r.ttlMs))];
+      return toCounts(await run(LOGIN_RECORD_SCRIPT, loginKeys(group, keys), args), keys.length);
+    },
+    async releaseLoginAttempt(group, keys) {
+      await run(LOGIN_RELEASE_SCRIPT, loginKeys(group, keys), [now()]);
     },
     async clearLoginFailures(group, keys) {
       await run(DELETE_SCRIPT, loginKeys(group, keys), []);
@@ -206,9 +225,15 @@ function outOfRange(name: string): BulwarkError {
   return new BulwarkError('INPUT_INVALID', `${name} is out of range`, { details: { parameter: name } });
 }
 
+/** Five integers per counter, in the order of {@link LoginFailureCount}. */
 function toCounts(reply: unknown, count: number): LoginFailureCount[] {
-  if (!Array.isArray(reply) || reply.length !== 2 * count) throw new BulwarkError('STORE_UNAVAILABLE', REPLY_FAILED);
+  if (!Array.isArray(reply) || reply.length !== 5 * count || !reply.every(Number.isSafeInteger)) {
+    throw new BulwarkError('STORE_UNAVAILABLE', REPLY_FAILED);
+  }
   const out: LoginFailureCount[] = [];
-  for (let i = 0; i < count; i++) out.push({ failures: Number(reply[2 * i]), elapsedMs: Number(reply[2 * i + 1]) });
+  for (let i = 0; i < 5 * count; i += 5) {
+    const [failures, inFlight, elapsedMs, failuresLeftMs, inFlightLeftMs] = reply.slice(i, i + 5) as number[];
+    out.push({ failures, inFlight, elapsedMs, failuresLeftMs, inFlightLeftMs } as LoginFailureCount);
+  }
   return out;
 }

@@ -1,5 +1,5 @@
 import { assertIntegerInRange } from '../internal/assert.js';
-import type { RateLimitResult, RateLimitRule } from './types.js';
+import type { RateLimitResult } from './types.js';
 
 /** A limiter's in-process memory of keys known to be over their limit, so they are denied without a store call. */
 export interface BlockCache {
@@ -14,7 +14,6 @@ export interface BlockCache {
 export function createBlockCache(
   option: boolean | { maxKeys?: number } | undefined,
   now: () => number,
-  primary: RateLimitRule,
   defaultMaxKeys: number,
 ): BlockCache | undefined {
   if (option === undefined || option === false) return undefined;
@@ -22,23 +21,25 @@ export function createBlockCache(
     option === true
       ? defaultMaxKeys
       : assertIntegerInRange(option.maxKeys ?? defaultMaxKeys, 'blockCache.maxKeys', 1, 10_000_000);
-  const entries = new Map<string, number>();
+  // The denial is replayed as the store made it: the binding rule of a multi-limit limiter need not be the first.
+  const entries = new Map<string, { until: number; resetAt: number; limit: number; windowMs: number }>();
   return {
     denial(key) {
-      const until = entries.get(key);
-      if (until === undefined) return undefined;
-      const wait = until - now();
+      const entry = entries.get(key);
+      if (entry === undefined) return undefined;
+      const t = now();
+      const wait = entry.until - t;
       if (wait <= 0) {
         entries.delete(key);
         return undefined;
       }
       return {
         allowed: false,
-        limit: primary.limit,
+        limit: entry.limit,
         remaining: 0,
-        resetMs: wait,
+        resetMs: Math.max(entry.resetAt - t, wait),
         retryAfterMs: wait,
-        windowMs: primary.windowMs,
+        windowMs: entry.windowMs,
         reason: 'limit',
       };
     },
@@ -46,7 +47,13 @@ export function createBlockCache(
       // Only a denial at cost 1 says the key is over its limit for every request until the retry time.
       if (result.allowed || cost !== 1 || result.reason !== 'limit') return;
       if (entries.size >= maxKeys) entries.delete(entries.keys().next().value as string);
-      entries.set(key, now() + result.retryAfterMs);
+      const t = now();
+      entries.set(key, {
+        until: t + result.retryAfterMs,
+        resetAt: t + result.resetMs,
+        limit: result.limit,
+        windowMs: result.windowMs,
+      });
     },
     forget(key) {
       entries.delete(key);

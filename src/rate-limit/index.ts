@@ -24,6 +24,7 @@ export {
 export { RATE_LIMIT_ALGORITHMS, type RateLimitRuleOptions } from './rules.js';
 export type { StoreErrorPolicy } from './store-call.js';
 export type {
+  LoginCounterRule,
   LoginFailureCount,
   LoginGuardStore,
   RateLimitAlgorithm,

@@ -17,10 +17,25 @@ const IPV4 =
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 
 /**
+ * The /96 prefixes (first six groups) whose last 32 bits are an IPv4 client: keyed as that IPv4 address, so each
+ * translated client has its own bucket instead of sharing the /56 of the translator's prefix.
+ */
+const IPV4_PREFIXES: readonly (readonly number[])[] = [
+  [0, 0, 0, 0, 0, 0xffff], // ::ffff:0:0/96, IPv4-mapped (RFC 4291)
+  [0, 0, 0, 0, 0xffff, 0], // ::ffff:0:0:0/96, IPv4-translated (RFC 2765, RFC 6145)
+  [0x64, 0xff9b, 0, 0, 0, 0], // 64:ff9b::/96, the NAT64 well-known prefix (RFC 6052)
+  // 64:ff9b:1::/96 only: elsewhere in the local-use 64:ff9b:1::/48 (RFC 8215) the operator's prefix length, and so
+  // where the IPv4 address sits, is unknown.
+  [0x64, 0xff9b, 1, 0, 0, 0],
+  [0, 0, 0, 0, 0, 0], // ::/96, IPv4-compatible (RFC 4291, deprecated); :: and ::1 are not IPv4 (see below)
+];
+
+/**
  * Normalizes a client address into a rate-limit key, so that one client does not get many buckets and many clients
- * do not share one: IPv4-mapped IPv6 (`::ffff:1.2.3.4`) becomes the IPv4 address, IPv6 is grouped by its prefix
- * (a host controls at least a /64, usually a /56 or /48), zone ids are dropped, and anything that is not an address
- * is refused instead of becoming one shared bucket.
+ * do not share one: IPv6 that carries an IPv4 client (IPv4-mapped `::ffff:1.2.3.4`, IPv4-translated
+ * `::ffff:0:1.2.3.4`, NAT64 `64:ff9b::1.2.3.4` and `64:ff9b:1::1.2.3.4`, IPv4-compatible `::1.2.3.4`) becomes the
+ * IPv4 address, other IPv6 is grouped by its prefix (a host controls at least a /64, usually a /56 or /48), zone ids
+ * are dropped, and anything that is not an address is refused instead of becoming one shared bucket.
  *
  * @throws INPUT_INVALID when `address` is not an IPv4 or IPv6 address.
  * @throws CONFIG_INVALID when a prefix is out of range.
@@ -37,17 +52,23 @@ export function ipKey(address: string, options?: IpKeyOptions): string {
   if (v4 !== undefined) return formatIpv4(v4, ipv4Prefix);
   const groups = parseIpv6(address);
   if (groups === undefined) throw invalid();
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    const g6 = groups[6] as number;
-    const g7 = groups[7] as number;
-    return formatIpv4([g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff], ipv4Prefix);
-  }
+  const v4InV6 = embeddedIpv4(groups);
+  if (v4InV6 !== undefined) return formatIpv4(v4InV6, ipv4Prefix);
   for (let i = 0; i < 8; i++) {
     const keep = Math.max(0, Math.min(16, ipv6Prefix - 16 * i));
     groups[i] = (groups[i] as number) & (0xffff << (16 - keep)) & 0xffff;
   }
   const text = formatIpv6(groups);
   return ipv6Prefix === 128 ? text : `${text}/${ipv6Prefix}`;
+}
+
+function embeddedIpv4(groups: readonly number[]): number[] | undefined {
+  const g6 = groups[6] as number;
+  const g7 = groups[7] as number;
+  if (!IPV4_PREFIXES.some((prefix) => prefix.every((g, i) => groups[i] === g))) return undefined;
+  // The unspecified address and loopback share the IPv4-compatible prefix but are IPv6 addresses of their own.
+  if (groups.slice(0, 6).every((g) => g === 0) && g6 === 0 && g7 <= 1) return undefined;
+  return [g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff];
 }
 
 function invalid(): BulwarkError {

@@ -95,7 +95,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       ? (store as SyncRateLimitStore).bindRateLimitSync(rules)
       : undefined;
   const primary = rules[0] as RateLimitRule;
-  const blocked = createBlockCache(o.blockCache, now, primary, DEFAULT_RATE_LIMITER.blockCacheMaxKeys);
+  const blocked = createBlockCache(o.blockCache, now, DEFAULT_RATE_LIMITER.blockCacheMaxKeys);
 
   function readCost(key: unknown, callOptions: ConsumeOptions | undefined): number {
     if (typeof key !== 'string' || key.length === 0 || key.length > DEFAULT_RATE_LIMITER.maxKeyLength) {

@@ -1,10 +1,11 @@
 import { BulwarkError } from '../errors.js';
 import { assertIntegerInRange, assertOneOf, readOptions } from '../internal/assert.js';
 import { ipKey } from './ip-key.js';
+import { loginWait } from './login-wait.js';
 import { createRateLimitMemoryStore } from './memory-store.js';
 import { readName } from './rules.js';
 import { callStore, isStoreFailure, type StoreErrorPolicy } from './store-call.js';
-import type { LoginFailureCount, LoginGuardStore } from './types.js';
+import type { LoginCounterRule, LoginFailureCount, LoginGuardStore } from './types.js';
 
 /** Options for {@link createLoginGuard}. Durations in milliseconds. */
 export interface LoginGuardOptions {
@@ -24,8 +25,16 @@ export interface LoginGuardOptions {
   ipWindowMs?: number;
   /** Consecutive failures on one account, from any IPs, that lock it: at most 100 (NIST SP 800-63B; default 100). */
   accountMaxFailures?: number;
-  /** Account counters are forgotten after this long without a failure (default 24 hours). */
+  /**
+   * Account counters are forgotten after this long without a failure (default 24 hours). The account+IP counter is
+   * kept `maxDelayMs` longer, so it always outlives the delay it imposes.
+   */
   accountWindowMs?: number;
+  /**
+   * An attempt `check` allowed and neither `failure` nor `success` resolved counts as a failure for this long, then
+   * is forgotten: 1 second to 10 minutes, longer than your slowest verification (default 60 s).
+   */
+  inFlightTtlMs?: number;
   /** Passed to {@link ipKey} (default 56). */
   ipv6Prefix?: number;
   /** Decision when the store fails (default `deny`). */
@@ -52,11 +61,17 @@ export interface LoginGuardResult {
 
 /** Brute-force protection around a password or OTP check. */
 export interface LoginGuard {
-  /** Call before verifying; verify only when `allowed`. */
+  /**
+   * Call before verifying; verify only when `allowed`. An allowed check reserves the attempt, which counts as a failure
+   * until `failure` or `success` resolves it (or `inFlightTtlMs` passes), so concurrent attempts cannot all pass.
+   */
   check(attempt: LoginAttempt): Promise<LoginGuardResult>;
-  /** Call after a failed verification; returns what the next attempt will face. */
+  /** Call after a failed verification (counts a failure even without `check`); returns what the next attempt will face. */
   failure(attempt: LoginAttempt): Promise<LoginGuardResult>;
-  /** Call after a successful verification: resets this account's counters (the IP counter stays). @throws STORE_UNAVAILABLE, STORE_TIMEOUT */
+  /**
+   * Call after a successful verification: resets this account's counters and releases the attempt's reservation on
+   * the IP counter (whose failures stay). @throws STORE_UNAVAILABLE, STORE_TIMEOUT
+   */
   success(attempt: LoginAttempt): Promise<void>;
 }
 
@@ -70,6 +85,7 @@ export const DEFAULT_LOGIN_GUARD = Object.freeze({
   ipWindowMs: 3_600_000,
   accountMaxFailures: 100,
   accountWindowMs: 86_400_000,
+  inFlightTtlMs: 60_000,
   onStoreError: 'deny' as const,
   timeoutMs: 1000,
 });
@@ -80,7 +96,8 @@ const DAY_MS = 86_400_000;
  * Creates a login guard. Three counters: account+IP (progressive delay, doubling to a cap), IP across accounts
  * (credential stuffing), and account across IPs (a hard ceiling of at most 100 consecutive failures). A success
  * resets the account+IP and account counters, so an attacker on one IP cannot lock the real user out from another
- * IP before the ceiling.
+ * IP before the ceiling. `check` reserves the attempt atomically and counts attempts in flight as failures, so a
+ * burst of concurrent attempts gets no further than the same attempts one after another.
  *
  * @throws CONFIG_INVALID for an out-of-range option (e.g. `accountMaxFailures` above 100).
  * @example
@@ -111,11 +128,17 @@ export function createLoginGuard(options?: LoginGuardOptions): LoginGuard {
     1000,
     30 * DAY_MS,
   );
+  const inFlightTtlMs = assertIntegerInRange(o.inFlightTtlMs ?? d.inFlightTtlMs, 'inFlightTtlMs', 1000, 600_000);
   const ipv6Prefix = assertIntegerInRange(o.ipv6Prefix ?? 56, 'ipv6Prefix', 1, 128);
   const onStoreError = assertOneOf(o.onStoreError ?? d.onStoreError, 'onStoreError', ['deny', 'allow']);
   const timeoutMs = assertIntegerInRange(o.timeoutMs ?? d.timeoutMs, 'timeoutMs', 1, 600_000);
   const store = o.store ?? createRateLimitMemoryStore();
-  if (typeof store?.readLoginFailures !== 'function' || typeof store.recordLoginFailure !== 'function') {
+  if (
+    typeof store?.reserveLoginAttempt !== 'function' ||
+    typeof store.recordLoginFailure !== 'function' ||
+    typeof store.releaseLoginAttempt !== 'function' ||
+    typeof store.clearLoginFailures !== 'function'
+  ) {
     throw new BulwarkError('CONFIG_INVALID', 'store must implement LoginGuardStore', {
       details: { parameter: 'store' },
     });
@@ -141,7 +164,27 @@ export function createLoginGuard(options?: LoginGuardOptions): LoginGuard {
     };
   }
 
-  function decide(pair: LoginFailureCount, account: LoginFailureCount, ip: LoginFailureCount): LoginGuardResult {
+  const none = { maxAttempts: 0, freeAttempts: 0, baseDelayMs: 0, maxDelayMs: 0 };
+  // The pair counter outlives its longest delay: were it forgotten mid-delay, the attempts would be free again.
+  const pairRule: LoginCounterRule = {
+    ...none,
+    ttlMs: accountWindowMs + maxDelayMs,
+    freeAttempts: freeFailures,
+    baseDelayMs,
+    maxDelayMs,
+  };
+  const accountRule: LoginCounterRule = { ...none, ttlMs: accountWindowMs, maxAttempts: accountMaxFailures };
+  const ipRule: LoginCounterRule = { ...none, ttlMs: ipWindowMs, maxAttempts: ipMaxFailures };
+  const accountRules = [pairRule, accountRule];
+  const ipRules = [ipRule];
+
+  /** The longest wait of the three counters and its reason; `reserved` is the stores' decision, which agrees. */
+  function decide(
+    pair: LoginFailureCount,
+    account: LoginFailureCount,
+    ip: LoginFailureCount,
+    reserved?: boolean,
+  ): LoginGuardResult {
     let retryAfterMs = 0;
     let reason: LoginGuardResult['reason'] = 'ok';
     const consider = (wait: number, why: LoginGuardResult['reason']) => {
@@ -150,13 +193,16 @@ export function createLoginGuard(options?: LoginGuardOptions): LoginGuard {
         reason = why;
       }
     };
-    if (pair.failures > freeFailures) {
-      const exponent = Math.min(pair.failures - freeFailures - 1, 40);
-      consider(Math.min(baseDelayMs * 2 ** exponent, maxDelayMs) - pair.elapsedMs, 'delay');
-    }
-    if (ip.failures >= ipMaxFailures) consider(ipWindowMs - ip.elapsedMs, 'ip-limit');
-    if (account.failures >= accountMaxFailures) consider(accountWindowMs - account.elapsedMs, 'account-locked');
-    return { allowed: retryAfterMs <= 0, retryAfterMs, reason, failures: pair.failures };
+    consider(loginWait(pair, pairRule), 'delay');
+    consider(loginWait(ip, ipRule), 'ip-limit');
+    consider(loginWait(account, accountRule), 'account-locked');
+    const allowed = reserved ?? retryAfterMs <= 0;
+    return {
+      allowed,
+      retryAfterMs: allowed ? 0 : retryAfterMs,
+      reason: allowed ? 'ok' : reason,
+      failures: pair.failures,
+    };
   }
 
   function onFailure(error: unknown): LoginGuardResult {
@@ -165,20 +211,47 @@ export function createLoginGuard(options?: LoginGuardOptions): LoginGuard {
     return { allowed, retryAfterMs: allowed ? 0 : 1000, reason: 'store-error', failures: 0, error };
   }
 
-  /** Reads, or records one failure in, the counters of one group (one atomic store call). */
-  function counts(group: string, groupKeys: string[], ttlMs: number, record: boolean): Promise<LoginFailureCount[]> {
-    return callStore(
-      () => (record ? store.recordLoginFailure(group, groupKeys, ttlMs) : store.readLoginFailures(group, groupKeys)),
-      timeoutMs,
-    );
+  function reserve(group: string, groupKeys: string[], rules: LoginCounterRule[]) {
+    return callStore(() => store.reserveLoginAttempt(group, groupKeys, rules, inFlightTtlMs), timeoutMs);
   }
 
-  async function run(attempt: LoginAttempt, record: boolean): Promise<LoginGuardResult> {
+  function release(group: string, groupKeys: string[]): Promise<void> {
+    return callStore(() => store.releaseLoginAttempt(group, groupKeys), timeoutMs);
+  }
+
+  /**
+   * Both groups reserve at once, each atomically and only if its own counters allow; a group that reserved for an
+   * attempt the other refused is released at once. Until then it only makes concurrent attempts stricter.
+   */
+  async function check(attempt: LoginAttempt): Promise<LoginGuardResult> {
+    const k = keys(attempt);
+    const [account, ip] = await Promise.allSettled([
+      reserve(k.accountGroup, k.accountKeys, accountRules),
+      reserve(k.ipGroup, k.ipKeys, ipRules),
+    ]);
+    if (account.status === 'rejected' || ip.status === 'rejected') {
+      // Best effort: an unreleased reservation expires after inFlightTtlMs.
+      if (account.status === 'fulfilled' && account.value.reserved) {
+        await release(k.accountGroup, k.accountKeys).catch(ignore);
+      }
+      if (ip.status === 'fulfilled' && ip.value.reserved) await release(k.ipGroup, k.ipKeys).catch(ignore);
+      return onFailure(account.status === 'rejected' ? account.reason : (ip as PromiseRejectedResult).reason);
+    }
+    const allowed = account.value.reserved && ip.value.reserved;
+    if (!allowed) {
+      if (account.value.reserved) await release(k.accountGroup, k.accountKeys).catch(ignore);
+      if (ip.value.reserved) await release(k.ipGroup, k.ipKeys).catch(ignore);
+    }
+    const [pairCount, accountCount] = account.value.counts as [LoginFailureCount, LoginFailureCount];
+    return decide(pairCount, accountCount, ip.value.counts[0] as LoginFailureCount, allowed);
+  }
+
+  async function failure(attempt: LoginAttempt): Promise<LoginGuardResult> {
     const k = keys(attempt);
     try {
       const [account, ip] = await Promise.all([
-        counts(k.accountGroup, k.accountKeys, accountWindowMs, record),
-        counts(k.ipGroup, k.ipKeys, ipWindowMs, record),
+        callStore(() => store.recordLoginFailure(k.accountGroup, k.accountKeys, accountRules), timeoutMs),
+        callStore(() => store.recordLoginFailure(k.ipGroup, k.ipKeys, ipRules), timeoutMs),
       ]);
       return decide(account[0] as LoginFailureCount, account[1] as LoginFailureCount, ip[0] as LoginFailureCount);
     } catch (error) {
@@ -187,11 +260,19 @@ export function createLoginGuard(options?: LoginGuardOptions): LoginGuard {
   }
 
   return {
-    check: (attempt) => run(attempt, false),
-    failure: (attempt) => run(attempt, true),
+    check,
+    failure,
     async success(attempt) {
       const k = keys(attempt);
-      await callStore(() => store.clearLoginFailures(k.accountGroup, k.accountKeys), timeoutMs);
+      await Promise.all([
+        callStore(() => store.clearLoginFailures(k.accountGroup, k.accountKeys), timeoutMs),
+        release(k.ipGroup, k.ipKeys),
+      ]);
     },
   };
+}
+
+/** A failed release changes no decision: the reservation expires by itself. Misuse errors still surface. */
+function ignore(error: unknown): void {
+  if (!isStoreFailure(error)) throw error;
 }

@@ -70,20 +70,60 @@ export interface SyncRateLimitStore extends RateLimitStore {
   bindRateLimitSync(rules: readonly RateLimitRule[]): RateLimitDecide;
 }
 
-/** Consecutive failures recorded under one login-guard key, and how long ago the last one happened. */
+/** One login-guard counter as a store reports it, by the store's clock. */
 export interface LoginFailureCount {
+  /** Consecutive failures recorded and not yet forgotten. */
   failures: number;
-  /** Milliseconds since the last recorded failure by the store's clock (meaningless when `failures` is 0). */
+  /** Attempts reserved by `check` and not yet resolved by `failure` or `success`, and not yet expired. */
+  inFlight: number;
+  /** Milliseconds since the last failure or reservation counted above (0 when both counts are 0). */
   elapsedMs: number;
+  /** Milliseconds until the failures are forgotten (0 when there are none). */
+  failuresLeftMs: number;
+  /** Milliseconds until the in-flight reservations expire (0 when there are none). */
+  inFlightLeftMs: number;
+}
+
+/**
+ * When one login-guard counter refuses an attempt, counting in-flight attempts as failures: while the attempts reach
+ * `maxAttempts` (a ceiling; 0 for none), or within the delay that follows `freeAttempts` attempts, doubling from
+ * `baseDelayMs` to `maxDelayMs` (0 for none). See `loginWait`, which every store mirrors.
+ */
+export interface LoginCounterRule {
+  /** Failures are forgotten this long after the last one. */
+  readonly ttlMs: number;
+  readonly maxAttempts: number;
+  readonly freeAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
 }
 
 /**
  * The capability the login guard needs. `group` is the unit of atomicity (one Redis hash tag): every key of one call
- * lives in it. Keys and group are raw application input; stores encode them.
+ * lives in it, and each call is atomic. Keys and group are raw application input; stores encode them.
  */
 export interface LoginGuardStore {
-  readLoginFailures(group: string, keys: readonly string[]): Promise<LoginFailureCount[]>;
-  /** Adds one failure to each key, restarting its time-to-live, and returns the new counts. */
-  recordLoginFailure(group: string, keys: readonly string[], ttlMs: number): Promise<LoginFailureCount[]>;
+  /**
+   * If no key's rule refuses an attempt now, adds one in-flight attempt to every key, each expiring `inFlightTtlMs`
+   * after its newest reservation; otherwise changes nothing. Returns whether it reserved, and the counts before.
+   */
+  reserveLoginAttempt(
+    group: string,
+    keys: readonly string[],
+    rules: readonly LoginCounterRule[],
+    inFlightTtlMs: number,
+  ): Promise<{ reserved: boolean; counts: LoginFailureCount[] }>;
+  /**
+   * Turns one in-flight attempt of each key into a failure (or adds a failure where none is in flight), restarting
+   * the key's failure time-to-live from its rule, and returns the new counts.
+   */
+  recordLoginFailure(
+    group: string,
+    keys: readonly string[],
+    rules: readonly LoginCounterRule[],
+  ): Promise<LoginFailureCount[]>;
+  /** Removes one in-flight attempt from each key that has one, counting nothing. */
+  releaseLoginAttempt(group: string, keys: readonly string[]): Promise<void>;
+  /** Forgets the keys: failures and in-flight attempts. */
   clearLoginFailures(group: string, keys: readonly string[]): Promise<void>;
 }

@@ -13,6 +13,39 @@ describe('ipKey', () => {
     expect(ipKey('203.0.113.9', { ipv4Prefix: 24 })).toBe('203.0.113.0/24');
   });
 
+  it('maps every IPv6 form that carries an IPv4 client to that IPv4 address', () => {
+    const forms = [
+      (v4: string) => `::ffff:${v4}`, // IPv4-mapped (RFC 4291)
+      (v4: string) => `::ffff:0:${v4}`, // IPv4-translated (RFC 2765, RFC 6145)
+      (v4: string) => `64:ff9b::${v4}`, // NAT64 well-known prefix (RFC 6052)
+      (v4: string) => `64:ff9b:1::${v4}`, // the /96 at the start of the NAT64 local-use /48 (RFC 8215)
+      (v4: string) => `::${v4}`, // IPv4-compatible (RFC 4291, deprecated)
+    ];
+    for (const form of forms) {
+      expect(ipKey(form('203.0.113.9'))).toBe('203.0.113.9');
+      expect(ipKey(form('198.51.100.200'))).toBe('198.51.100.200');
+      expect(ipKey(form('203.0.113.9'), { ipv4Prefix: 24 })).toBe('203.0.113.0/24');
+      // Distinct clients, distinct buckets: not one shared /56 of the translator's prefix.
+      const keys = ['192.0.2.1', '192.0.2.2', '198.51.100.7', '203.0.113.9'].map((v4) => ipKey(form(v4)));
+      expect(new Set(keys).size).toBe(4);
+    }
+    expect(ipKey('64:FF9B:0:0:0:0:CB00:7109')).toBe('203.0.113.9');
+    expect(ipKey('0:0:0:0:ffff:0:cb00:7109')).toBe('203.0.113.9');
+    expect(ipKey('::cb00:7109')).toBe('203.0.113.9');
+  });
+
+  it('keeps :: and ::1, and other addresses near the IPv4 forms, as IPv6', () => {
+    expect(ipKey('::', { ipv6Prefix: 128 })).toBe('::');
+    expect(ipKey('::1', { ipv6Prefix: 128 })).toBe('::1');
+    expect(ipKey('::0.0.0.1', { ipv6Prefix: 128 })).toBe('::1');
+    expect(ipKey('::1')).toBe('::/56');
+    // Elsewhere in the local-use 64:ff9b:1::/48 the IPv4 address's place is unknown: grouped like any IPv6.
+    expect(ipKey('64:ff9b:1:abcd::cb00:7109')).toBe('64:ff9b:1:ab00::/56');
+    expect(ipKey('64:ff9b:2::cb00:7109')).toBe('64:ff9b:2::/56');
+    expect(ipKey('1::ffff:cb00:7109')).toBe('1::/56');
+    expect(ipKey('::1:ffff:0:cb00:7109')).toBe('::/56');
+  });
+
   it('groups IPv6 by prefix in canonical RFC 5952 form', () => {
     expect(ipKey('2001:db8:abcd:12ff::1')).toBe('2001:db8:abcd:1200::/56');
     expect(ipKey('2001:0DB8:ABCD:1234:5678:9abc:def0:1234', { ipv6Prefix: 64 })).toBe('2001:db8:abcd:1234::/64');

@@ -4,6 +4,7 @@ import {
   createRateLimitMemoryStore,
   DEFAULT_RATE_LIMITER,
   type RateLimitStore,
+  rateLimitHeaders,
 } from '../../src/rate-limit/index.js';
 import { createFakeClock } from '../support/clock.js';
 import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
@@ -249,6 +250,35 @@ describe('createRateLimiter', () => {
     await limiter.consume('k');
     await limiter.reset('k');
     expect((await limiter.consume('k')).allowed).toBe(true);
+  });
+
+  it('a cached denial reports the rule that denied, not the first one', async () => {
+    const clock = createFakeClock(Date.UTC(2026, 0, 1, 0, 0, 30));
+    const limiter = createRateLimiter({
+      limits: [
+        { limit: 5, windowMs: 60_000 },
+        { limit: 10, windowMs: 86_400_000, algorithm: 'fixed-window' },
+      ],
+      blockCache: true,
+      now: clock.now,
+    });
+    for (let i = 0; i < 5; i++) await limiter.consume('k');
+    clock.advance(120_000);
+    for (let i = 0; i < 5; i++) await limiter.consume('k');
+    clock.advance(120_000);
+    const fromStore = await limiter.consume('k');
+    expect(fromStore).toMatchObject({ allowed: false, limit: 10, windowMs: 86_400_000 });
+    const cached = await limiter.consume('k');
+    expect(cached).toEqual(fromStore);
+    expect(rateLimitHeaders(cached)['RateLimit-Policy']).toBe('"default";q=10;w=86400');
+    clock.advance(1000);
+    expect(await limiter.consume('k')).toMatchObject({
+      allowed: false,
+      limit: 10,
+      windowMs: 86_400_000,
+      retryAfterMs: fromStore.retryAfterMs - 1000,
+      resetMs: fromStore.resetMs - 1000,
+    });
   });
 
   it('the block cache is bounded', async () => {

@@ -6,20 +6,25 @@ import {
   type LoginGuardStore,
 } from '../../src/rate-limit/index.js';
 import { loginGuardStoreContract } from '../stores/contract.js';
+import { createFakeClock } from '../support/clock.js';
 import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
+import {
+  checkAgainstModel,
+  checkDelayOutlivesCounter,
+  checkInterleavings,
+  concurrentBurst,
+} from './login-guard-scenarios.js';
 
 loginGuardStoreContract('memory', (clock) => createRateLimitMemoryStore({ now: clock.now }));
 
+const refused = async (): Promise<never> => {
+  throw new Error('connection refused');
+};
 const failingStore: LoginGuardStore = {
-  readLoginFailures: async () => {
-    throw new Error('connection refused');
-  },
-  recordLoginFailure: async () => {
-    throw new Error('connection refused');
-  },
-  clearLoginFailures: async () => {
-    throw new Error('connection refused');
-  },
+  reserveLoginAttempt: refused,
+  recordLoginFailure: refused,
+  releaseLoginAttempt: refused,
+  clearLoginFailures: refused,
 };
 
 describe('createLoginGuard', () => {
@@ -37,6 +42,8 @@ describe('createLoginGuard', () => {
     expectBulwarkErrorSync(() => createLoginGuard({ name: '' }), 'CONFIG_INVALID');
     expectBulwarkErrorSync(() => createLoginGuard({ name: 'n'.repeat(129) }), 'CONFIG_INVALID');
     expectBulwarkErrorSync(() => createLoginGuard({ name: 42 as never }), 'CONFIG_INVALID');
+    expectBulwarkErrorSync(() => createLoginGuard({ inFlightTtlMs: 999 }), 'CONFIG_INVALID');
+    expectBulwarkErrorSync(() => createLoginGuard({ inFlightTtlMs: 600_001 }), 'CONFIG_INVALID');
   });
 
   it('refuses malformed attempts', async () => {
@@ -72,13 +79,122 @@ describe('createLoginGuard', () => {
 
   it('times out a hanging store', async () => {
     const hanging: LoginGuardStore = {
-      readLoginFailures: () => new Promise(() => {}),
+      reserveLoginAttempt: () => new Promise(() => {}),
       recordLoginFailure: () => new Promise(() => {}),
+      releaseLoginAttempt: () => new Promise(() => {}),
       clearLoginFailures: () => new Promise(() => {}),
     };
     const guard = createLoginGuard({ store: hanging, timeoutMs: 20 });
     const result = await guard.check({ account: 'a', ip: '192.0.2.1' });
     expect(result).toMatchObject({ allowed: false, reason: 'store-error' });
     expect((result.error as { code: string }).code).toBe('STORE_TIMEOUT');
+  });
+});
+
+describe('login guard under concurrency', () => {
+  const setup = (options: Parameters<typeof createLoginGuard>[0] = {}) => {
+    const clock = createFakeClock();
+    const guard = createLoginGuard({ store: createRateLimitMemoryStore({ now: clock.now }), ...options });
+    return { clock, guard };
+  };
+
+  it('500 concurrent attempts on one account and IP get no further than the free allowance', async () => {
+    const { allowed, failures } = await concurrentBurst(createRateLimitMemoryStore());
+    // freeFailures 3: four attempts go through at once, as four attempts one after another would.
+    expect(allowed).toBe(DEFAULT_LOGIN_GUARD.freeFailures + 1);
+    expect(failures).toBe(allowed);
+  });
+
+  it('the account ceiling counts attempts in flight', async () => {
+    const { guard } = setup({ accountMaxFailures: 10, freeFailures: 100 });
+    const gates = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => guard.check({ account: 'carol', ip: `203.0.113.${i}` })),
+    );
+    expect(gates.filter((g) => g.allowed)).toHaveLength(10);
+    expect(gates.filter((g) => !g.allowed).every((g) => g.reason === 'account-locked')).toBe(true);
+  });
+
+  it('delays start from the reservation, before any attempt has failed', async () => {
+    const { clock, guard } = setup({ freeFailures: 0, baseDelayMs: 1000 });
+    const who = { account: 'a', ip: '192.0.2.1' };
+    expect((await guard.check(who)).allowed).toBe(true);
+    clock.advance(400);
+    expect(await guard.check(who)).toMatchObject({ allowed: false, reason: 'delay', retryAfterMs: 600, failures: 0 });
+    clock.advance(600);
+    expect((await guard.check(who)).allowed).toBe(true);
+  });
+
+  it('failure() without check() still counts', async () => {
+    const { guard } = setup({ freeFailures: 1 });
+    const who = { account: 'a', ip: '192.0.2.1' };
+    expect(await guard.failure(who)).toMatchObject({ allowed: true, failures: 1 });
+    expect(await guard.failure(who)).toMatchObject({
+      allowed: false,
+      reason: 'delay',
+      retryAfterMs: 1000,
+      failures: 2,
+    });
+    expect(await guard.check(who)).toMatchObject({ allowed: false, failures: 2 });
+  });
+
+  it('failure() turns the reservation into one failure, not two', async () => {
+    const { guard } = setup({ freeFailures: 1 });
+    const who = { account: 'a', ip: '192.0.2.1' };
+    expect((await guard.check(who)).allowed).toBe(true);
+    expect(await guard.failure(who)).toMatchObject({ allowed: true, failures: 1 });
+    expect((await guard.check(who)).allowed).toBe(true);
+  });
+
+  it('success releases the reservation and counts no failure against the IP', async () => {
+    const { guard } = setup({ ipMaxFailures: 1 });
+    const first = { account: 'a', ip: '192.0.2.1' };
+    const second = { account: 'b', ip: '192.0.2.1' };
+    expect((await guard.check(first)).allowed).toBe(true);
+    // The IP's one allowed attempt is in flight.
+    expect(await guard.check(second)).toMatchObject({ allowed: false, reason: 'ip-limit' });
+    await guard.success(first);
+    expect((await guard.check(second)).allowed).toBe(true);
+    await guard.success(second);
+    expect((await guard.check(first)).allowed).toBe(true);
+  });
+
+  it('an unresolved reservation counts as a failure until inFlightTtlMs, then expires', async () => {
+    const { clock, guard } = setup({ accountMaxFailures: 1, inFlightTtlMs: 5000 });
+    expect((await guard.check({ account: 'a', ip: '192.0.2.1' })).allowed).toBe(true);
+    clock.advance(1000);
+    const gate = await guard.check({ account: 'a', ip: '192.0.2.2' });
+    expect(gate).toMatchObject({ allowed: false, reason: 'account-locked', retryAfterMs: 4000 });
+    clock.advance(4000);
+    expect((await guard.check({ account: 'a', ip: '192.0.2.2' })).allowed).toBe(true);
+  });
+
+  it('a denied check reserves nothing', async () => {
+    const { guard } = setup({ freeFailures: 0, accountMaxFailures: 2, ipMaxFailures: 2 });
+    const who = { account: 'a', ip: '192.0.2.1' };
+    await guard.failure(who);
+    const gates = await Promise.all(Array.from({ length: 100 }, () => guard.check(who)));
+    expect(gates.some((g) => g.allowed)).toBe(false);
+    // One failure each on the account and the IP: one more attempt fits under each ceiling.
+    expect((await guard.check({ account: 'a', ip: '198.51.100.1' })).allowed).toBe(true);
+    expect((await guard.check({ account: 'b', ip: '192.0.2.1' })).allowed).toBe(true);
+  });
+
+  it('no interleaving of concurrent sessions gets further than the same sessions one after another', async () => {
+    const clock = createFakeClock();
+    await checkInterleavings(() => createRateLimitMemoryStore({ now: clock.now }), 200);
+  });
+});
+
+describe('login guard delays and counter lifetimes', () => {
+  it('the account+IP counter outlives its delay, even when maxDelayMs exceeds accountWindowMs', async () => {
+    const clock = createFakeClock();
+    await checkDelayOutlivesCounter(createRateLimitMemoryStore({ now: clock.now }), clock);
+  });
+
+  it('agrees with the reservation semantics step by step (reference model)', async () => {
+    await checkAgainstModel(() => {
+      const clock = createFakeClock();
+      return { clock, store: createRateLimitMemoryStore({ now: clock.now }) };
+    }, 300);
   });
 });

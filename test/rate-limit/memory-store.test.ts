@@ -50,10 +50,12 @@ describe('memory store', () => {
 
   it('login-guard counters are bounded too', async () => {
     const store = createRateLimitMemoryStore({ maxKeys: 2 });
-    await store.recordLoginFailure('g', ['a'], 60_000);
-    await store.recordLoginFailure('g', ['b'], 60_000);
-    await store.recordLoginFailure('g', ['c'], 60_000);
-    expect((await store.readLoginFailures('g', ['a', 'b', 'c'])).map((c) => c.failures)).toEqual([0, 1, 1]);
+    const rule = { ttlMs: 60_000, maxAttempts: 0, freeAttempts: 0, baseDelayMs: 0, maxDelayMs: 0 };
+    await store.recordLoginFailure('g', ['a'], [rule]);
+    await store.recordLoginFailure('g', ['b'], [rule]);
+    await store.recordLoginFailure('g', ['c'], [rule]);
+    const { counts } = await store.reserveLoginAttempt('g', ['a', 'b', 'c'], [rule, rule, rule], 60_000);
+    expect(counts.map((c) => c.failures)).toEqual([0, 1, 1]);
   });
 
   it('refuses bad options', () => {
