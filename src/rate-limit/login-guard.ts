@@ -229,19 +229,16 @@ export function createLoginGuard(options?: LoginGuardOptions): LoginGuard {
       reserve(k.accountGroup, k.accountKeys, accountRules),
       reserve(k.ipGroup, k.ipKeys, ipRules),
     ]);
-    if (account.status === 'rejected' || ip.status === 'rejected') {
-      // Best effort: an unreleased reservation expires after inFlightTtlMs.
-      if (account.status === 'fulfilled' && account.value.reserved) {
-        await release(k.accountGroup, k.accountKeys).catch(ignore);
-      }
-      if (ip.status === 'fulfilled' && ip.value.reserved) await release(k.ipGroup, k.ipKeys).catch(ignore);
-      return onFailure(account.status === 'rejected' ? account.reason : (ip as PromiseRejectedResult).reason);
+    const accountReserved = account.status === 'fulfilled' && account.value.reserved;
+    const ipReserved = ip.status === 'fulfilled' && ip.value.reserved;
+    if (!(accountReserved && ipReserved)) {
+      // Refused or failed: nothing stays reserved (best effort; an unreleased reservation ends after inFlightTtlMs).
+      if (accountReserved) await release(k.accountGroup, k.accountKeys).catch(ignore);
+      if (ipReserved) await release(k.ipGroup, k.ipKeys).catch(ignore);
     }
-    const allowed = account.value.reserved && ip.value.reserved;
-    if (!allowed) {
-      if (account.value.reserved) await release(k.accountGroup, k.accountKeys).catch(ignore);
-      if (ip.value.reserved) await release(k.ipGroup, k.ipKeys).catch(ignore);
-    }
+    if (account.status === 'rejected') return onFailure(account.reason);
+    if (ip.status === 'rejected') return onFailure(ip.reason);
+    const allowed = accountReserved && ipReserved;
     const [pairCount, accountCount] = account.value.counts as [LoginFailureCount, LoginFailureCount];
     return decide(pairCount, accountCount, ip.value.counts[0] as LoginFailureCount, allowed);
   }

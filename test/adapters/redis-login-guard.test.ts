@@ -1,9 +1,3 @@
-/**
- * The login guard's reservations on the real Redis server, with ioredis and node-redis: the concurrent-burst repro
- * on server time, the scripts against the reference model and the memory store's semantics (time injected through
- * the test-only clock), and the TTL of every key the scripts write.
- */
-import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../adapters/redis/index.js';
 import { createLoginGuard, DEFAULT_LOGIN_GUARD } from '../../src/rate-limit/index.js';
@@ -14,17 +8,14 @@ import {
   concurrentBurst,
 } from '../rate-limit/login-guard-scenarios.js';
 import { createFakeClock, type FakeClock } from '../support/clock.js';
-import { keysUnder, type NodeRedisClient, redisTestsEnabled, uniquePrefix, useRedisClients } from './redis/support.js';
+import { clientKinds, keysUnder, redisTestsEnabled, uniquePrefix, useRedisClients } from './redis/support.js';
 
 const enabled = await redisTestsEnabled();
 
 describe.skipIf(!enabled)('login guard over Redis', () => {
   const prefix = uniquePrefix('login');
   const redis = useRedisClients(prefix);
-  const clients: Record<'ioredis' | 'node-redis', () => Redis | NodeRedisClient> = {
-    ioredis: () => redis.ioredis,
-    'node-redis': () => redis.nodeRedis,
-  };
+  const clients = clientKinds(redis);
 
   for (const [kind, client] of Object.entries(clients)) {
     describe(`with ${kind}`, () => {

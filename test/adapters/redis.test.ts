@@ -1,17 +1,10 @@
-/**
- * The Redis store against the real server (BULWARK_REDIS_URL), with both ioredis and node-redis: the shared
- * rate-limit and login-guard contracts (model-based, time injected through the test-only clock), then the
- * properties only a server has: server time, TTLs on every key, one round trip per decision, one hash tag per
- * decision, NOSCRIPT recovery, encoded key names.
- */
-import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../adapters/redis/index.js';
 import { createLoginGuard, createRateLimiter, type RateLimitAlgorithm } from '../../src/rate-limit/index.js';
 import { loginGuardStoreContract } from '../stores/contract.js';
 import { rateLimitStoreContract } from '../stores/rate-limit-contract.js';
 import { expectBulwarkErrorSync } from '../support/errors.js';
-import { keysUnder, type NodeRedisClient, redisTestsEnabled, uniquePrefix, useRedisClients } from './redis/support.js';
+import { clientKinds, keysUnder, redisTestsEnabled, uniquePrefix, useRedisClients } from './redis/support.js';
 
 const enabled = await redisTestsEnabled();
 const ALGORITHMS: RateLimitAlgorithm[] = ['sliding-window', 'sliding-log', 'token-bucket', 'fixed-window'];
@@ -19,10 +12,7 @@ const ALGORITHMS: RateLimitAlgorithm[] = ['sliding-window', 'sliding-log', 'toke
 describe.skipIf(!enabled)('Redis store', () => {
   const prefix = uniquePrefix('store');
   const redis = useRedisClients(prefix);
-  const clients: Record<'ioredis' | 'node-redis', () => Redis | NodeRedisClient> = {
-    ioredis: () => redis.ioredis,
-    'node-redis': () => redis.nodeRedis,
-  };
+  const clients = clientKinds(redis);
 
   for (const [kind, client] of Object.entries(clients)) {
     const kindPrefix = `${prefix}${kind}:`;

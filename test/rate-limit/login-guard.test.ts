@@ -77,6 +77,22 @@ describe('createLoginGuard', () => {
     await expectBulwarkError(() => allow.success({ account: 'a', ip: '192.0.2.1' }), 'STORE_UNAVAILABLE');
   });
 
+  it('releases the group that reserved when the other group fails: an outage leaves nothing reserved', async () => {
+    const memory = createRateLimitMemoryStore();
+    let ipDown = true;
+    const halfDown: LoginGuardStore = {
+      ...memory,
+      reserveLoginAttempt: (group, keys, rules, ttl) =>
+        ipDown && group.includes(':i:') ? refused() : memory.reserveLoginAttempt(group, keys, rules, ttl),
+    };
+    const guard = createLoginGuard({ store: halfDown, freeFailures: 0, accountMaxFailures: 1 });
+    const who = { account: 'a', ip: '192.0.2.1' };
+    expect(await guard.check(who)).toMatchObject({ allowed: false, reason: 'store-error' });
+    ipDown = false;
+    // With the account reservation left behind, a ceiling of one would refuse this attempt.
+    expect(await guard.check(who)).toMatchObject({ allowed: true, reason: 'ok', failures: 0 });
+  });
+
   it('times out a hanging store', async () => {
     const hanging: LoginGuardStore = {
       reserveLoginAttempt: () => new Promise(() => {}),

@@ -85,6 +85,11 @@ export function useRedisClients(prefix: string): RedisTestClients {
   return clients;
 }
 
+/** Each client library under test, by name, read lazily (the clients connect in beforeAll). */
+export function clientKinds(redis: RedisTestClients): Record<'ioredis' | 'node-redis', () => Redis | NodeRedisClient> {
+  return { ioredis: () => redis.ioredis, 'node-redis': () => redis.nodeRedis };
+}
+
 /** A key prefix unique to this test run, so parallel runs on one server never meet. */
 export function uniquePrefix(label: string): string {
   return `bulwark-test:${label}:${process.pid}:${Date.now().toString(36)}:${Math.random().toString(36).slice(2, 8)}:`;
