@@ -6,8 +6,13 @@ export interface BlockCache {
   /** A local denial while `key` is known to be blocked, else undefined. */
   denial(key: string): RateLimitResult | undefined;
   /** Remembers `key` until its retry time when `result` says it is over its limit for any request. */
-  remember(key: string, cost: number, result: RateLimitResult): void;
+  remember(key: string, cost: number, result: RateLimitResult, since?: number): void;
   forget(key: string): void;
+  /**
+   * A stamp to take before a store call and pass to `remember` with its result: a denial is dropped when a
+   * `forget` (reset or refund) happened in between, since the store no longer holds what the denial says.
+   */
+  stamp(): number;
 }
 
 /** Reads the `blockCache` option: undefined (off), true, or `{ maxKeys }`; at most `maxKeys` keys, oldest out first. */
@@ -23,6 +28,8 @@ export function createBlockCache(
       : assertIntegerInRange(option.maxKeys ?? defaultMaxKeys, 'blockCache.maxKeys', 1, 10_000_000);
   // The denial is replayed as the store made it: the binding rule of a multi-limit limiter need not be the first.
   const entries = new Map<string, { until: number; resetAt: number; limit: number; windowMs: number }>();
+  // One counter for all keys: a forget of another key only costs the cache one entry it could have kept.
+  let forgets = 0;
   return {
     denial(key) {
       const entry = entries.get(key);
@@ -43,9 +50,9 @@ export function createBlockCache(
         reason: 'limit',
       };
     },
-    remember(key, cost, result) {
+    remember(key, cost, result, since = forgets) {
       // Only a denial at cost 1 says the key is over its limit for every request until the retry time.
-      if (result.allowed || cost !== 1 || result.reason !== 'limit') return;
+      if (result.allowed || cost !== 1 || result.reason !== 'limit' || since !== forgets) return;
       if (entries.size >= maxKeys) entries.delete(entries.keys().next().value as string);
       const t = now();
       entries.set(key, {
@@ -56,7 +63,9 @@ export function createBlockCache(
       });
     },
     forget(key) {
+      forgets++;
       entries.delete(key);
     },
+    stamp: () => forgets,
   };
 }

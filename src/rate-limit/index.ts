@@ -1,3 +1,4 @@
+export type { StoreErrorPolicy } from '../internal/store-call.js';
 export { type RateLimitHeaders, rateLimitHeaders } from './headers.js';
 export { DEFAULT_IP_KEY, type IpKeyOptions, ipKey } from './ip-key.js';
 export {
@@ -22,7 +23,6 @@ export {
   type RateLimitMemoryStoreOptions,
 } from './memory-store.js';
 export { RATE_LIMIT_ALGORITHMS, type RateLimitRuleOptions } from './rules.js';
-export type { StoreErrorPolicy } from './store-call.js';
 export type {
   LoginCounterRule,
   LoginFailureCount,

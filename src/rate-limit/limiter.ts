@@ -1,9 +1,9 @@
 import { BulwarkError } from '../errors.js';
 import { assertIntegerInRange, assertOneOf, readOptions } from '../internal/assert.js';
+import { callStore, isStoreFailure, type StoreErrorPolicy } from '../internal/store-call.js';
 import { createBlockCache } from './block-cache.js';
 import { createRateLimitMemoryStore } from './memory-store.js';
 import { maxCost, type RateLimitRuleOptions, readName, readRules } from './rules.js';
-import { callStore, isStoreFailure, type StoreErrorPolicy } from './store-call.js';
 import type {
   RateLimitDecide,
   RateLimitMode,
@@ -154,13 +154,22 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       const denial = blocked?.denial(key);
       if (denial !== undefined) return denial;
     } else if (mode === 'refund') blocked?.forget(key);
+    const since = blocked?.stamp();
     let result: RateLimitResult;
     try {
-      result = await callStore(() => store.applyRateLimit(key, rules, cost, mode), timeoutMs);
+      // A consume that times out is reported as denied under 'deny': if it lands later and took quota, give the
+      // quota back, so the request that was refused leaves the counters as they were.
+      result = await callStore(
+        () => store.applyRateLimit(key, rules, cost, mode),
+        timeoutMs,
+        mode === 'consume' && onStoreError === 'deny'
+          ? (late) => (late.allowed ? store.applyRateLimit(key, rules, cost, 'refund') : undefined)
+          : undefined,
+      );
     } catch (error) {
       return onFailure(error);
     }
-    if (mode === 'consume') blocked?.remember(key, cost, result);
+    if (mode === 'consume') blocked?.remember(key, cost, result, since);
     return result;
   }
 

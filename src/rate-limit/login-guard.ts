@@ -1,10 +1,10 @@
 import { BulwarkError } from '../errors.js';
 import { assertIntegerInRange, assertOneOf, readOptions } from '../internal/assert.js';
+import { callStore, isStoreFailure, type StoreErrorPolicy } from '../internal/store-call.js';
 import { ipKey } from './ip-key.js';
 import { loginWait } from './login-wait.js';
 import { createRateLimitMemoryStore } from './memory-store.js';
 import { readName } from './rules.js';
-import { callStore, isStoreFailure, type StoreErrorPolicy } from './store-call.js';
 import type { LoginCounterRule, LoginFailureCount, LoginGuardStore } from './types.js';
 
 /** Options for {@link createLoginGuard}. Durations in milliseconds. */
@@ -212,7 +212,13 @@ export function createLoginGuard(options?: LoginGuardOptions): LoginGuard {
   }
 
   function reserve(group: string, groupKeys: string[], rules: LoginCounterRule[]) {
-    return callStore(() => store.reserveLoginAttempt(group, groupKeys, rules, inFlightTtlMs), timeoutMs);
+    // A reservation that lands after the deadline belongs to a check already answered with store-error: release it
+    // rather than let it count against the account and IP for inFlightTtlMs after the outage.
+    return callStore(
+      () => store.reserveLoginAttempt(group, groupKeys, rules, inFlightTtlMs),
+      timeoutMs,
+      (late) => (late.reserved ? store.releaseLoginAttempt(group, groupKeys) : undefined),
+    );
   }
 
   function release(group: string, groupKeys: string[]): Promise<void> {
@@ -243,17 +249,18 @@ export function createLoginGuard(options?: LoginGuardOptions): LoginGuard {
     return decide(pairCount, accountCount, ip.value.counts[0] as LoginFailureCount, allowed);
   }
 
+  // failure and success settle both groups' calls before answering (allSettled, not all): a caller that sees one
+  // group's error must not have the other group's write still landing behind its next check.
   async function failure(attempt: LoginAttempt): Promise<LoginGuardResult> {
     const k = keys(attempt);
-    try {
-      const [account, ip] = await Promise.all([
-        callStore(() => store.recordLoginFailure(k.accountGroup, k.accountKeys, accountRules), timeoutMs),
-        callStore(() => store.recordLoginFailure(k.ipGroup, k.ipKeys, ipRules), timeoutMs),
-      ]);
-      return decide(account[0] as LoginFailureCount, account[1] as LoginFailureCount, ip[0] as LoginFailureCount);
-    } catch (error) {
-      return onFailure(error);
-    }
+    const [account, ip] = await Promise.allSettled([
+      callStore(() => store.recordLoginFailure(k.accountGroup, k.accountKeys, accountRules), timeoutMs),
+      callStore(() => store.recordLoginFailure(k.ipGroup, k.ipKeys, ipRules), timeoutMs),
+    ]);
+    if (account.status === 'rejected') return onFailure(account.reason);
+    if (ip.status === 'rejected') return onFailure(ip.reason);
+    const [pairCount, accountCount] = account.value as [LoginFailureCount, LoginFailureCount];
+    return decide(pairCount, accountCount, ip.value[0] as LoginFailureCount);
   }
 
   return {
@@ -261,10 +268,11 @@ export function createLoginGuard(options?: LoginGuardOptions): LoginGuard {
     failure,
     async success(attempt) {
       const k = keys(attempt);
-      await Promise.all([
+      const settled = await Promise.allSettled([
         callStore(() => store.clearLoginFailures(k.accountGroup, k.accountKeys), timeoutMs),
         release(k.ipGroup, k.ipKeys),
       ]);
+      for (const result of settled) if (result.status === 'rejected') throw result.reason;
     },
   };
 }

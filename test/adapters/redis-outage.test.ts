@@ -105,7 +105,48 @@ describe.skipIf(serverPath === undefined)('Redis outage and recovery', () => {
     },
   };
 
+  /** Polls `probe` until it holds or `ms` pass; returns whether it held. */
+  async function eventually(probe: () => Promise<boolean>, ms = 3000): Promise<boolean> {
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      if (await probe()) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return probe();
+  }
+
   for (const [kind, connect] of Object.entries(clients)) {
+    it(`with ${kind}: calls that time out on a paused server and run later are taken back`, async () => {
+      const { client, close } = await connect();
+      const admin = new Redis(port, '127.0.0.1');
+      try {
+        const store = createRedisStore({ client, prefix: `paused-${kind}:` });
+        const limiter = createRateLimiter({ name: 'paused', limit: 3, windowMs: 3_600_000, store, timeoutMs: 50 });
+        const guard = createLoginGuard({ store, name: 'paused', timeoutMs: 50, freeFailures: 0 });
+        const who = { account: 'alice', ip: '192.0.2.1' };
+        expect((await limiter.peek('p')).remaining).toBe(3);
+        // Scripts count as writes: every call below waits for the pause to end, well after its deadline.
+        await admin.call('CLIENT', 'PAUSE', '400', 'WRITE');
+        const during = await Promise.all([
+          limiter.consume('p'),
+          limiter.consume('p'),
+          limiter.consume('p'),
+          guard.check(who),
+          guard.check(who),
+        ]);
+        for (const r of during) expect(r).toMatchObject({ allowed: false, reason: 'store-error' });
+        // The consumes ran after the pause and took the whole quota; each is refunded once its late answer arrives.
+        expect(await eventually(async () => (await limiter.peek('p')).remaining === 3)).toBe(true);
+        // Two reservations left behind would delay alice (freeFailures 0); released, they do not.
+        expect(await guard.check(who)).toMatchObject({ allowed: true, reason: 'ok', failures: 0 });
+        expect(unhandled).toEqual([]);
+      } finally {
+        await admin.call('CLIENT', 'UNPAUSE');
+        admin.disconnect();
+        await close();
+      }
+    });
+
     it(`with ${kind}: deny denies, allow allows, in bounded time, then recovers by itself`, async () => {
       const { client, close } = await connect();
       try {

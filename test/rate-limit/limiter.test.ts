@@ -281,6 +281,66 @@ describe('createRateLimiter', () => {
     });
   });
 
+  it('a denial still in flight when the key is reset or refunded is not cached afterwards', async () => {
+    const memory = createRateLimitMemoryStore();
+    let gate: Promise<void> = Promise.resolve();
+    const slow: RateLimitStore = {
+      applyRateLimit: async (...args) => {
+        const result = memory.applyRateLimit(...args);
+        await gate;
+        return result;
+      },
+      resetRateLimit: (...args) => memory.resetRateLimit(...args),
+    };
+    const limiter = createRateLimiter({ limit: 1, windowMs: 3_600_000, store: slow, blockCache: true });
+    for (const undo of [(key: string) => limiter.reset(key), (key: string) => limiter.refund(key)]) {
+      const key = `k${Math.random()}`;
+      expect((await limiter.consume(key)).allowed).toBe(true);
+      let open!: () => void;
+      gate = new Promise((resolve) => {
+        open = resolve;
+      });
+      const denied = limiter.consume(key);
+      // The undo forgets the cached state at once, before the store answers either call.
+      const undone = undo(key);
+      open();
+      expect((await denied).allowed).toBe(false);
+      await undone;
+      gate = Promise.resolve();
+      // The store has room again (reset, or the first request refunded): the old denial must not be replayed.
+      expect((await limiter.consume(key)).allowed).toBe(true);
+    }
+  });
+
+  it('a consume that times out and lands later gives its quota back under deny, keeps it under allow', async () => {
+    for (const onStoreError of ['deny', 'allow'] as const) {
+      const memory = createRateLimitMemoryStore();
+      let landed = 0;
+      const late: RateLimitStore = {
+        applyRateLimit: (key, rules, cost, mode) =>
+          mode === 'consume'
+            ? new Promise((resolve) =>
+                setTimeout(() => {
+                  landed++;
+                  resolve(memory.applyRateLimit(key, rules, cost, mode));
+                }, 30),
+              )
+            : memory.applyRateLimit(key, rules, cost, mode),
+        resetRateLimit: (...args) => memory.resetRateLimit(...args),
+      };
+      const limiter = createRateLimiter({ limit: 3, windowMs: 3_600_000, store: late, timeoutMs: 5, onStoreError });
+      const results = await Promise.all([limiter.consume('k'), limiter.consume('k')]);
+      expect(results.map((r) => [r.allowed, r.reason])).toEqual([
+        [onStoreError === 'allow', 'store-error'],
+        [onStoreError === 'allow', 'store-error'],
+      ]);
+      while (landed < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      // Refused requests left the counter as it was; admitted ones (allow) counted.
+      expect((await limiter.peek('k')).remaining).toBe(onStoreError === 'deny' ? 3 : 1);
+    }
+  });
+
   it('the block cache is bounded', async () => {
     const limiter = createRateLimiter({ limit: 1, windowMs: 60_000, blockCache: { maxKeys: 2 } });
     for (const key of ['a', 'b', 'c']) {

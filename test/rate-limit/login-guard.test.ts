@@ -93,6 +93,59 @@ describe('createLoginGuard', () => {
     expect(await guard.check(who)).toMatchObject({ allowed: true, reason: 'ok', failures: 0 });
   });
 
+  it('failure() and success() answer only after both groups have settled, even when one fails at once', async () => {
+    const memory = createRateLimitMemoryStore();
+    const landed: string[] = [];
+    const slowIp = <T>(group: string, call: () => Promise<T>): Promise<T> =>
+      group.includes(':i:')
+        ? new Promise((resolve, reject) =>
+            setTimeout(() => {
+              landed.push(group);
+              call().then(resolve, reject);
+            }, 20),
+          )
+        : refused();
+    const store: LoginGuardStore = {
+      ...memory,
+      recordLoginFailure: (group, keys, rules) => slowIp(group, () => memory.recordLoginFailure(group, keys, rules)),
+      clearLoginFailures: (group, keys) => slowIp(group, () => memory.clearLoginFailures(group, keys)),
+      releaseLoginAttempt: (group, keys) => slowIp(group, () => memory.releaseLoginAttempt(group, keys)),
+    };
+    const guard = createLoginGuard({ store });
+    const who = { account: 'a', ip: '192.0.2.1' };
+    expect(await guard.failure(who)).toMatchObject({ allowed: false, reason: 'store-error' });
+    expect(landed).toHaveLength(1);
+    await expect(guard.success(who)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(landed).toHaveLength(2);
+  });
+
+  it('a reservation that lands after its check timed out is released, not left to block the next attempt', async () => {
+    const memory = createRateLimitMemoryStore();
+    let slow = true;
+    let landed = 0;
+    const store: LoginGuardStore = {
+      ...memory,
+      reserveLoginAttempt: (group, keys, rules, ttl) =>
+        slow
+          ? new Promise((resolve) =>
+              setTimeout(() => {
+                landed++;
+                resolve(memory.reserveLoginAttempt(group, keys, rules, ttl));
+              }, 30),
+            )
+          : memory.reserveLoginAttempt(group, keys, rules, ttl),
+    };
+    const guard = createLoginGuard({ store, timeoutMs: 5, freeFailures: 0, accountMaxFailures: 2 });
+    const who = { account: 'a', ip: '192.0.2.1' };
+    const during = await Promise.all([guard.check(who), guard.check(who), guard.check(who)]);
+    expect(during.map((r) => r.reason)).toEqual(['store-error', 'store-error', 'store-error']);
+    while (landed < 6) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    slow = false;
+    // Three reservations left behind would be over the ceiling of two, and count as failures for the delay.
+    expect(await guard.check(who)).toMatchObject({ allowed: true, reason: 'ok', failures: 0 });
+  });
+
   it('times out a hanging store', async () => {
     const hanging: LoginGuardStore = {
       reserveLoginAttempt: () => new Promise(() => {}),

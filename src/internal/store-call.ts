@@ -6,9 +6,14 @@ export type StoreErrorPolicy = 'deny' | 'allow';
 /**
  * Awaits a store call with a deadline. Any failure becomes a `STORE_UNAVAILABLE` or `STORE_TIMEOUT` BulwarkError
  * (misuse errors such as INPUT_INVALID pass through unchanged). A store promise that settles after the deadline is
- * still observed, so it can never surface as an unhandled rejection.
+ * still observed, so it can never surface as an unhandled rejection; if it succeeds, `undoLate` receives its value
+ * so the caller can take back an effect it already reported as failed (its own errors are swallowed).
  */
-export function callStore<T>(call: () => Promise<T> | T, timeoutMs: number): Promise<T> {
+export function callStore<T>(
+  call: () => Promise<T> | T,
+  timeoutMs: number,
+  undoLate?: (value: T) => unknown,
+): Promise<T> {
   let pending: Promise<T> | T;
   try {
     pending = call();
@@ -17,7 +22,9 @@ export function callStore<T>(call: () => Promise<T> | T, timeoutMs: number): Pro
   }
   if (!isThenable(pending)) return Promise.resolve(pending);
   return new Promise<T>((resolve, reject) => {
+    let timedOut = false;
     const timer = setTimeout(() => {
+      timedOut = true;
       reject(
         new BulwarkError('STORE_TIMEOUT', `store did not answer within ${timeoutMs} ms`, { details: { timeoutMs } }),
       );
@@ -25,6 +32,7 @@ export function callStore<T>(call: () => Promise<T> | T, timeoutMs: number): Pro
     pending.then(
       (value) => {
         clearTimeout(timer);
+        if (timedOut && undoLate !== undefined) undoQuietly(undoLate, value);
         resolve(value);
       },
       (error: unknown) => {
@@ -47,4 +55,14 @@ function toStoreError(error: unknown): unknown {
 
 function isThenable<T>(value: Promise<T> | T): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** Best effort: a compensation that fails leaves what the docs describe (the effect lapses with its TTL). */
+function undoQuietly<T>(undo: (value: T) => unknown, value: T): void {
+  try {
+    const undone = undo(value);
+    if (isThenable(undone)) undone.then(undefined, () => {});
+  } catch {
+    // Same as a rejected compensation.
+  }
 }
