@@ -191,7 +191,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       const reply = await run(
         RECOVERY_MARK_SCRIPT,
         [`${prefix}rc:{${encodePart(key)}}`],
-        [codeId, String(recoveryMarkTtlMs)],
+        // Encoded like a key part: the ids bulwark makes (base64url) are unchanged by it, and any other id stays
+        // distinct (a lone surrogate would otherwise reach Redis as U+FFFD).
+        [encodePart(codeId), String(recoveryMarkTtlMs)],
       );
       return Number(reply) === 1;
     },
@@ -200,16 +202,39 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
 
 /**
  * Client input inside a key name is percent-encoded: it can never add a hash tag brace, a separator or bytes that
- * collide with another key.
+ * collide with another key. Any JavaScript string is accepted, as the memory stores accept it: a lone surrogate
+ * (which `encodeURIComponent` refuses and a client would send as U+FFFD, merging it with other keys) is written as
+ * its three generalized UTF-8 bytes (WTF-8), which no well-formed string's encoding contains.
  */
 export function encodePart(text: string): string {
   try {
     return encodeURIComponent(text);
   } catch {
-    throw new BulwarkError('INPUT_INVALID', 'key must be well-formed Unicode (no lone surrogates)', {
-      details: { parameter: 'key' },
-    });
+    return encodeLoneSurrogates(text);
   }
+}
+
+function encodeLoneSurrogates(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) {
+      out += encodeURIComponent(text[i] as string);
+      continue;
+    }
+    const next = text.charCodeAt(i + 1);
+    if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      out += encodeURIComponent(text.slice(i, i + 2));
+      i++;
+      continue;
+    }
+    out += `%ED%${hexByte(0x80 | ((c >> 6) & 0x3f))}%${hexByte(0x80 | (c & 0x3f))}`;
+  }
+  return out;
+}
+
+function hexByte(b: number): string {
+  return b.toString(16).toUpperCase();
 }
 
 /** OTP store keys and code ids: non-empty strings of bounded length, as the memory OTP store requires. */

@@ -114,5 +114,16 @@ export function loginGuardStoreContract(name: string, makeStore: (clock: FakeClo
       expect((await guard.check({ account: 'x}{y%7B', ip: '192.0.2.1' })).failures).toBe(1);
       expect((await guard.check({ account: 'x}{y{', ip: '192.0.2.1' })).failures).toBe(0);
     });
+
+    it('takes any string as an account: lone surrogates stay apart from U+FFFD and from each other', async () => {
+      const { guard } = setup({ freeFailures: 0, baseDelayMs: 1000 });
+      const ip = '192.0.2.7';
+      await guard.failure({ account: 'eve\ud800', ip });
+      await guard.failure({ account: 'eve\ud800', ip });
+      await guard.failure({ account: 'eve\udc00', ip });
+      expect((await guard.check({ account: 'eve\ud800', ip })).failures).toBe(2);
+      expect((await guard.check({ account: 'eve\udc00', ip })).failures).toBe(1);
+      expect((await guard.check({ account: 'eve\ufffd', ip })).failures).toBe(0);
+    });
   });
 }

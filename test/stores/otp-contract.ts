@@ -111,6 +111,18 @@ export function otpStoreContract(name: string, makeStore: () => OtpStoreHarness 
         expect(await store.markRecoveryCodeUsed(`${base}a`, 'bc')).toBe(false);
       }));
 
+    it('keys and code ids with lone surrogates stay apart from U+FFFD and from each other', () =>
+      withStore(async ({ store }) => {
+        const base = uniqueKey('surrogate');
+        expect(await store.markOtpStepUsed(`${base}\ud800`, 5, 60_000)).toBe(true);
+        expect(await store.markOtpStepUsed(`${base}\ufffd`, 5, 60_000)).toBe(true);
+        expect(await store.markOtpStepUsed(`${base}\udc00`, 5, 60_000)).toBe(true);
+        expect(await store.markOtpStepUsed(`${base}\ud800`, 5, 60_000)).toBe(false);
+        expect(await store.markRecoveryCodeUsed(base, 'c\ud800')).toBe(true);
+        expect(await store.markRecoveryCodeUsed(base, 'c\ufffd')).toBe(true);
+        expect(await store.markRecoveryCodeUsed(base, 'c\ud800')).toBe(false);
+      }));
+
     it('step marks and recovery marks live in separate namespaces', () =>
       withStore(async ({ store }) => {
         const key = uniqueKey('namespaces');

@@ -286,6 +286,20 @@ export function rateLimitStoreContract(
       });
     }
 
+    it('takes any string as a key: lone surrogates stay apart from U+FFFD and from each other', async () => {
+      const clock = createFakeClock();
+      const limiter = createRateLimiter({
+        name: `contract-${Date.now()}-${sequence++}`,
+        limit: 1,
+        windowMs: 60_000,
+        store: makeStore(clock),
+      });
+      const keys = ['k\ud800', 'k\udc00', 'k\ufffd', 'k\ud83d\ude00'];
+      for (const key of keys) expect((await limiter.consume(key)).allowed).toBe(true);
+      for (const key of keys) expect((await limiter.consume(key)).allowed).toBe(false);
+      for (const key of keys) await limiter.reset(key);
+    });
+
     it('two limits together are all-or-nothing', async () => {
       const algorithm = fc.constantFrom(...ALGORITHMS);
       const rules = fc.tuple(algorithm, algorithm).chain(([a, b]) => fc.tuple(ruleArbitrary(a), ruleArbitrary(b)));
