@@ -1,5 +1,6 @@
 import { BulwarkError } from '../errors.js';
 import { assertIntegerInRange, readNowOption, readOptions } from '../internal/assert.js';
+import { callStore } from '../internal/store-call.js';
 import { OTP_DEFAULTS } from './algorithms.js';
 import {
   computeOtp,
@@ -28,8 +29,11 @@ export interface VerifyTotpOptions extends TotpOptions {
   pastSteps?: number;
   /** Steps after the current one also accepted, 0 to 10. Default 1. */
   futureSteps?: number;
-  /** Single use: each step is accepted at most once per `key` (e.g. the user id), never one older than the last. */
-  replay?: { store: OtpReplayStore; key: string };
+  /**
+   * Single use: each step is accepted at most once per `key` (e.g. the user id), never one older than the last.
+   * `timeoutMs` (default 1000) bounds the store call: past it, verifyTotp throws STORE_TIMEOUT.
+   */
+  replay?: { store: OtpReplayStore; key: string; timeoutMs?: number };
   /** Verify statelessly, as other libraries do: one code then works for the whole window. Default false. */
   unsafeAllowReplay?: boolean;
 }
@@ -45,6 +49,7 @@ export const DEFAULT_TOTP_OPTIONS = Object.freeze({
   periodSeconds: 30,
   pastSteps: 1,
   futureSteps: 1,
+  replayTimeoutMs: 1000,
 } as const);
 
 interface TotpClock {
@@ -107,11 +112,17 @@ export async function verifyTotp(
   const match = matchTotp(code, secret, o);
   if (!match.valid) return match;
   if (replay === undefined) return { valid: true, delta: match.delta, step: match.step };
-  const fresh = await askStore(() => replay.store.markOtpStepUsed(replay.key, match.step, match.ttlMs), 'OTP replay');
+  // A mark that lands after the timeout only spends a code the user was already refused: the safe direction.
+  const fresh = await askStore(
+    () => callStore(() => replay.store.markOtpStepUsed(replay.key, match.step, match.ttlMs), replay.timeoutMs),
+    'OTP replay',
+  );
   return fresh ? { valid: true, delta: match.delta, step: match.step } : { valid: false, reason: 'replayed' };
 }
 
-function readReplay(o: Partial<VerifyTotpOptions>): { store: OtpReplayStore; key: string } | undefined {
+function readReplay(
+  o: Partial<VerifyTotpOptions>,
+): { store: OtpReplayStore; key: string; timeoutMs: number } | undefined {
   if (o.replay === undefined) {
     if (o.unsafeAllowReplay === true) return undefined;
     throw new BulwarkError(
@@ -120,13 +131,20 @@ function readReplay(o: Partial<VerifyTotpOptions>): { store: OtpReplayStore; key
       { details: { parameter: 'replay' } },
     );
   }
-  const { store, key } = readOptions<{ store: OtpReplayStore; key: string }>(o.replay, 'replay');
+  const { store, key, timeoutMs } = readOptions<{ store: OtpReplayStore; key: string; timeoutMs: number }>(
+    o.replay,
+    'replay',
+  );
   if (typeof store?.markOtpStepUsed !== 'function') {
     throw new BulwarkError('CONFIG_INVALID', 'replay.store must implement markOtpStepUsed', {
       details: { parameter: 'replay.store' },
     });
   }
-  return { store, key: checkKey(key, 'replay.key') };
+  return {
+    store,
+    key: checkKey(key, 'replay.key'),
+    timeoutMs: assertIntegerInRange(timeoutMs ?? DEFAULT_TOTP_OPTIONS.replayTimeoutMs, 'replay.timeoutMs', 1, 600_000),
+  };
 }
 
 /** A match before the replay check, with how long its record must outlive it. */

@@ -233,6 +233,27 @@ describe('verifyTotp', () => {
     );
   });
 
+  it('bounds the replay store call: a hanging store is STORE_TIMEOUT after replay.timeoutMs', async () => {
+    const code = totp(SECRET, { now: () => T });
+    const hanging: OtpReplayStore = { markOtpStepUsed: () => new Promise(() => {}) };
+    const started = performance.now();
+    await expectBulwarkError(
+      () => verifyTotp(code, SECRET, { replay: { store: hanging, key: 'k', timeoutMs: 20 }, now: () => T }),
+      'STORE_TIMEOUT',
+    );
+    expect(performance.now() - started).toBeLessThan(5000);
+    for (const timeoutMs of [0, 1.5, 600_001, '20']) {
+      await expectBulwarkError(
+        () =>
+          verifyTotp(code, SECRET, {
+            replay: { store: hanging, key: 'k', timeoutMs: timeoutMs as never },
+            now: () => T,
+          }),
+        'CONFIG_INVALID',
+      );
+    }
+  });
+
   it('exposes frozen defaults', () => {
     expect(Object.isFrozen(DEFAULT_TOTP_OPTIONS)).toBe(true);
     expect(DEFAULT_TOTP_OPTIONS).toMatchObject({ digits: 6, periodSeconds: 30, pastSteps: 1, futureSteps: 1 });
