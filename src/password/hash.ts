@@ -1,4 +1,4 @@
-import { BulwarkError } from '../errors.js';
+import { BulwarkError, isBulwarkError } from '../errors.js';
 import { constantTimeEqual, randomBytes, scrypt } from '../runtime/index.js';
 import { applyPepper, findPepper, type PasswordInput, passwordCandidates } from './input.js';
 import { type PasswordHashOptions, resolvePasswordOptions } from './options.js';
@@ -35,10 +35,13 @@ export async function hashPassword(password: PasswordInput, options?: PasswordHa
 /**
  * Checks a password against a stored `$scrypt$` hash (ours, passlib's, or any system writing the same format),
  * comparing the derived key in constant time. Accepts the NFKC form of the password and, when that differs, the
- * password exactly as typed (other systems hash without normalizing). A wrong password resolves to false; a
- * malformed, foreign or over-costly hash throws before any work.
+ * password exactly as typed (other systems hash without normalizing). A wrong password resolves to false, and so
+ * does a submitted one that no hash can match (over `maxPasswordBytes`, or text with a lone surrogate): that input
+ * comes from the client, so it is a failed sign-in, not an exception. A malformed, foreign or over-costly hash
+ * throws before any work.
  * @throws BulwarkError PASSWORD_HASH_MALFORMED, PASSWORD_HASH_UNSUPPORTED, PASSWORD_HASH_PARAMS_OUT_OF_BOUNDS,
- *   PASSWORD_PEPPER_NOT_FOUND, PASSWORD_TOO_LONG, INPUT_INVALID, CONFIG_INVALID
+ *   PASSWORD_PEPPER_NOT_FOUND, INPUT_INVALID (a password that is neither a string nor bytes, a hash that is not a
+ *   string), CONFIG_INVALID
  * @example
  * if (await verifyPassword(submitted, user.passwordHash)) { ... signed in ... }
  */
@@ -50,7 +53,20 @@ export async function verifyPassword(
   const o = resolvePasswordOptions(options);
   const parsed = parseScryptHash(hash, o.limits);
   const pepperKey = findPepper(o.peppers, parsed.pepperId);
-  return matchesAny(passwordCandidates(password, o.maxPasswordBytes), parsed, pepperKey);
+  let candidates: Uint8Array[];
+  try {
+    candidates = passwordCandidates(password, o.maxPasswordBytes);
+  } catch (error) {
+    // hashPassword refuses the same input, so no hash made here can match it (nor one from passlib: same bound).
+    if (isBulwarkError(error, 'PASSWORD_TOO_LONG') || isSubmittedTextInvalid(error, password)) return false;
+    throw error;
+  }
+  return matchesAny(candidates, parsed, pepperKey);
+}
+
+/** A string with a lone surrogate (INPUT_INVALID from its UTF-8), as opposed to a value of the wrong type. */
+function isSubmittedTextInvalid(error: unknown, password: unknown): boolean {
+  return typeof password === 'string' && isBulwarkError(error, 'INPUT_INVALID');
 }
 
 async function matchesAny(candidates: Uint8Array[], parsed: ScryptHash, pepperKey: Uint8Array | undefined) {

@@ -248,11 +248,18 @@ describe('verifyPassword', () => {
     expect(await verifyPassword('pw', hash, { maxCost: { parallelism: 2 } })).toBe(true);
   });
 
-  it('refuses an over-long password before any work', async () => {
+  it('answers false, before any work, for a submitted password no hash can match', async () => {
     const hash = await hashPassword('pw', low);
     const scrypt = vi.spyOn(runtime, 'scrypt');
-    await expectBulwarkError(() => verifyPassword('x'.repeat(5000), hash), 'PASSWORD_TOO_LONG');
+    // Client input: an over-long password or a lone surrogate (valid JSON) is a failed sign-in, not a 500.
+    expect(await verifyPassword('x'.repeat(5000), hash)).toBe(false);
+    expect(await verifyPassword('é'.repeat(2049), hash)).toBe(false);
+    expect(await verifyPassword(new Uint8Array(4097), hash)).toBe(false);
+    expect(await verifyPassword('pw\ud800', hash)).toBe(false);
     expect(scrypt).not.toHaveBeenCalled();
+    // A value of the wrong type is the caller's bug, and a bad stored hash still throws first.
+    await expectBulwarkError(() => verifyPassword(42 as any, hash), 'INPUT_INVALID');
+    await expectBulwarkError(() => verifyPassword('x'.repeat(5000), '$scrypt$broken'), 'PASSWORD_HASH_MALFORMED');
   });
 
   it('refuses a hash that is not a string', async () => {
