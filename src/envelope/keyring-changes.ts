@@ -13,7 +13,7 @@ import {
  * The keyring's definition, key material included (copies): the way to derive a new keyring or back one up.
  * @throws BulwarkError CONFIG_INVALID when `keyring` did not come from createKeyring
  * @example
- * const next = createKeyring({ keys: exportKeyring(keyring).keys.map((k) => ({ ...k, status: 'active' })) });
+ * const copy = createKeyring(exportKeyring(keyring)); // same keys, ids and statuses
  */
 export function exportKeyring(keyring: Keyring): KeyringDefinition {
   const state = keyringState(keyring);

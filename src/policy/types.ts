@@ -129,7 +129,10 @@ export interface PolicyOptions {
   tenant?: string | PolicyTenantOption;
   /** The own property of a resource object that holds its type. Default `type`. */
   resourceTypeKey?: string;
-  /** Audit hook called with every decision. If it throws, the check throws (no decision escapes unaudited). */
+  /**
+   * Audit hook called with every decision of `can`, `check` and `forSubject` (not `permittedFields`, `pickPermitted`
+   * or `filter`). If it throws, the check throws: no decision it covers escapes unaudited.
+   */
   onDecision?: (event: PolicyDecisionEvent) => void;
   /** Clock for `timeWindow` when the context has no `now` (epoch ms). */
   now?: () => number;
