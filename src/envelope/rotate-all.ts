@@ -1,4 +1,5 @@
 import { BulwarkError, isBulwarkError } from '../errors.js';
+import { assertIntegerInRange, readOptions } from '../internal/assert.js';
 import { type Keyring, keyringState } from './keyring.js';
 import { needsRotation, rewrap, type StoredEnvelope } from './rotation.js';
 
@@ -28,15 +29,27 @@ export interface RotateAllOptions<Id> {
   save: (id: Id, envelope: StoredEnvelope) => unknown;
   /** Called after each record. */
   onProgress?: (progress: Readonly<RotationProgress>) => void;
-  /** Failures kept in the result (all are counted); default 1000. */
+  /** Failures kept in the result (all are counted), 0 to 1,000,000; default 1000. */
   maxFailures?: number;
+}
+
+const DEFAULT_MAX_FAILURES = 1000;
+/** Bounds the memory the failure list can take on a table where every row fails. */
+const MAX_MAX_FAILURES = 1_000_000;
+
+function isIterable(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown };
+  return typeof v[Symbol.asyncIterator] === 'function' || typeof v[Symbol.iterator] === 'function';
 }
 
 /**
  * Rewraps every record not yet under the primary key, one at a time, from an array, generator or async
  * generator (a database cursor): memory stays flat. A failing record (tampered, unknown key, save error) is
- * recorded and the run goes on.
- * @throws BulwarkError CONFIG_INVALID when `save` is missing
+ * recorded and the run goes on. Every argument is checked before the first record is read.
+ * @throws BulwarkError INPUT_INVALID when `records` is not an iterable or async iterable object; CONFIG_INVALID
+ * for a keyring not from createKeyring, a missing `save`, an `onProgress` that is not a function or a
+ * `maxFailures` outside 0..1,000,000 (`details.parameter` names it)
  * @example
  * const result = await rotateAll(rows, keyring, { save: (id, envelope) => db.update(id, envelope) });
  */
@@ -46,19 +59,28 @@ export async function rotateAll<Id>(
   options: RotateAllOptions<Id>,
 ): Promise<RotateAllResult<Id>> {
   keyringState(keyring);
-  if (typeof options?.save !== 'function') {
+  if (!isIterable(records)) {
+    throw new BulwarkError('INPUT_INVALID', 'records must be an iterable or async iterable of { id, envelope }', {
+      details: { parameter: 'records' },
+    });
+  }
+  const o = readOptions<RotateAllOptions<Id>>(options);
+  if (typeof o.save !== 'function') {
     throw new BulwarkError('CONFIG_INVALID', 'rotateAll needs a save(id, envelope) function', {
       details: { parameter: 'save' },
     });
   }
-  const maxFailures = options.maxFailures ?? 1000;
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
+    throw new BulwarkError('CONFIG_INVALID', 'onProgress must be a function', { details: { parameter: 'onProgress' } });
+  }
+  const maxFailures = assertIntegerInRange(o.maxFailures ?? DEFAULT_MAX_FAILURES, 'maxFailures', 0, MAX_MAX_FAILURES);
   const result: RotateAllResult<Id> = { processed: 0, rewrapped: 0, skipped: 0, failed: 0, failures: [] };
   for await (const record of records) {
     try {
       const envelope = record.envelope;
       if (!needsRotation(envelope, keyring)) result.skipped++;
       else {
-        await options.save(record.id, await rewrap(envelope, keyring));
+        await o.save(record.id, await rewrap(envelope, keyring));
         result.rewrapped++;
       }
     } catch (e) {
@@ -69,7 +91,7 @@ export async function rotateAll<Id>(
       }
     }
     result.processed++;
-    options.onProgress?.({
+    o.onProgress?.({
       processed: result.processed,
       rewrapped: result.rewrapped,
       skipped: result.skipped,

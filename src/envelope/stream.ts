@@ -231,6 +231,8 @@ export function encryptStream(
   const context = encodeContext(options.context);
   const queue = new ByteQueue(true);
   let cipher: SegmentCipher | undefined;
+  // `cancel` may run while `start` awaits the wrap (a KMS round trip); `start` then has to clean up after itself.
+  let cancelled = false;
   return new TransformStream<Uint8Array, Uint8Array>({
     async start(controller) {
       const fresh = takeRandomBytes(DATA_KEY_BYTES + NONCE_PREFIX_BYTES);
@@ -238,6 +240,7 @@ export function encryptStream(
       try {
         const keyAad = keyAadFor(STREAM_VERSION, primary);
         const wrapped = await primary.wrap(dataKey, keyAad);
+        if (cancelled) return; // `finally` wipes the data key; no cipher, so no copy of it.
         const header = new Uint8Array(keyHeaderLength(primary, wrapped) + 4 + NONCE_PREFIX_BYTES);
         const at = writeKeyHeader(header, keyAad, wrapped);
         new DataView(header.buffer).setUint32(at, segmentBytes);
@@ -245,6 +248,10 @@ export function encryptStream(
         // Copies of the prefix and header: the consumer owns the chunk we enqueue and may reuse its memory.
         cipher = segmentCipher(dataKey, header.slice(at + 4), concatBytes(header, context));
         controller.enqueue(header);
+      } catch (error) {
+        // A failed start never reaches flush or cancel, so the key copy the cipher took must be zeroed here.
+        cipher?.dispose();
+        throw error;
       } finally {
         wipe(fresh);
       }
@@ -275,6 +282,7 @@ export function encryptStream(
       ),
     // Where the runtime supports it (the Streams spec's transformer cancel): the reader or writer gave up.
     cancel: async () => {
+      cancelled = true;
       cipher?.dispose();
       queue.clear();
     },
@@ -308,6 +316,8 @@ export function decryptStream(
   const queue = new ByteQueue(false);
   let cipher: SegmentCipher | undefined;
   let sealedBytes = 0;
+  // `cancel` may run while readHeader awaits the unwrap (a KMS round trip); readHeader then owns the data key.
+  let cancelled = false;
   async function readHeader(): Promise<void> {
     const peek = queue.peek(MAX_HEADER_BYTES);
     if (peek.length > 0 && peek[0] !== STREAM_VERSION) throw malformedEnvelope();
@@ -319,6 +329,10 @@ export function decryptStream(
     const segmentBytes = new DataView(header.buffer).getUint32(key.end);
     if (segmentBytes < MIN_SEGMENT || segmentBytes > MAX_SEGMENT) throw malformedEnvelope();
     const dataKey = await unwrapDataKey(findKey(keyring, key.keyId), key);
+    if (cancelled) {
+      wipe(dataKey);
+      return;
+    }
     cipher = segmentCipher(dataKey, header.subarray(key.end + 4), concatBytes(header, context));
     sealedBytes = segmentBytes + TAG_BYTES;
   }
@@ -351,6 +365,7 @@ export function decryptStream(
         },
       ),
     cancel: async () => {
+      cancelled = true;
       cipher?.dispose();
       queue.clear();
     },

@@ -138,4 +138,44 @@ describe('rotateAll', () => {
     expect(saved).toEqual([3, 5]);
     await expectBulwarkError(() => rotateAll([], next, {} as never), 'CONFIG_INVALID');
   });
+
+  it('checks every argument before reading a record or calling save or onProgress', async () => {
+    const { old, rows } = await records(2);
+    const next = rotateKeyring(old, { id: 'k2' });
+    let read = 0;
+    function* cursor() {
+      for (const [id, envelope] of rows) {
+        read++;
+        yield { id, envelope };
+      }
+    }
+    const calls: string[] = [];
+    const save = (id: number) => void calls.push(`save ${id}`);
+    const onProgress = () => void calls.push('progress');
+    const refuses = async (
+      code: 'CONFIG_INVALID' | 'INPUT_INVALID',
+      parameter: string,
+      recordsArg: unknown,
+      options: unknown,
+    ) => {
+      const error = await expectBulwarkError(() => rotateAll(recordsArg as never, next, options as never), code);
+      expect((error as { details?: { parameter?: string } }).details?.parameter).toBe(parameter);
+    };
+    for (const bad of [5, 'log', null, {}])
+      await refuses('CONFIG_INVALID', 'onProgress', cursor(), { save, onProgress: bad });
+    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '3', 1_000_001]) {
+      await refuses('CONFIG_INVALID', 'maxFailures', cursor(), { save, onProgress, maxFailures: bad });
+    }
+    for (const bad of [null, undefined, {}, 42, 'rows', { next: () => ({ done: true }) }]) {
+      await refuses('INPUT_INVALID', 'records', bad, { save, onProgress });
+    }
+    await refuses('CONFIG_INVALID', 'options', cursor(), 'save');
+    await refuses('CONFIG_INVALID', 'save', cursor(), { onProgress });
+    expect([read, calls]).toEqual([0, []]);
+    // The bounds themselves are accepted.
+    const kept = await rotateAll(cursor(), next, { save, onProgress, maxFailures: 0 });
+    expect(kept).toMatchObject({ processed: 2, rewrapped: 2, failures: [] });
+    expect(calls).toEqual(['save 0', 'progress', 'save 1', 'progress']);
+    expect(await rotateAll([], next, { save, maxFailures: 1_000_000 })).toMatchObject({ processed: 0 });
+  });
 });

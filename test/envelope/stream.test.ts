@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { createKeyring, DEFAULT_ENVELOPE_STREAM_OPTIONS, decryptStream, encryptStream } from 'bulwark/envelope';
+import {
+  createKeyring,
+  DEFAULT_ENVELOPE_STREAM_OPTIONS,
+  decryptStream,
+  encryptStream,
+  type KeyProvider,
+} from 'bulwark/envelope';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { observeStreamKeysForTesting, segmentCipher } from '../../src/envelope/stream.js';
 import { setRuntimeOverrideForTesting } from '../../src/runtime/index.js';
 import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
@@ -241,5 +247,97 @@ describe('streaming', () => {
     ctPool.set(ct, 50);
     const plain = await collect(feed(ctPool.subarray(50), 97).pipeThrough(decryptStream(keyring, { context })));
     expect(Buffer.from(plain).equals(kept)).toBe(true);
+  });
+});
+
+describe('streaming through a KeyProvider (a KMS round trip)', () => {
+  const kek = keyBytes(9);
+  /**
+   * A stand-in KMS whose calls wait until the test calls `release()`, so the test can cancel while one is pending
+   * (no timers: `entered` resolves once a call is waiting). Wrapping is a XOR with a fixed key: opaque enough here.
+   */
+  function slowKms() {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let enter!: () => void;
+    const entered = new Promise<void>((resolve) => {
+      enter = resolve;
+    });
+    const given: Uint8Array[] = [];
+    const unwrapped: Uint8Array[] = [];
+    const xor = (bytes: Uint8Array) => bytes.map((b, i) => b ^ (kek[i] as number));
+    const provider: KeyProvider = {
+      async wrapKey(_id, dataKey) {
+        given.push(dataKey);
+        enter();
+        await released;
+        return xor(dataKey);
+      },
+      async unwrapKey(_id, wrapped) {
+        enter();
+        await released;
+        const dataKey = xor(wrapped);
+        unwrapped.push(dataKey);
+        return dataKey;
+      },
+    };
+    const ring = createKeyring({ keys: [{ id: 'kms', status: 'primary' }], provider });
+    return { ring, given, unwrapped, entered, release };
+  }
+  const zero = (bytes: Uint8Array) => bytes.every((b) => b === 0);
+  /** Lets every pending promise continuation run (a macrotask runs only once the microtask queue is empty). */
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+  const keys: Uint8Array[] = [];
+  beforeEach(() => observeStreamKeysForTesting((key) => keys.push(key)));
+  afterEach(() => {
+    observeStreamKeysForTesting(undefined);
+    keys.length = 0;
+  });
+
+  async function sealed(data: Uint8Array): Promise<Uint8Array> {
+    const kms = slowKms();
+    kms.release();
+    return collect(streamOf(data).pipeThrough(encryptStream(kms.ring, { context })));
+  }
+
+  it('zeroes the data key and its copy when a stream completes', async () => {
+    const data = new Uint8Array(randomBytes(3000));
+    const kms = slowKms();
+    kms.release();
+    const ct = await collect(streamOf(data).pipeThrough(encryptStream(kms.ring, { context, segmentBytes: 256 })));
+    expect(await collect(streamOf(ct, 100).pipeThrough(decryptStream(kms.ring, { context })))).toEqual(data);
+    expect(kms.given.map(zero)).toEqual([true]);
+    expect(kms.unwrapped.map(zero)).toEqual([true]);
+    expect(keys.map(zero)).toEqual([true, true]);
+  });
+
+  it('zeroes the data key when encryption is cancelled while the wrap is pending', async () => {
+    const kms = slowKms();
+    const reader = encryptStream(kms.ring, { context }).readable.getReader();
+    await kms.entered;
+    await reader.cancel();
+    kms.release();
+    await settle();
+    expect(kms.given.map(zero)).toEqual([true]);
+    expect(keys.filter((key) => !zero(key)).length).toBe(0);
+  });
+
+  it('zeroes the data key when decryption is cancelled while the unwrap is pending', async () => {
+    const ct = await sealed(new Uint8Array(randomBytes(1000)));
+    const kms = slowKms();
+    const stream = decryptStream(kms.ring, { context });
+    const reader = stream.readable.getReader();
+    // A pending read lifts the backpressure that would otherwise hold the write back from the transform.
+    const read = reader.read();
+    const written = stream.writable.getWriter().write(ct);
+    await kms.entered;
+    await reader.cancel();
+    kms.release();
+    await Promise.allSettled([read, written]);
+    await settle();
+    expect(kms.unwrapped.map(zero)).toEqual([true]);
+    expect(keys.filter((key) => !zero(key)).length).toBe(0);
   });
 });
