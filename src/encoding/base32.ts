@@ -1,3 +1,4 @@
+import { readOptions } from '../internal/assert.js';
 import { assertBytes } from '../internal/bytes.js';
 import { asciiFromCodes } from './ascii.js';
 import { invalidEncoding, requireString } from './errors.js';
@@ -21,11 +22,15 @@ export interface DecodeBase32Options {
   humanInput?: boolean;
 }
 
-/** RFC 4648 §6 base32, upper case. Unpadded unless `{ padding: true }` (authenticator apps expect no padding). */
-export function encodeBase32(bytes: Uint8Array, options: { padding?: boolean } = {}): string {
+/**
+ * RFC 4648 §6 base32, upper case. Unpadded unless `{ padding: true }` (authenticator apps expect no padding).
+ * @throws BulwarkError INPUT_INVALID when `bytes` is not a Uint8Array, CONFIG_INVALID when `options` is not an object
+ */
+export function encodeBase32(bytes: Uint8Array, options?: { padding?: boolean }): string {
+  const { padding } = readOptions<{ padding?: boolean }>(options);
   assertBytes(bytes, 'bytes');
   const chars = Math.ceil((bytes.length * 8) / 5);
-  const length = options.padding === true ? Math.ceil(chars / 8) * 8 : chars;
+  const length = padding === true ? Math.ceil(chars / 8) * 8 : chars;
   const out = new Uint8Array(length).fill(61);
   let o = 0;
   let buffer = 0;
@@ -45,11 +50,12 @@ export function encodeBase32(bytes: Uint8Array, options: { padding?: boolean } =
 /**
  * Decodes RFC 4648 base32: case-insensitive, padding optional (but, when present, complete and only at the end).
  * Non-canonical trailing bits and impossible lengths are refused.
- * @throws BulwarkError ENCODING_INVALID
+ * @throws BulwarkError ENCODING_INVALID, or CONFIG_INVALID when `options` is not an object
  */
-export function decodeBase32(text: string, options: DecodeBase32Options = {}): Uint8Array {
+export function decodeBase32(text: string, options?: DecodeBase32Options): Uint8Array {
+  const { humanInput } = readOptions<DecodeBase32Options>(options);
   let s = requireString(text, 'base32');
-  if (options.humanInput === true) s = s.replace(/[\s-]+/g, '');
+  if (humanInput === true) s = s.replace(/[\s-]+/g, '');
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) === 61) end--;
   if (end !== s.length && s.length % 8 !== 0) throw invalidEncoding('base32', 'padding');

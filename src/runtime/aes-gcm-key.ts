@@ -64,9 +64,17 @@ class PreparedKey implements AesGcmKey {
   constructor(private readonly raw: Uint8Array<ArrayBuffer>) {}
 
   private web(): Promise<CryptoKey> {
+    if (this.webKey !== undefined) return this.webKey;
     // importKey copies the key bytes when called, so a borrowed key wiped later does not affect the handle.
-    this.webKey ??= getSubtle().importKey('raw', this.raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
-    return this.webKey;
+    const pending = getSubtle()
+      .importKey('raw', this.raw, 'AES-GCM', false, ['encrypt', 'decrypt'])
+      .catch((cause: unknown) => {
+        // Forget the failure: a later call may succeed, and must not replay this rejection forever.
+        if (this.webKey === pending) this.webKey = undefined;
+        throw new BulwarkError('RUNTIME_UNSUPPORTED', 'WebCrypto could not import an AES-256-GCM key', { cause });
+      });
+    this.webKey = pending;
+    return pending;
   }
 
   sealSync(iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, reserve = 0): Uint8Array | undefined {
@@ -133,15 +141,22 @@ class PreparedKey implements AesGcmKey {
     const done = this.openSync(iv, sealed, aad);
     if (done !== undefined) return done;
     if (sealed.length < AES_GCM.tagBytes) return null;
+    // A missing crypto.subtle or a failed import is the runtime's fault, not the message's: it must not read as
+    // "not authentic", so both stay outside the try.
+    const subtle = getSubtle();
+    const key = await this.web();
+    let out: ArrayBuffer;
     try {
-      const out = await getSubtle().decrypt(
+      out = await subtle.decrypt(
         { name: 'AES-GCM', iv: toArrayView(iv), additionalData: toArrayView(aad), tagLength: 128 },
-        await this.web(),
+        key,
         toArrayView(sealed),
       );
-      return new Uint8Array(out);
-    } catch {
-      return null;
+    } catch (cause) {
+      // WebCrypto reports a failed tag check, and only that here (inputs are checked), as OperationError.
+      if ((cause as { name?: unknown } | null)?.name === 'OperationError') return null;
+      throw new BulwarkError('RUNTIME_UNSUPPORTED', 'WebCrypto AES-256-GCM decryption failed', { cause });
     }
+    return new Uint8Array(out);
   }
 }

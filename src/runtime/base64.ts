@@ -6,27 +6,26 @@
  */
 export interface NativeBase64 {
   encode(bytes: Uint8Array, url: boolean, pad: boolean): string;
-  /** `text` must already be validated (alphabet, length, padding, trailing bits). */
+  /** `text` must already be validated (alphabet, length, padding, trailing bits). Returns an owned array. */
   decode(text: string, url: boolean): Uint8Array;
 }
 
 type StandardU8 = Uint8Array & { toBase64?: (o: { alphabet: string; omitPadding: boolean }) => string };
 type StandardCtor = { fromBase64?: (s: string, o: { alphabet: string; lastChunkHandling: string }) => Uint8Array };
 type BufferLike = {
+  isEncoding?: (encoding: string) => boolean;
   from(
-    value: ArrayBufferLike | string,
-    offsetOrEncoding?: number | string,
-    length?: number,
-  ): Uint8Array & {
-    toString(encoding: string): string;
-  };
+    buffer: ArrayBufferLike,
+    byteOffset: number,
+    length: number,
+  ): { toString(encoding: string): string; write(text: string, encoding: string): number };
 };
 
 let native: NativeBase64 | null | undefined;
 
+/** The platform codec, chosen once on first use; null where there is none (the TypeScript codec then serves). */
 export function getNativeBase64(): NativeBase64 | null {
   if (native !== undefined) return native;
-  native = null;
   const proto = Uint8Array.prototype as StandardU8;
   const ctor = Uint8Array as unknown as StandardCtor;
   if (typeof proto.toBase64 === 'function' && typeof ctor.fromBase64 === 'function') {
@@ -38,19 +37,50 @@ export function getNativeBase64(): NativeBase64 | null {
     };
     return native;
   }
-  const B = (globalThis as { Buffer?: BufferLike }).Buffer;
-  if (B !== undefined && typeof B.from === 'function') {
-    native = {
-      encode: (bytes, url, pad) => {
-        const s = B.from(bytes.buffer, bytes.byteOffset, bytes.length).toString(url ? 'base64url' : 'base64');
-        if (url && pad) return s + '='.repeat((4 - (s.length % 4)) % 4);
-        return !url && !pad ? s.replace(/=+$/, '') : s;
-      },
-      decode: (text, url) => {
-        const b = B.from(text, url ? 'base64url' : 'base64');
-        return new Uint8Array(b.buffer, b.byteOffset, b.length);
-      },
-    };
-  }
+  native = bufferBase64((globalThis as { Buffer?: unknown }).Buffer);
   return native;
+}
+
+// 0xfb 0xef 0xff uses the two characters where the alphabets differ ("++//" against "--__"); the leading byte puts
+// the input at a non-zero offset, as callers' subarrays are.
+const PROBE = new Uint8Array([0, 0xfb, 0xef, 0xff]).subarray(1);
+
+/**
+ * A codec over a Node-compatible `Buffer`, or null when `candidate` is not one that does everything called here:
+ * browser polyfills (feross/buffer) lack base64url, and must leave the TypeScript codec in charge rather than
+ * throw a TypeError from inside bulwark. Exported for tests.
+ */
+export function bufferBase64(candidate: unknown): NativeBase64 | null {
+  const B = candidate as BufferLike | undefined;
+  if (typeof B?.from !== 'function') return null;
+  const codec: NativeBase64 = {
+    encode: (bytes, url, pad) => {
+      const s = B.from(bytes.buffer, bytes.byteOffset, bytes.length).toString(url ? 'base64url' : 'base64');
+      if (url && pad) return s + '='.repeat((4 - (s.length % 4)) % 4);
+      return !url && !pad ? s.replace(/=+$/, '') : s;
+    },
+    decode: (text, url) => {
+      // Decoded bytes may be keys: write them into an array of their own, never a view into Buffer's shared pool.
+      let end = text.length;
+      while (end > 0 && text.charCodeAt(end - 1) === 61) end--;
+      const out = new Uint8Array(Math.floor((end * 3) / 4));
+      B.from(out.buffer, 0, out.length).write(text, url ? 'base64url' : 'base64');
+      return out;
+    },
+  };
+  try {
+    const ok =
+      B.isEncoding?.('base64url') === true &&
+      codec.encode(PROBE, false, true) === '++//' &&
+      codec.encode(PROBE, true, false) === '--__' &&
+      sameBytes(codec.decode('++//', false), PROBE) &&
+      sameBytes(codec.decode('--__', true), PROBE);
+    return ok ? codec : null;
+  } catch {
+    return null;
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -3,9 +3,12 @@ import { assertBytes, toArrayView } from '../internal/bytes.js';
 import { assertHash, HASHES, type HashAlgorithm } from './hash.js';
 import { getNodeCrypto, getSubtle } from './platform.js';
 
+const MAX_INFO_BYTES = 1024;
+
 /**
  * HKDF (RFC 5869) extract-and-expand to `length` bytes; at most 255 × the hash length, as the RFC bounds it.
- * @throws BulwarkError CONFIG_INVALID for a length outside 1..255×HashLen
+ * `info` is limited to 1024 bytes, as node:crypto limits it, so a derivation that works in one runtime works in all.
+ * @throws BulwarkError CONFIG_INVALID for a length outside 1..255×HashLen or `info` over 1024 bytes
  */
 export async function hkdf(
   algorithm: HashAlgorithm,
@@ -17,7 +20,11 @@ export async function hkdf(
   const hash = HASHES[assertHash(algorithm)];
   assertBytes(ikm, 'ikm');
   assertBytes(salt, 'salt');
-  assertBytes(info, 'info');
+  if (assertBytes(info, 'info').length > MAX_INFO_BYTES) {
+    throw new BulwarkError('CONFIG_INVALID', `info must be at most ${MAX_INFO_BYTES} bytes`, {
+      details: { parameter: 'info', max: MAX_INFO_BYTES },
+    });
+  }
   if (!Number.isInteger(length) || length < 1 || length > 255 * hash.bytes) {
     throw new BulwarkError('CONFIG_INVALID', `length must be an integer from 1 to ${255 * hash.bytes}`, {
       details: { parameter: 'length' },

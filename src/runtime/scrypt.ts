@@ -6,7 +6,7 @@ import { scryptTypescript } from './scrypt-typescript.js';
 
 /** scrypt cost parameters (RFC 7914). */
 export interface ScryptParams {
-  /** CPU/memory cost, a power of two greater than 1. */
+  /** CPU/memory cost, a power of two from 2 to 2^32. */
   N: number;
   /** Block size. */
   r: number;
@@ -33,12 +33,21 @@ export function isScryptNWithinRfcBound(N: number, r: number): boolean {
   return r >= 4 || N < 2 ** (16 * r);
 }
 
+/** Far beyond any affordable cost (V alone is 128 · r · N bytes: 2 TiB at r = 4), so refusing more loses nothing. */
+const MAX_N = 2 ** 32;
+
+// Not `(n & (n - 1)) === 0`: bitwise operators truncate to 32 bits, and 3·2^32 would pass.
+function isPowerOfTwo(n: number): boolean {
+  return n > 0 && 2 ** Math.round(Math.log2(n)) === n;
+}
+
 function checkParams(params: ScryptParams): void {
   const { N, r, p, dkLen } = params;
   const ok =
     Number.isInteger(N) &&
     N > 1 &&
-    (N & (N - 1)) === 0 &&
+    N <= MAX_N &&
+    isPowerOfTwo(N) &&
     Number.isInteger(r) &&
     r >= 1 &&
     Number.isInteger(p) &&
@@ -51,7 +60,7 @@ function checkParams(params: ScryptParams): void {
   if (!ok) {
     throw new BulwarkError(
       'CONFIG_INVALID',
-      'scrypt parameters must satisfy RFC 7914 (N a power of two > 1 and below 2^(16·r))',
+      'scrypt parameters must satisfy RFC 7914 (N a power of two from 2 to 2^32 and below 2^(16·r))',
       {
         details: { N, r, p, dkLen },
       },

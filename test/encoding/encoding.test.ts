@@ -49,6 +49,15 @@ describe('strict decoding', () => {
     expectBulwarkErrorSync(() => encodeBase32([1, 2] as unknown as Uint8Array), 'INPUT_INVALID');
   });
 
+  it.each([
+    ['encodeBase64', (o: unknown) => encodeBase64(new Uint8Array(3), o as never)],
+    ['encodeBase32', (o: unknown) => encodeBase32(new Uint8Array(3), o as never)],
+    ['decodeBase32', (o: unknown) => decodeBase32('AAAA', o as never)],
+  ])('%s refuses options that are not an object with CONFIG_INVALID, not a TypeError', (_, call) => {
+    for (const bad of [null, 'padding', 1, []]) expectBulwarkErrorSync(() => call(bad), 'CONFIG_INVALID');
+    expect(call(undefined)).toBeDefined();
+  });
+
   it('base32 tolerates what a person types only when asked', () => {
     const typed = 'jbsw y3dp-ehpk 3pxp';
     expect(encodeBase32(decodeBase32(typed, { humanInput: true }))).toBe('JBSWY3DPEHPK3PXP');
@@ -81,6 +90,17 @@ describe('large inputs take the native path and stay strict', () => {
     expect(decodeBase64(text.replace(/=+$/, ''))).toEqual(big);
     expect(decodeBase64Url(Buffer.from(big).toString('base64url'))).toEqual(big);
   });
+  it.each([128, 400, 1000, 8000])(
+    'decodes %i characters into an array of its own (decoded values can be keys)',
+    (n) => {
+      const text = Buffer.from(big.subarray(0, (n / 4) * 3)).toString('base64');
+      for (const out of [decodeBase64(text), decodeBase64Url(text.replace(/\+/g, '-').replace(/\//g, '_'))]) {
+        expect(out.byteOffset).toBe(0);
+        expect(out.buffer.byteLength).toBe(out.length);
+        expect(out).toEqual(big.subarray(0, out.length));
+      }
+    },
+  );
   it.each([
     ['a space in the middle', (t: string) => `${t.slice(0, 100)} ${t.slice(101)}`],
     ['a url character in standard base64', (t: string) => `${t.slice(0, 100)}-${t.slice(101)}`],
