@@ -68,7 +68,7 @@ const MESSAGES: Readonly<Record<PasswordProblemCode, string>> = Object.freeze({
 
 const MIN_TOKEN = 4;
 const MIN_WHOLE_WORD = 3;
-const EDGE_NOISE = /^[^\p{L}]+|[^\p{L}]+$/gu;
+const LETTER = /\p{L}/u;
 
 function problem(code: PasswordProblemCode, min = 0, max = 0): PasswordProblem {
   return { code, message: MESSAGES[code].replace('{min}', String(min)).replace('{max}', String(max)) };
@@ -78,8 +78,45 @@ function isBlocked(blocklist: PasswordBlocklist, lower: string): boolean {
   const has = typeof blocklist === 'function' ? blocklist : (c: string) => blocklist.has(c);
   if (has(lower)) return true;
   // "Summer2024!" and "!!password123" are their blocklisted core plus predictable decoration.
-  const core = lower.replace(EDGE_NOISE, '');
+  const core = trimNonLetters(lower);
   return core.length >= MIN_TOKEN && core !== lower && has(core);
+}
+
+/**
+ * `s` without its leading and trailing non-letters, code point by code point. Linear: the regex it replaces,
+ * `/^[^\p{L}]+|[^\p{L}]+$/gu`, retried its second branch at every position of a run of non-letters (quadratic:
+ * 60 ms for one 512-character password of `⨌`, which NFKC makes four non-letters each).
+ */
+export function trimNonLetters(s: string): string {
+  let start = 0;
+  while (start < s.length) {
+    const width = (s.codePointAt(start) as number) > 0xffff ? 2 : 1;
+    if (LETTER.test(s.slice(start, start + width))) break;
+    start += width;
+  }
+  let end = s.length;
+  while (end > start) {
+    const low = s.charCodeAt(end - 1);
+    const high = end - 2 >= start ? s.charCodeAt(end - 2) : 0;
+    const width = low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff ? 2 : 1;
+    if (LETTER.test(s.slice(end - width, end))) break;
+    end -= width;
+  }
+  return s.slice(start, end);
+}
+
+function codePointCount(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point; anything else (lone halves included) is one each.
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
 }
 
 function contextTokens(words: readonly string[]): string[] {
@@ -147,9 +184,10 @@ function evaluate(password: string, options: PasswordPolicyOptions | undefined):
   // Bound the work before normalizing: a string longer than 4 code units per allowed character cannot fit.
   if (password.length > maxLength * 4) return { ok: false, problems: [problem('TOO_LONG', minLength, maxLength)] };
   const lower = password.normalize('NFKC').toLowerCase();
+  // NFKC can expand a character many times over (U+FDFA is 18): bound every later check by the allowed length.
+  if (codePointCount(lower) > maxLength) return { ok: false, problems: [problem('TOO_LONG', minLength, maxLength)] };
   const patterns = countPatterns(lower);
   if (patterns.length < minLength) problems.push(problem('TOO_SHORT', minLength, maxLength));
-  if (patterns.length > maxLength) problems.push(problem('TOO_LONG', minLength, maxLength));
   if (blocklist !== undefined && isBlocked(blocklist, lower)) problems.push(problem('COMMON'));
   if (context.some((t) => lower.includes(t))) problems.push(problem('CONTEXT_WORD'));
   const { repeated, sequential, length } = patterns;

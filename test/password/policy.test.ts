@@ -1,7 +1,9 @@
 import { checkPasswordPolicy, checkPasswordPolicySync, DEFAULT_PASSWORD_POLICY } from 'bulwark/password';
 import { getCommonPasswords, isCommonPassword } from 'bulwark/password/blocklist';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countPatterns } from '../../src/password/patterns.js';
+import { trimNonLetters } from '../../src/password/policy.js';
 import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
 
 const codes = (password: string, options?: Parameters<typeof checkPasswordPolicySync>[1]) =>
@@ -35,6 +37,18 @@ describe('length (NIST SP 800-63B Rev. 4)', () => {
     expect(codes('x'.repeat(10_000)).includes('TOO_LONG')).toBe(true);
   });
 
+  it('answers TOO_LONG before any other check when NFKC makes the password too long', () => {
+    // U+2A0C is four integral signs after NFKC: 130 of them are 520 non-letters, over the default 128.
+    const expanding = `a${'\u2A0C'.repeat(130)}a`;
+    const asked: string[] = [];
+    const blocklist = (candidate: string) => {
+      asked.push(candidate);
+      return false;
+    };
+    expect(codes(expanding, { blocklist })).toEqual(['TOO_LONG']);
+    expect(asked).toEqual([]);
+  });
+
   it('imposes no composition rules', () => {
     expect(codes('all lower case words here')).toEqual([]);
     expect(codes('ALL UPPER CASE WORDS HERE')).toEqual([]);
@@ -45,6 +59,28 @@ describe('length (NIST SP 800-63B Rev. 4)', () => {
     expect(result.ok).toBe(false);
     expect(result.problems.map((p) => p.message)).toContain('Use at least 15 characters.');
     for (const p of result.problems) expect(p.message).not.toContain('hunter2');
+  });
+});
+
+describe('blocklist core trimming', () => {
+  // The regex the trim replaced (quadratic on long runs of non-letters), kept here as the reference.
+  const reference = (s: string) => s.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+  const pieces = fc.constantFrom('a', 'Z', 'é', 'ß', '1', '!', ' ', '\u0301', '🦊', '𝐀', '\ud800', '\udc00', '∫', '_');
+
+  it('removes exactly what the reference regex removes', () => {
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 24 }), (parts) => {
+        const s = parts.join('');
+        expect(trimNonLetters(s)).toBe(reference(s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('is linear in a run of non-letters', () => {
+    const run = '1'.repeat(20_000);
+    expect(trimNonLetters(`${run}pass${run}`)).toBe('pass');
+    expect(trimNonLetters(run)).toBe('');
   });
 });
 
