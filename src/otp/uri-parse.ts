@@ -17,6 +17,8 @@ function decode(value: string, what: string): string {
   }
 }
 
+const KNOWN_PARAMETERS = new Set(['secret', 'issuer', 'algorithm', 'digits', 'period', 'counter']);
+
 function readQuery(query: string): Map<string, string> {
   const params = new Map<string, string>();
   for (const pair of query.split('&')) {
@@ -25,7 +27,11 @@ function readQuery(query: string): Map<string, string> {
     const name = decode(eq < 0 ? pair : pair.slice(0, eq), 'query').toLowerCase();
     // '+' means space in query strings (URLSearchParams writes it so); an encoded plus stays %2B.
     const value = decode(eq < 0 ? '' : pair.slice(eq + 1).replace(/\+/g, ' '), 'query');
-    if (params.has(name)) throw malformed(`repeats the ${name} parameter`);
+    if (params.has(name)) {
+      // The name is named only when it is one of ours: anything else is attacker text (log injection), or even a
+      // pasted secret.
+      throw malformed(KNOWN_PARAMETERS.has(name) ? `repeats the ${name} parameter` : 'repeats a parameter');
+    }
     params.set(name, value);
   }
   return params;

@@ -140,12 +140,25 @@ describe('parseOtpauthUri', () => {
       'otpauth://hotp/ACME:jane?secret=GEZDGNBVGY3TQOJQ&counter=1e3',
       `otpauth://totp/ACME:${'a'.repeat(300)}?secret=GEZDGNBVGY3TQOJQ`,
       `otpauth://totp/ACME:jane?secret=GEZDGNBVGY3TQOJQ&x=${'a'.repeat(5000)}`,
+      // A secret pasted as a parameter name, twice: the name is attacker text and must not be echoed either.
+      'otpauth://totp/ACME:jane?secret=GEZDGNBVGY3TQOJQ&GEZDGNBVGY3TQOJQ&GEZDGNBVGY3TQOJQ',
     ];
     for (const uri of bad) {
       const e = expectBulwarkErrorSync(() => parseOtpauthUri(uri), 'OTP_URI_MALFORMED');
       expect(e.message).not.toContain('GEZDGNBVGY3TQOJQ');
     }
     expectBulwarkErrorSync(() => parseOtpauthUri(42 as never), 'OTP_URI_MALFORMED');
+    // Log injection through a repeated unknown name: neither the message nor the details carry it.
+    const injected = expectBulwarkErrorSync(
+      () => parseOtpauthUri('otpauth://totp/ACME:jane?secret=GEZDGNBVGY3TQOJQ&x%0AFAKE=1&x%0AFAKE=2'),
+      'OTP_URI_MALFORMED',
+    );
+    expect(JSON.stringify([injected.message, injected.details])).not.toMatch(/fake/i);
+    const known = expectBulwarkErrorSync(
+      () => parseOtpauthUri('otpauth://totp/ACME:jane?secret=GEZDGNBVGY3TQOJQ&digits=6&digits=6'),
+      'OTP_URI_MALFORMED',
+    );
+    expect(known.message).toBe('otpauth URI repeats the digits parameter');
   });
 
   it('parse(garbage) only ever throws OTP_URI_MALFORMED', () => {
