@@ -24,10 +24,16 @@ export interface EnvelopeStreamOptions {
   context?: EncryptionContext;
   /** Plaintext bytes per segment when encrypting, 256..16 MiB (default 64 KiB); recorded in the header. */
   segmentBytes?: number;
+  /**
+   * When decrypting, the largest segment a stream header may ask for, 256..16 MiB (default 64 KiB): the header is not
+   * authenticated until its first segment is, and each segment is held in memory whole, so this bounds what any
+   * sender can make the stream buffer. Raise it to the `segmentBytes` the streams were encrypted with.
+   */
+  maxSegmentBytes?: number;
 }
 
 /** Defaults of {@link EnvelopeStreamOptions}. */
-export const DEFAULT_ENVELOPE_STREAM_OPTIONS = Object.freeze({ segmentBytes: 64 * 1024 });
+export const DEFAULT_ENVELOPE_STREAM_OPTIONS = Object.freeze({ segmentBytes: 64 * 1024, maxSegmentBytes: 64 * 1024 });
 const MIN_SEGMENT = 256;
 const MAX_SEGMENT = 16 * 1024 * 1024;
 const NONCE_PREFIX_BYTES = 7;
@@ -36,95 +42,114 @@ const MAX_SEGMENTS = 2 ** 32 - 1;
 const MAX_HEADER_BYTES = 4 + 255 + MAX_WRAPPED_KEY_BYTES + 4 + NONCE_PREFIX_BYTES;
 
 /**
- * A FIFO of chunks that hands out exact-length pieces, copying only when a piece spans chunks. A pushed chunk is
- * the caller's until {@link ByteQueue.own} runs at the end of the step: a producer may reuse its buffer once
- * `write()` resolves, so what is still queued then is copied into memory the stream owns.
+ * A FIFO of bytes that hands out exact-length pieces. Bytes held back between steps live in one owned buffer
+ * (`held`), reused from segment to segment: a producer may reuse its chunk once `write()` resolves, and an array
+ * per chunk would cost an object (and a quadratic `shift`) per byte when a peer sends one-byte chunks. The chunk
+ * pushed during a step is only borrowed: pieces are cut from it in place while `held` is empty, and what is left
+ * of it is copied into `held` by {@link ByteQueue.own} at the end of the step, so each byte is copied at most once.
+ * Exported for tests only (not part of the module's face).
  */
-class ByteQueue {
-  private chunks: Uint8Array[] = [];
-  private head = 0;
-  /** The caller's chunk pushed during this step, until `own` replaces it with a copy. */
+export class ByteQueue {
+  private held = new Uint8Array(0);
+  /** The live bytes of `held`. */
+  private start = 0;
+  private end = 0;
+  /** The caller's chunk pushed during this step and how much of it is consumed, until `own` copies the rest. */
   private borrowed: Uint8Array | undefined;
-  /** Owned arrays handed out (or read from) by `take` and no longer queued, zeroed by `wipeSpent`. */
+  private borrowedHead = 0;
+  /** Pieces of `held` handed out by `take` (plaintext, when `secret`), zeroed by `wipeSpent`. */
   private spent: Uint8Array[] = [];
   length = 0;
-  /** `secret`: the bytes are plaintext, so owned copies are zeroed once used. */
-  constructor(private readonly secret: boolean) {}
+  /**
+   * `secret`: the bytes are plaintext, so what `held` no longer needs is zeroed. `bound`: the most bytes ever held
+   * at once (raise it with {@link ByteQueue.expect}), so growing by doubling does not overshoot one segment.
+   */
+  constructor(
+    private readonly secret: boolean,
+    private bound: number,
+  ) {}
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    this.chunks.push(chunk);
     this.borrowed = chunk;
+    this.borrowedHead = 0;
     this.length += chunk.length;
   }
+  /** The next `n` bytes (`n` ≤ `length`): valid until the next `take`, `own` or `clear`. */
   take(n: number): Uint8Array {
     if (n === 0) return new Uint8Array(0);
-    const first = this.chunks[0] as Uint8Array;
     this.length -= n;
-    if (first.length - this.head >= n) {
-      const piece = first.subarray(this.head, this.head + n);
-      this.head += n;
-      if (this.head === first.length) this.drop();
-      return piece;
-    }
-    const out = new Uint8Array(n);
-    if (this.secret) this.spent.push(out);
-    let o = 0;
-    while (o < n) {
-      const c = this.chunks[0] as Uint8Array;
-      const count = Math.min(n - o, c.length - this.head);
-      out.set(c.subarray(this.head, this.head + count), o);
-      o += count;
-      this.head += count;
-      if (this.head === c.length) this.drop();
-    }
-    return out;
+    if (this.start === this.end) return this.takeBorrowed(n);
+    const missing = n - (this.end - this.start);
+    // A piece spanning both: only the borrowed part is copied, and `held` ends up empty again.
+    if (missing > 0) this.append(this.takeBorrowed(missing));
+    const piece = this.held.subarray(this.start, this.start + n);
+    this.start += n;
+    if (this.start === this.end) this.start = this.end = 0;
+    if (this.secret) this.spent.push(piece);
+    return piece;
   }
   /** A copy of the first `n` bytes (fewer if fewer are queued), not consumed. */
   peek(n: number): Uint8Array {
     const out = new Uint8Array(Math.min(n, this.length));
-    let o = 0;
-    let head = this.head;
-    for (const c of this.chunks) {
-      if (o === out.length) break;
-      const count = Math.min(out.length - o, c.length - head);
-      out.set(c.subarray(head, head + count), o);
-      o += count;
-      head = 0;
+    const fromHeld = Math.min(out.length, this.end - this.start);
+    out.set(this.held.subarray(this.start, this.start + fromHeld));
+    if (fromHeld < out.length && this.borrowed !== undefined) {
+      out.set(this.borrowed.subarray(this.borrowedHead, this.borrowedHead + out.length - fromHeld), fromHeld);
     }
     return out;
   }
-  /**
-   * Copies the unconsumed part of this step's chunk, if still queued, into an owned array. Earlier chunks were
-   * copied by earlier steps, so each byte is copied at most once and at most one segment is held.
-   */
+  /** Raises the bound on held bytes: decryption learns the segment size from the header. */
+  expect(bound: number): void {
+    this.bound = Math.max(this.bound, bound);
+  }
+  /** Copies the unconsumed part of this step's chunk into `held`: the caller may reuse the chunk from now on. */
   own(): void {
     const chunk = this.borrowed;
+    if (chunk === undefined) return;
+    this.append(chunk.subarray(this.borrowedHead));
     this.borrowed = undefined;
-    const last = this.chunks.length - 1;
-    if (chunk === undefined || this.chunks[last] !== chunk) return;
-    const start = last === 0 ? this.head : 0;
-    // A copy, not `slice`: on a Node Buffer, `slice` is a view of the caller's memory.
-    this.chunks[last] = concatBytes(chunk.subarray(start));
-    if (last === 0) this.head = 0;
   }
-  /** Zeroes the owned plaintext that `take` has handed out, once the caller is done with those pieces. */
+  /** Zeroes the plaintext that `take` has handed out from `held`, once the caller is done with those pieces. */
   wipeSpent(): void {
-    for (const a of this.spent) wipe(a);
+    for (const piece of this.spent) wipe(piece);
     this.spent.length = 0;
   }
-  /** Empties the queue, zeroing the owned arrays in it (never the caller's chunk): the stream is over. */
+  /** Empties the queue and frees `held`, zeroing it (never the caller's chunk): the stream is over. */
   clear(): void {
     this.wipeSpent();
-    for (const c of this.chunks) if (c !== this.borrowed && this.secret) wipe(c);
-    this.chunks = [];
-    this.head = 0;
+    if (this.secret) wipe(this.held);
+    this.held = new Uint8Array(0);
+    this.start = this.end = 0;
     this.length = 0;
     this.borrowed = undefined;
   }
-  private drop(): void {
-    const c = this.chunks.shift() as Uint8Array;
-    if (this.secret && c !== this.borrowed) this.spent.push(c);
-    this.head = 0;
+  private takeBorrowed(n: number): Uint8Array {
+    const piece = (this.borrowed as Uint8Array).subarray(this.borrowedHead, this.borrowedHead + n);
+    this.borrowedHead += n;
+    return piece;
+  }
+  private append(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    const live = this.end - this.start;
+    if (this.end + bytes.length > this.held.length) {
+      const need = live + bytes.length;
+      if (need <= this.held.length) {
+        // Not reached by the streams (each of their takes empties `held`), but cheap: one move of what is held.
+        this.held.copyWithin(0, this.start, this.end);
+        if (this.secret) this.held.fill(0, live, this.end);
+      } else {
+        // Doubling keeps one-byte chunks linear; the bound only trims the last doubling to what a segment needs.
+        const doubled = Math.max(2 * this.held.length, 1024);
+        const grown = new Uint8Array(Math.max(need, need > this.bound ? doubled : Math.min(doubled, this.bound)));
+        grown.set(this.held.subarray(this.start, this.end));
+        if (this.secret) wipe(this.held);
+        this.held = grown;
+      }
+      this.start = 0;
+      this.end = live;
+    }
+    this.held.set(bytes, this.end);
+    this.end += bytes.length;
   }
 }
 
@@ -203,11 +228,11 @@ async function guarded(
   }
 }
 
-function readSegmentBytes(value: unknown): number {
-  const n = value ?? DEFAULT_ENVELOPE_STREAM_OPTIONS.segmentBytes;
+function readSegmentBytes(value: unknown, parameter: 'segmentBytes' | 'maxSegmentBytes'): number {
+  const n = value ?? DEFAULT_ENVELOPE_STREAM_OPTIONS[parameter];
   if (typeof n !== 'number' || !Number.isInteger(n) || n < MIN_SEGMENT || n > MAX_SEGMENT) {
-    throw new BulwarkError('CONFIG_INVALID', `segmentBytes must be an integer from ${MIN_SEGMENT} to ${MAX_SEGMENT}`, {
-      details: { parameter: 'segmentBytes' },
+    throw new BulwarkError('CONFIG_INVALID', `${parameter} must be an integer from ${MIN_SEGMENT} to ${MAX_SEGMENT}`, {
+      details: { parameter },
     });
   }
   return n;
@@ -227,9 +252,9 @@ export function encryptStream(
   options: EnvelopeStreamOptions = {},
 ): TransformStream<Uint8Array, Uint8Array> {
   const { primary } = keyringState(keyring);
-  const segmentBytes = readSegmentBytes(options.segmentBytes);
+  const segmentBytes = readSegmentBytes(options.segmentBytes, 'segmentBytes');
   const context = encodeContext(options.context);
-  const queue = new ByteQueue(true);
+  const queue = new ByteQueue(true, segmentBytes);
   let cipher: SegmentCipher | undefined;
   // `cancel` may run while `start` awaits the wrap (a KMS round trip); `start` then has to clean up after itself.
   let cancelled = false;
@@ -302,8 +327,10 @@ function headerLength(peek: Uint8Array): number | undefined {
 /**
  * A TransformStream that decrypts what {@link encryptStream} wrote, with the same context. Plaintext is released
  * segment by segment as each authenticates; a truncated stream is only known at the end, so act on the output
- * only once the stream has finished without error.
- * @throws BulwarkError (as a stream error) ENVELOPE_MALFORMED, ENVELOPE_DECRYPT_FAILED, KEY_NOT_FOUND, KEY_DISABLED
+ * only once the stream has finished without error. A header asking for segments over `maxSegmentBytes` (default
+ * 64 KiB) is refused before any of its data is buffered: pass the `segmentBytes` the streams were encrypted with.
+ * @throws BulwarkError CONFIG_INVALID (synchronously); (as a stream error) ENVELOPE_MALFORMED, ENVELOPE_DECRYPT_FAILED,
+ * KEY_NOT_FOUND, KEY_DISABLED
  * @example
  * const plain = encrypted.pipeThrough(decryptStream(keyring, { context: { file: 'report.pdf' } }));
  */
@@ -312,8 +339,9 @@ export function decryptStream(
   options: EnvelopeStreamOptions = {},
 ): TransformStream<Uint8Array, Uint8Array> {
   keyringState(keyring);
+  const maxSegmentBytes = readSegmentBytes(options.maxSegmentBytes, 'maxSegmentBytes');
   const context = encodeContext(options.context);
-  const queue = new ByteQueue(false);
+  const queue = new ByteQueue(false, MAX_HEADER_BYTES);
   let cipher: SegmentCipher | undefined;
   let sealedBytes = 0;
   // `cancel` may run while readHeader awaits the unwrap (a KMS round trip); readHeader then owns the data key.
@@ -328,6 +356,12 @@ export function decryptStream(
     const key = readKeyHeader(header, STREAM_VERSION);
     const segmentBytes = new DataView(header.buffer).getUint32(key.end);
     if (segmentBytes < MIN_SEGMENT || segmentBytes > MAX_SEGMENT) throw malformedEnvelope();
+    // Before anything is unwrapped or buffered: the size is not authenticated yet, so anyone could have raised it.
+    if (segmentBytes > maxSegmentBytes) {
+      throw new BulwarkError('ENVELOPE_MALFORMED', 'stream segment size exceeds maxSegmentBytes', {
+        details: { parameter: 'maxSegmentBytes' },
+      });
+    }
     const dataKey = await unwrapDataKey(findKey(keyring, key.keyId), key);
     if (cancelled) {
       wipe(dataKey);
@@ -335,6 +369,7 @@ export function decryptStream(
     }
     cipher = segmentCipher(dataKey, header.subarray(key.end + 4), concatBytes(header, context));
     sealedBytes = segmentBytes + TAG_BYTES;
+    queue.expect(sealedBytes);
   }
   return new TransformStream<Uint8Array, Uint8Array>({
     transform: (chunk, controller) =>

@@ -38,6 +38,29 @@ function join(parts: Uint8Array[]): Uint8Array {
   return Buffer.concat(parts);
 }
 
+/**
+ * Writes `bytes` through `stream` in chunks of `sizes` (cycled), each copied into one buffer that is reused once the
+ * write resolves, as a producer recycling its buffer may: the stream must not keep a view of it.
+ */
+async function writeChunked(
+  stream: TransformStream<Uint8Array, Uint8Array>,
+  bytes: Uint8Array,
+  sizes: number[],
+): Promise<Uint8Array> {
+  const output = collect(stream.readable);
+  const writer = stream.writable.getWriter();
+  const buffer = new Uint8Array(Math.max(...sizes));
+  for (let o = 0, i = 0; o < bytes.length; i++) {
+    const part = bytes.subarray(o, o + (sizes[i % sizes.length] as number));
+    buffer.fill(0xa5).set(part);
+    await writer.write(buffer.subarray(0, part.length));
+    o += part.length;
+  }
+  buffer.fill(0x5a);
+  await writer.close();
+  return output;
+}
+
 describe.each(CRYPTO_PATHS)('streaming round trips via %s', (_name, override) => {
   it.each([0, 1, SEG - 1, SEG, SEG + 1, 2 * SEG, 3 * 1024 * 1024 + 5])('%i bytes', async (length) => {
     setRuntimeOverrideForTesting(override);
@@ -64,6 +87,50 @@ describe('streaming', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('round-trips one-byte chunks in both directions across several segments', async () => {
+    const data = new Uint8Array(randomBytes(3 * 1024 + 100));
+    const ct = await encrypt(data, { segmentBytes: 1024 }, 1);
+    expect(ct.length).toBe(split(ct, 1024).header.length + data.length + 4 * 16);
+    expect(Buffer.from(await decrypt(ct, {}, 1)).equals(data)).toBe(true);
+  });
+
+  it('round-trips any chunking, chunk sizes varying within a stream, from a producer reusing its buffer', async () => {
+    const sizes = fc.array(fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 700 })), {
+      minLength: 1,
+      maxLength: 20,
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), sizes, sizes, async (data, inSizes, outSizes) => {
+        const ct = await writeChunked(encryptStream(keyring, { context, segmentBytes: 256 }), data, inSizes);
+        expect(await writeChunked(decryptStream(keyring, { context }), ct, outSizes)).toEqual(data);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses a header asking for segments over maxSegmentBytes before buffering one', async () => {
+    // A genuine header with its (not yet authenticated) segment size raised to the format's 16 MiB maximum.
+    const { header } = split(await encrypt(new Uint8Array(10)), SEG);
+    const patched = header.slice();
+    new DataView(patched.buffer).setUint32(patched.length - 11, 16 * 1024 * 1024);
+    const stream = decryptStream(keyring, { context });
+    const output = collect(stream.readable);
+    const writer = stream.writable.getWriter();
+    const writes = [writer.write(patched), writer.write(new Uint8Array(SEG + 1))];
+    await expectBulwarkError(() => Promise.all(writes), 'ENVELOPE_MALFORMED');
+    await expectBulwarkError(() => output, 'ENVELOPE_MALFORMED');
+  });
+
+  it('decrypts streams with larger segments once maxSegmentBytes allows them', async () => {
+    const data = new Uint8Array(randomBytes(3 * SEG));
+    const ct = await encrypt(data, { segmentBytes: 2 * SEG });
+    await expectBulwarkError(() => decrypt(ct), 'ENVELOPE_MALFORMED');
+    await expectBulwarkError(() => decrypt(ct, { maxSegmentBytes: 2 * SEG - 1 }), 'ENVELOPE_MALFORMED');
+    expect(Buffer.from(await decrypt(ct, { maxSegmentBytes: 2 * SEG })).equals(data)).toBe(true);
+    const small = await encrypt(data, { segmentBytes: 256 });
+    expect(Buffer.from(await decrypt(small, { maxSegmentBytes: 256 })).equals(data)).toBe(true);
   });
 
   it('detects dropped, reordered, duplicated, truncated and spliced segments', async () => {
@@ -131,7 +198,10 @@ describe('streaming', () => {
   it('checks options and chunks', async () => {
     for (const segmentBytes of [0, 255, 16 * 1024 * 1024 + 1, 1.5]) {
       expectBulwarkErrorSync(() => encryptStream(keyring, { segmentBytes }), 'CONFIG_INVALID');
+      expectBulwarkErrorSync(() => decryptStream(keyring, { maxSegmentBytes: segmentBytes }), 'CONFIG_INVALID');
     }
+    const notANumber = { maxSegmentBytes: '65536' } as unknown as { maxSegmentBytes: number };
+    expectBulwarkErrorSync(() => decryptStream(keyring, notANumber), 'CONFIG_INVALID');
     const bad = new ReadableStream({
       start(c) {
         c.enqueue('text');
