@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { type BulwarkErrorCode, isBulwarkError } from '../../src/errors.js';
+import { type BulwarkError, type BulwarkErrorCode, isBulwarkError } from '../../src/errors.js';
 
 /** Asserts that `fn` throws (or rejects with) a BulwarkError with `code`, and returns it. */
 export async function expectBulwarkError(fn: () => unknown, code: BulwarkErrorCode) {
@@ -11,7 +11,7 @@ export async function expectBulwarkError(fn: () => unknown, code: BulwarkErrorCo
   }
   expect(isBulwarkError(caught), `expected BulwarkError ${code}, got ${String(caught)}`).toBe(true);
   expect((caught as { code: string }).code).toBe(code);
-  return caught as Error & { code: BulwarkErrorCode };
+  return caught as BulwarkError;
 }
 
 /** Synchronous variant of {@link expectBulwarkError}. */
@@ -24,5 +24,5 @@ export function expectBulwarkErrorSync(fn: () => unknown, code: BulwarkErrorCode
   }
   expect(isBulwarkError(caught), `expected BulwarkError ${code}, got ${String(caught)}`).toBe(true);
   expect((caught as { code: string }).code).toBe(code);
-  return caught as Error & { code: BulwarkErrorCode };
+  return caught as BulwarkError;
 }
