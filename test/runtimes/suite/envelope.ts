@@ -205,6 +205,19 @@ export function envelopeCases(): ConformanceCase[] {
       },
     },
     {
+      name: 'streams take any chunking (one byte at a time) and refuse segments over maxSegmentBytes',
+      run: async () => {
+        const k = keyring();
+        const data = new Uint8Array(600).map((_, i) => (i * 7) & 255);
+        const ct = await pipe(data, encryptStream(k, { segmentBytes: 256 }), 1);
+        bytesEqual(await pipe(ct, decryptStream(k), 1), data, 'one-byte chunks');
+        const big = new Uint8Array(70_000).map((_, i) => i & 255);
+        const wide = await pipe(big, encryptStream(k, { segmentBytes: 128 * 1024 }), 4096);
+        await refused(() => pipe(wide, decryptStream(k), 4096), 'segment over the default maximum');
+        bytesEqual(await pipe(wide, decryptStream(k, { maxSegmentBytes: 128 * 1024 }), 4096), big, 'raised maximum');
+      },
+    },
+    {
       name: 'rotation: rewrap under a new primary, then disable the old key',
       run: async () => {
         const next = rotateKeyring(keyring(), { id: 'conformance-2' });
