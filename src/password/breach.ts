@@ -39,7 +39,7 @@ function passwordBytes(password: PasswordInput): Uint8Array {
 /**
  * How many times the password appears in a breach corpus, asked through `fetchRange` without revealing it: only the
  * 5-character SHA-1 prefix is passed on. The password is hashed exactly as given (breach corpora are not
- * normalized). 0 means not found.
+ * normalized; `checkPasswordPolicy` asks for its NFKC form too). 0 means not found.
  * @throws BulwarkError PASSWORD_BREACH_CHECK_FAILED (the fetcher threw or answered in another format), INPUT_INVALID,
  *   CONFIG_INVALID
  * @example

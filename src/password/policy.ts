@@ -6,7 +6,7 @@
 import { BulwarkError } from '../errors.js';
 import { assertIntegerInRange, readOptions } from '../internal/assert.js';
 import { type BreachRangeFetcher, countPasswordBreaches } from './breach.js';
-import { countPatterns } from './patterns.js';
+import { countPatterns, type PatternCounts } from './patterns.js';
 
 /** Why a password fails the policy. */
 export type PasswordProblemCode =
@@ -105,6 +105,12 @@ export function trimNonLetters(s: string): string {
   return s.slice(start, end);
 }
 
+/** REPETITIVE or SEQUENTIAL when such runs cover at least half of the password. */
+function patternProblem({ repeated, sequential, length }: PatternCounts): PasswordProblemCode | undefined {
+  if (length === 0 || 2 * (length - repeated - sequential) > length) return undefined;
+  return repeated >= sequential ? 'REPETITIVE' : 'SEQUENTIAL';
+}
+
 function codePointCount(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
@@ -184,16 +190,21 @@ function evaluate(password: string, options: PasswordPolicyOptions | undefined):
   // Bound the work before normalizing: a string longer than 4 code units per allowed character cannot fit.
   if (password.length > maxLength * 4) return { ok: false, problems: [problem('TOO_LONG', minLength, maxLength)] };
   const lower = password.normalize('NFKC').toLowerCase();
-  // NFKC can expand a character many times over (U+FDFA is 18): bound every later check by the allowed length.
-  if (codePointCount(lower) > maxLength) return { ok: false, problems: [problem('TOO_LONG', minLength, maxLength)] };
-  const patterns = countPatterns(lower);
-  if (patterns.length < minLength) problems.push(problem('TOO_SHORT', minLength, maxLength));
+  // Characters are code points of the NFC form (what was typed, a decomposed accent counted once) or of the NFKC
+  // form, whichever is fewer: NFKC must not lengthen a password (U+FDFA is one key press and 18 code points after
+  // NFKC, U+3300 one and 4), and canonically equivalent spellings share both forms, so they are judged alike.
+  const composed = password.normalize('NFC').toLowerCase();
+  const characters = Math.min(codePointCount(composed), codePointCount(lower));
+  // Before any other check: NFKC expands at most 18 times, so everything below stays bounded by maxLength.
+  if (characters > maxLength) return { ok: false, problems: [problem('TOO_LONG', minLength, maxLength)] };
+  if (characters < minLength) problems.push(problem('TOO_SHORT', minLength, maxLength));
   if (blocklist !== undefined && isBlocked(blocklist, lower)) problems.push(problem('COMMON'));
   if (context.some((t) => lower.includes(t))) problems.push(problem('CONTEXT_WORD'));
-  const { repeated, sequential, length } = patterns;
-  if (length > 0 && 2 * (length - repeated - sequential) <= length) {
-    problems.push(problem(repeated >= sequential ? 'REPETITIVE' : 'SEQUENTIAL'));
-  }
+  // Patterns in either form: "ﷺ" typed 20 times is a repetition of one key, though its NFKC unit (18 code points)
+  // is longer than the units countPatterns looks for.
+  const pattern =
+    patternProblem(countPatterns(lower)) ?? (composed === lower ? undefined : patternProblem(countPatterns(composed)));
+  if (pattern !== undefined) problems.push(problem(pattern));
   return { ok: problems.length === 0, problems };
 }
 
@@ -211,9 +222,18 @@ export async function checkPasswordPolicy(
 ): Promise<PasswordPolicyResult> {
   const result = evaluate(password, options);
   const fetchRange = options?.fetchBreachRange;
-  if (fetchRange !== undefined && (await countPasswordBreaches(password, fetchRange)) > 0) {
-    result.problems.push(problem('BREACHED'));
-    result.ok = false;
+  if (fetchRange === undefined || result.problems.some((p) => p.code === 'TOO_LONG')) return result;
+  // The NFKC form is what hashPassword stores and what verifyPassword accepts first: a breached password typed in
+  // full-width letters would otherwise pass here and then let the plain breached one sign in. The form as typed is
+  // asked too when it differs (a corpus holds what people typed).
+  const normalized = password.normalize('NFKC');
+  const forms = normalized === password ? [password] : [normalized, password];
+  for (const form of forms) {
+    if ((await countPasswordBreaches(form, fetchRange)) > 0) {
+      result.problems.push(problem('BREACHED'));
+      result.ok = false;
+      break;
+    }
   }
   return result;
 }

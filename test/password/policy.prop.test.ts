@@ -25,13 +25,13 @@ describe('checkPasswordPolicySync', () => {
     );
   });
 
-  it('judges NFC, NFD and NFKC spellings of a password alike', () => {
+  it('judges canonically equivalent spellings (NFC, NFD) of a password alike', () => {
     fc.assert(
       fc.property(anyText, (password) => {
         const verdict = (s: string) => checkPasswordPolicySync(s, options).problems.map((p) => p.code);
-        const nfkc = verdict(password.normalize('NFKC'));
-        expect(verdict(password.normalize('NFD').normalize('NFKC'))).toEqual(nfkc);
-        expect(verdict(password)).toEqual(nfkc);
+        const nfc = verdict(password.normalize('NFC'));
+        expect(verdict(password.normalize('NFD'))).toEqual(nfc);
+        expect(verdict(password)).toEqual(nfc);
       }),
       { numRuns: 500 },
     );

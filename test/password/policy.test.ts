@@ -37,8 +37,20 @@ describe('length (NIST SP 800-63B Rev. 4)', () => {
     expect(codes('x'.repeat(10_000)).includes('TOO_LONG')).toBe(true);
   });
 
-  it('answers TOO_LONG before any other check when NFKC makes the password too long', () => {
-    // U+2A0C is four integral signs after NFKC: 130 of them are 520 non-letters, over the default 128.
+  it('never lets NFKC lengthen a password: one key press that expands to 18 is one character', () => {
+    expect(codes('\uFDFA')).toEqual(['TOO_SHORT']);
+    expect(codes('\uFDFA', { mfa: true })).toEqual(['TOO_SHORT']);
+    expect(codes('\u3300\u3310\u3320\u3330', { mfa: true })).toEqual(['TOO_SHORT']);
+    // 64 characters must be allowed (NIST SP 800-63B), though NFKC makes these 64 four times as long.
+    expect(codes('\u3300\u3301\u3302\u3303'.repeat(16))).not.toContain('TOO_LONG');
+    // Twenty presses of one key are repetitive, whatever NFKC makes of the key.
+    expect(codes('\uFDFA'.repeat(20))).toContain('REPETITIVE');
+    // A decomposed accent is one character, as its composed form is.
+    expect(codes(`${'cafe\u0301 '.repeat(3)}`)).toEqual(codes(`${'caf\u00e9 '.repeat(3)}`));
+  });
+
+  it('answers TOO_LONG before any other check', () => {
+    // U+2A0C is four integral signs after NFKC: 130 of them, plus two letters, are 132 characters typed.
     const expanding = `a${'\u2A0C'.repeat(130)}a`;
     const asked: string[] = [];
     const blocklist = (candidate: string) => {
@@ -167,6 +179,25 @@ describe('breach check', () => {
     });
     expect(result.ok).toBe(false);
     expect(result.problems.map((p) => p.code)).toEqual(['BREACHED']);
+  });
+
+  it('checks the NFKC form, which is what gets stored and signs in, then the form as typed', async () => {
+    // Full-width letters: NFKC makes them "password", whose hash would then accept the plain breached password.
+    const result = await checkPasswordPolicy('\uFF50\uFF41\uFF53\uFF53\uFF57\uFF4F\uFF52\uFF44', {
+      mfa: true,
+      fetchBreachRange: fake('1E4C9B93F3F0682250B6CF8331B7EE68FD8:9545824'),
+    });
+    expect(result.problems.map((p) => p.code)).toEqual(['BREACHED']);
+    const asked: string[] = [];
+    await checkPasswordPolicy('\uFF50assword', {
+      mfa: true,
+      fetchBreachRange: async (prefix) => {
+        asked.push(prefix);
+        return '';
+      },
+    });
+    expect(asked).toHaveLength(2);
+    expect(asked[0]).toBe('5BAA6');
   });
 
   it('passes a password the corpus does not know, and ignores padding lines', async () => {
