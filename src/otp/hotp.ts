@@ -80,6 +80,8 @@ export async function verifyHotp(
   const engine = createOtpEngine(setup);
   const matched = matchCounter(engine, submitted, counter, 0, lookAhead);
   wipeOtpEngine(engine);
-  if (matched < 0) return { valid: false, reason: 'mismatch' };
+  // A match at 2^53 - 1 would need a next counter that is not a safe integer, which the next call refuses: the
+  // counter space is spent, so that last counter never verifies.
+  if (matched < 0 || matched === Number.MAX_SAFE_INTEGER) return { valid: false, reason: 'mismatch' };
   return { valid: true, delta: matched - counter, nextCounter: matched + 1 };
 }

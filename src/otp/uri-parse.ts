@@ -3,7 +3,7 @@ import { decodeBase32, encodeBase32 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
 import { OTP_ALGORITHMS, OTP_DIGITS, type OtpAlgorithm } from './algorithms.js';
 import { DEFAULT_TOTP_OPTIONS } from './totp.js';
-import { OTPAUTH_SCHEME, OTPAUTH_URI_LIMITS, type OtpauthUri } from './uri.js';
+import { hasControlCharacter, OTPAUTH_SCHEME, OTPAUTH_URI_LIMITS, type OtpauthUri } from './uri.js';
 
 function malformed(rule: string): BulwarkError {
   return new BulwarkError('OTP_URI_MALFORMED', `otpauth URI ${rule}`, { details: { rule } });
@@ -63,10 +63,7 @@ function readLabel(label: string): { issuer: string | undefined; account: string
 function checkLabelText(value: string | undefined): void {
   if (value === undefined) return;
   if (value.startsWith(' ')) throw malformed('has a label part starting with a space');
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) throw malformed('has a control character in the label or issuer');
-  }
+  if (hasControlCharacter(value)) throw malformed('has a control character in the label or issuer');
 }
 
 function readInteger(value: string | undefined, fallback: number, name: string, min: number, max: number): number {
@@ -100,6 +97,8 @@ export function parseOtpauthUri(uri: string): OtpauthUri {
   if (type !== 'totp' && type !== 'hotp') throw malformed('type must be totp or hotp');
   const params = readQuery(body.slice(question + 1));
   const issuerParam = params.get('issuer') || undefined;
+  // createOtpauthUri refuses a colon in the issuer (it would split the label differently when written back).
+  if (issuerParam?.includes(':')) throw malformed('has a colon in the issuer parameter');
   const { issuer, account } = readLabel(body.slice(slash + 1, question));
   if (issuer !== undefined && issuerParam !== undefined && issuer !== issuerParam) {
     throw malformed('has conflicting issuers in label and parameter');

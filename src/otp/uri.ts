@@ -44,12 +44,15 @@ export const OTPAUTH_URI_LIMITS = Object.freeze({ maxUriLength: 4096, maxLabelPa
 /** The scheme every Key Uri Format URI starts with. */
 export const OTPAUTH_SCHEME = 'otpauth://';
 
-function hasControlCharacter(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
+/**
+ * Control characters (C0, DEL and C1: U+0085 is a line break, U+009B a terminal escape), line and paragraph
+ * separators, and the invisible direction controls that make displayed text read other than it is stored.
+ */
+const UNSAFE_TEXT = /[\p{Cc}\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+/** Whether a label part holds a character an authenticator app or a log must never be shown. */
+export function hasControlCharacter(value: string): boolean {
+  return UNSAFE_TEXT.test(value);
 }
 
 function checkLabelPart(value: unknown, name: string): string {

@@ -15,7 +15,7 @@ function isWellFormed(s: string): boolean {
 }
 
 function hasControlCharacter(s: string): boolean {
-  return [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+  return /[\p{Cc}\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u.test(s);
 }
 
 /**

@@ -278,6 +278,12 @@ describe('hotp and verifyHotp', () => {
       nextCounter: big + 1,
     });
     expect(hotp(SECRET, Number.MAX_SAFE_INTEGER)).toMatch(/^\d{6}$/);
+    // The last counter never verifies: its next counter (2^53) could not be stored and passed back.
+    const last = Number.MAX_SAFE_INTEGER;
+    const penultimate = await verifyHotp(hotp(SECRET, last - 1), SECRET, last - 1);
+    expect(penultimate).toEqual({ valid: true, delta: 0, nextCounter: last });
+    expect(await verifyHotp(hotp(SECRET, last), SECRET, last)).toEqual({ valid: false, reason: 'mismatch' });
+    expect(await verifyHotp(hotp(SECRET, last), SECRET, last - 3)).toEqual({ valid: false, reason: 'mismatch' });
   });
 
   it('validates the counter and options', async () => {

@@ -38,6 +38,12 @@ describe('createOtpauthUri', () => {
       { account: 'x'.repeat(257) },
       { account: '\ud800' },
       { issuer: 42 },
+      // C1 controls (U+0085 is a line break, U+009B a terminal escape), separators and direction overrides.
+      { issuer: 'ACME\u0085Bank' },
+      { account: 'jane\u009b31m' },
+      { account: 'jane\u2028' },
+      { account: 'evil\u202egpj.exe' },
+      { issuer: 'AC\u2066ME' },
     ]) {
       expectBulwarkErrorSync(() => createOtpauthUri({ ...base, ...bad } as never), 'INPUT_INVALID');
     }
@@ -113,6 +119,13 @@ describe('parseOtpauthUri', () => {
       ['ACME:jane%7F', ''],
       ['jane', '&issuer=AC%09ME'],
       ['jane', '&issuer=%20ACME'],
+      ['ACME%C2%85Bank:jane', ''],
+      ['ACME:jane%C2%9B31m', ''],
+      ['ACME:evil%E2%80%AEgpj', ''],
+      ['jane', '&issuer=AC%E2%80%A8ME'],
+      // A colon in the issuer parameter: create refuses it, so read refuses it too.
+      ['jane', '&issuer=Evil%3ACo'],
+      ['jane', '&issuer=Evil:Co'],
     ] as const) {
       expect(p(label, query)).toThrow(expect.objectContaining({ code: 'OTP_URI_MALFORMED' }));
     }
