@@ -95,7 +95,7 @@ export async function blindIndex(
 ): Promise<string> {
   const material = typeof key === 'object' && key !== null ? materials.get(key) : undefined;
   if (material === undefined) {
-    throw new BulwarkError('INPUT_INVALID', 'key must come from createBlindIndexKey', {
+    throw new BulwarkError('INPUT_INVALID', 'key must come from createBlindIndexKey of this copy of bulwark', {
       details: { parameter: 'key' },
     });
   }

@@ -212,7 +212,9 @@ export function createKeyring(definition: KeyringDefinition): Keyring {
 export function keyringState(keyring: Keyring): KeyringState {
   const state = typeof keyring === 'object' && keyring !== null ? states.get(keyring) : undefined;
   if (state === undefined) {
-    throw new BulwarkError('CONFIG_INVALID', 'keyring must come from createKeyring', {
+    // Key material is reachable only through the module copy that holds it, so a keyring from another copy (the
+    // CommonJS build when this is the ESM one, or another version) is refused rather than shared through a global.
+    throw new BulwarkError('CONFIG_INVALID', 'keyring must come from createKeyring of this copy of bulwark', {
       details: { parameter: 'keyring' },
     });
   }

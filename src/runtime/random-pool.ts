@@ -52,7 +52,10 @@ export function takeRandomBytes(length: number): Uint8Array {
     proc = (globalThis as { process?: Proc }).process;
     // Whatever stays in the heap is written into the snapshot: hand out fresh bytes and keep none.
     if (buildingSnapshot()) return fillRandom(new Uint8Array(length));
-    pool ??= new Uint8Array(POOL_BYTES);
+    if (pool === undefined) {
+      pool = new Uint8Array(POOL_BYTES);
+      registerReset();
+    }
     fillRandom(pool);
     poolPid = proc?.pid;
     offset = 0;
@@ -73,6 +76,33 @@ export function takeRandomBytes(length: number): Uint8Array {
  * onRestore(() => resetRandomPool()); // onRestore: your platform's after-restore hook
  */
 export function resetRandomPool(): void {
+  for (const reset of resets()) reset();
+  resetOwnPool();
+}
+
+function resetOwnPool(): void {
   pool?.fill(0);
   offset = POOL_BYTES;
+}
+
+/**
+ * Every copy of this module loaded in the realm (the ESM and CommonJS builds are separate copies, and an app may
+ * load both, or a dependency may bring its own) adds its reset to one shared set when it first fills a pool, so
+ * one resetRandomPool call clears them all: a copy missed after a VM restore would repeat IVs. Only resets are
+ * shared, never bytes: anything in the realm may call them, which costs a refill at most.
+ */
+const RESETS = Symbol.for('bulwark.random-pool.resets.v1');
+
+function resets(): Set<() => void> {
+  const g = globalThis as { [RESETS]?: Set<() => void> };
+  let set = g[RESETS];
+  if (set === undefined) {
+    set = new Set();
+    Object.defineProperty(g, RESETS, { value: set, enumerable: false, configurable: false, writable: false });
+  }
+  return set;
+}
+
+function registerReset(): void {
+  resets().add(resetOwnPool);
 }

@@ -68,6 +68,21 @@ describe('takeRandomBytes (pooled CSPRNG)', () => {
     expect(refills(() => takeRandomBytes(16))).toEqual([4096]);
   });
 
+  it('one reset clears the pool of every copy of the module (the ESM and CJS builds loaded side by side)', async () => {
+    // A second instance of the module, as a second build of bulwark in the same process would be.
+    const path = '../../src/runtime/random-pool.js?second-copy';
+    const other = (await import(/* @vite-ignore */ path)) as typeof import('../../src/runtime/random-pool.js');
+    other.takeRandomBytes(16);
+    takeRandomBytes(16);
+    expect(refills(() => other.takeRandomBytes(16))).toEqual([]);
+    publicResetRandomPool();
+    expect(refills(() => other.takeRandomBytes(16))).toEqual([4096]);
+    expect(refills(() => takeRandomBytes(16))).toEqual([4096]);
+    // And the other way round.
+    other.resetRandomPool();
+    expect(refills(() => takeRandomBytes(16))).toEqual([4096]);
+  });
+
   it('keeps no pool while Node builds a startup snapshot: each draw comes straight from the CSPRNG', () => {
     resetRandomPool();
     takeRandomBytes(16); // looks up node:v8 once
