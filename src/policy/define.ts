@@ -49,6 +49,8 @@ const INVALID_INPUT = fixedDecision(
  * });
  * policy.can({ id: 'u1', roles: ['editor'] }, 'update', { type: 'doc', ownerId: 'u1' }); // true
  */
+const ARRAY_PROTOTYPE: Readonly<Record<number, unknown>> = Array.prototype as never;
+
 export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy {
   const { limits, tenant, typeKey, onDecision, env } = readPolicyOptions(options);
   let source: PolicyData;
@@ -82,11 +84,16 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
     const held = readOwn(subject, 'roles');
     if (!Array.isArray(held)) return NO_ROLE;
     const buckets: RuleBucket[] = [];
-    for (const role of held) {
+    let known = false;
+    // Own indexes only: a hole would read through to a polluted Array or Object prototype (a role nobody granted).
+    for (let i = 0; i < held.length; i++) {
+      if (!Object.hasOwn(held, i)) continue;
+      const role = held[i];
       const bucket = byRole.get(role);
       if (bucket !== undefined) buckets.push(bucket);
+      else if (roles.has(role)) known = true;
     }
-    if (buckets.length === 0) return held.some((r) => roles.has(r)) ? NO_MATCH : NO_ROLE;
+    if (buckets.length === 0) return known ? NO_MATCH : NO_ROLE;
     return buckets;
   }
 
@@ -144,7 +151,10 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
         held.length === 1 &&
         (proto === null || !('roles' in proto) || Object.hasOwn(subject, 'roles'))
       ) {
-        const role = held[0];
+        let role = held[0];
+        // A hole reads through to the prototypes: a value equal to what they hold at 0 must be the array's own
+        // (one constant-key load when nothing is polluted, a hasOwn call only then).
+        if (role === ARRAY_PROTOTYPE[0] && !Object.hasOwn(held, 0)) role = undefined;
         const bucket = typeof role === 'string' ? byRole[role] : undefined;
         if (bucket === undefined) return roles.has(role) ? NO_MATCH : NO_ROLE;
         if (bucket.fixed !== undefined) return bucket.fixed;

@@ -66,7 +66,15 @@ function resolve(operand: unknown, inputs: FilterInputs): unknown {
 
 /** A substituted value as a literal of the condition language (lists keep only the items that can ever match). */
 function toLiteral(value: unknown): unknown {
-  return Array.isArray(value) ? value.filter((v) => isScalar(v) && !Number.isNaN(v)) : value;
+  if (!Array.isArray(value)) return value;
+  const items: unknown[] = [];
+  // Own indexes only (`filter` would take what a hole inherits from a polluted prototype).
+  for (let i = 0; i < value.length; i++) {
+    if (!Object.hasOwn(value, i)) continue;
+    const v = value[i];
+    if (isScalar(v) && !Number.isNaN(v)) items.push(v);
+  }
+  return items;
 }
 
 function specializeComparison(op: ComparisonOperator, args: readonly unknown[], inputs: FilterInputs): Node {

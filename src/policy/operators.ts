@@ -67,9 +67,14 @@ export function fitsKind(value: unknown, kind: OperandKind): boolean {
   }
 }
 
-/** Strict list membership: `indexOf` uses `===`, so `'1'` never finds `1`. */
+/**
+ * Strict list membership: `indexOf` uses `===`, so `'1'` never finds `1`. A hit must be an own index: `indexOf`
+ * also sees what a hole inherits from a polluted Array or Object prototype.
+ */
 function includesScalar(list: readonly unknown[], value: unknown): boolean {
-  return isScalar(value) && list.indexOf(value) !== -1;
+  if (!isScalar(value)) return false;
+  for (let i = list.indexOf(value); i !== -1; i = list.indexOf(value, i + 1)) if (Object.hasOwn(list, i)) return true;
+  return false;
 }
 
 export const EVALUATE: Readonly<Record<PositiveOperator, (a: unknown, b: unknown) => boolean>> = {

@@ -120,7 +120,11 @@ export function toSqlWhere(filter: PolicyFilter, options: SqlWhereOptions): SqlW
     if (type === undefined) return undefined;
     const h = list(haystack, type);
     const n = h === undefined ? undefined : scalar(needle, type);
-    return n === undefined ? undefined : `${n} = ANY(${h})`;
+    if (n === undefined) return undefined;
+    // Postgres does not enforce a column's array dimensions and ANY flattens them all, while can compares only
+    // top-level elements: a multi-dimensional value never matches (array_ndims is NULL for '{}', and FALSE AND
+    // NULL is FALSE, so an empty array still answers FALSE).
+    return 'column' in haystack ? `(${n} = ANY(${h}) AND array_ndims(${h}) = 1)` : `${n} = ANY(${h})`;
   };
 
   const comparison = (op: PositiveOperator, a: Side, b: Side): string | undefined => {

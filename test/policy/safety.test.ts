@@ -92,6 +92,33 @@ describe('prototype pollution', () => {
     }
   });
 
+  it("holes in a subject's arrays never read through to a polluted prototype (roles, list attributes, filters)", () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    const holeyRoles: string[] = new Array(1);
+    const twoRolesOneHole = ['user'];
+    twoRolesOneHole.length = 2;
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+    const holeyGroups = ['bob', , 'carol'];
+    const doc = { type: 'doc', group: 'eve' };
+    try {
+      proto[0] = 'admin';
+      proto[1] = 'eve';
+      expect(policy.check({ roles: holeyRoles }, 'delete', 'doc').reason).toBe('no-known-role');
+      expect(policy.can({ roles: twoRolesOneHole }, 'delete', 'doc')).toBe(false);
+      expect(policy.forSubject({ roles: holeyRoles }).can('delete', 'doc')).toBe(false);
+      const member = { roles: ['user'], groups: holeyGroups };
+      expect(policy.can(member, 'tag', doc)).toBe(false);
+      expect(policy.forSubject(member).can('tag', doc)).toBe(false);
+      expect(matchesFilter(policy.filter(member, 'tag', 'doc'), doc)).toBe(false);
+    } finally {
+      delete proto[0];
+      delete proto[1];
+    }
+    // The same arrays with own items still work.
+    expect(policy.can({ roles: ['admin'] }, 'delete', 'doc')).toBe(true);
+    expect(policy.can({ roles: ['user'], groups: ['bob', 'eve'] }, 'tag', doc)).toBe(true);
+  });
+
   it('a policy parsed from JSON with __proto__ keys stays data and pollutes nothing', () => {
     const text =
       '{"roles": {"__proto__": {"inherits": []}, "user": {}}, "rules": [{"effect": "allow", "roles": ["user"], "actions": ["read"], "resources": ["doc"], "__proto__": {"effect": "deny"}}]}';

@@ -38,9 +38,11 @@ describe('toSqlWhere', () => {
       text: '(NOT COALESCE("amount" = ANY($1::float8[]), FALSE))',
       values: [[1]],
     });
-    expect(sql({ in: ['x', r('tags')] }).text).toBe('($1::text = ANY("tags"))');
-    expect(sql({ contains: [r('tags'), 'x'] }).text).toBe('($1::text = ANY("tags"))');
-    expect(sql({ contains: [r('scores'), 2] }).text).toBe('($1::float8 = ANY("scores"))');
+    expect(sql({ in: ['x', r('tags')] }).text).toBe('(($1::text = ANY("tags") AND array_ndims("tags") = 1))');
+    expect(sql({ contains: [r('tags'), 'x'] }).text).toBe('(($1::text = ANY("tags") AND array_ndims("tags") = 1))');
+    expect(sql({ contains: [r('scores'), 2] }).text).toBe(
+      '(($1::float8 = ANY("scores") AND array_ndims("scores") = 1))',
+    );
     expect(sql({ contains: [r('ownerId'), 'x'] }).text).toBe('(strpos("owner_id", $1::text) > 0)');
     expect(sql({ contains: [['a', 'b'], r('ownerId')] }).text).toBe('("owner_id" = ANY($1::text[]))');
     expect(sql({ contains: ['admin', r('ownerId')] }).text).toBe('(strpos($1::text, "owner_id") > 0)');
