@@ -42,11 +42,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
  */
 export function encodeContext(context: unknown, reservedAllowed = false, lead = 0): Uint8Array {
   if (context === undefined) return new Uint8Array(lead + 1);
-  if (typeof context !== 'object' || context === null || Array.isArray(context)) {
-    throw invalid('must be a plain object of strings, numbers, booleans and null');
-  }
-  const proto = Object.getPrototypeOf(context);
-  if (proto !== Object.prototype && proto !== null) throw invalid('must be a plain object');
+  assertPlainContext(context);
   const keys = Object.keys(context);
   if (keys.length === 0) return new Uint8Array(lead + 1);
   if (keys.length > ENCRYPTION_CONTEXT_LIMITS.maxEntries)
@@ -60,7 +56,7 @@ export function encodeContext(context: unknown, reservedAllowed = false, lead = 
     if (key.charCodeAt(0) === 36 && !reservedAllowed) throw invalid('keys starting with $ are reserved', key);
     // A UTF-16 unit encodes to at least one UTF-8 byte: an over-long string is refused before it is encoded.
     if (key.length > ENCRYPTION_CONTEXT_LIMITS.maxKeyBytes) throw invalid('key too long', key);
-    const keyBytes = encodeUtf8(key);
+    const keyBytes = contextUtf8(key, key);
     if (keyBytes.length > ENCRYPTION_CONTEXT_LIMITS.maxKeyBytes) throw invalid('key too long', key);
     const entry = encodeValue((context as Record<string, unknown>)[key], keyBytes, key);
     entries.push(entry);
@@ -190,7 +186,7 @@ function encodeValue(v: unknown, key: Uint8Array, name: string): Entry {
   }
   if (typeof v === 'string') {
     if (v.length > ENCRYPTION_CONTEXT_LIMITS.maxStringBytes) throw invalid('string value too long', name);
-    const s = encodeUtf8(v);
+    const s = contextUtf8(v, name);
     if (s.length > ENCRYPTION_CONTEXT_LIMITS.maxStringBytes) throw invalid('string value too long', name);
     return { key, type: TYPE_STRING, size: 2 + s.length, number: 0, string: s };
   }
@@ -205,11 +201,30 @@ export class EncodedContext {
   constructor(readonly bytes: Uint8Array) {}
 }
 
-/** The context with one reserved entry added (used by encryptFields for `$field`). */
-export function extendContext(context: EncryptionContext | undefined, key: string, value: string): EncodedContext {
-  if (context !== undefined && (typeof context !== 'object' || context === null || Array.isArray(context))) {
+/**
+ * A plain object (prototype Object.prototype or null), checked before anything spreads or reads it: spreading a
+ * Map, a Date or a class instance gives `{}`, which would bind nothing.
+ */
+function assertPlainContext(context: unknown): asserts context is object {
+  if (typeof context !== 'object' || context === null || Array.isArray(context)) {
     throw invalid('must be a plain object of strings, numbers, booleans and null');
   }
+  const proto = Object.getPrototypeOf(context);
+  if (proto !== Object.prototype && proto !== null) throw invalid('must be a plain object');
+}
+
+/** UTF-8 of a context key or string value; a lone surrogate is the caller's bad context (INPUT_INVALID). */
+function contextUtf8(text: string, key: string): Uint8Array {
+  try {
+    return encodeUtf8(text);
+  } catch {
+    throw invalid('keys and strings must be well-formed Unicode (no lone surrogates)', key);
+  }
+}
+
+/** The context with one reserved entry added (used by encryptFields for `$field`). */
+export function extendContext(context: EncryptionContext | undefined, key: string, value: string): EncodedContext {
+  if (context !== undefined) assertPlainContext(context);
   for (const k of Object.keys(context ?? {})) {
     if (k.charCodeAt(0) === 36) throw invalid('keys starting with $ are reserved', k);
   }

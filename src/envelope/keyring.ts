@@ -23,6 +23,10 @@ export const KEYRING_KEY_STATUSES: readonly KeyringKeyStatus[] = Object.freeze([
  * `aad` must be authenticated with the wrapped key (KMS "encryption context"); `unwrapKey` returns null when the
  * wrapped key does not authenticate (bulwark then throws ENVELOPE_DECRYPT_FAILED). Wrapped keys are opaque to
  * bulwark, at most 1024 bytes. Errors the provider throws (network, permissions) reach the caller unchanged.
+ * Ownership: the `dataKey` passed to `wrapKey` is zeroed once its promise settles (copy it to keep it); the array
+ * `unwrapKey` resolves to stays the provider's (bulwark copies it), so a provider may cache unwrapped keys. Both
+ * must be `Uint8Array`s (an `ArrayBuffer` from WebCrypto needs `new Uint8Array(...)`): anything else is
+ * CONFIG_INVALID.
  * @example
  * const provider: KeyProvider = { wrapKey: (id, key, aad) => kms.encrypt(id, key, aad), unwrapKey: (id, w, aad) => kms.decrypt(id, w, aad) };
  */
@@ -152,7 +156,16 @@ function providerEntry(id: string, status: KeyringKeyStatus, provider: KeyProvid
     idBytes: encodeUtf8(id),
     status,
     material: undefined,
-    wrap: (dataKey, aad) => provider.wrapKey(id, dataKey, aad),
+    wrap: async (dataKey, aad) => {
+      const wrapped: unknown = await provider.wrapKey(id, dataKey, aad);
+      // Before anything sizes a header from it: an ArrayBuffer (WebCrypto's result) has no usable length here.
+      if (!isBytes(wrapped)) {
+        throw new BulwarkError('CONFIG_INVALID', 'key provider must return a Uint8Array', {
+          details: { parameter: 'provider' },
+        });
+      }
+      return wrapped;
+    },
     wrapSync: () => undefined,
     wrappedBytes: undefined,
     wrapSyncInto: () => false,

@@ -218,7 +218,7 @@ describe('KeyProvider (a stand-in KMS)', () => {
     await expectBulwarkError(() => encryptEnvelope(huge, 'x'), 'CONFIG_INVALID');
   });
 
-  it('refuses and wipes a data key of the wrong size from the provider', async () => {
+  it('refuses a data key of the wrong size from the provider, and leaves the provider its own array', async () => {
     const unwrapped: Uint8Array[] = [];
     const keyring = createKeyring({
       keys: [{ id: 'kms', status: 'primary' }],
@@ -232,11 +232,68 @@ describe('KeyProvider (a stand-in KMS)', () => {
     });
     const sealed = await encryptEnvelope(keyring, 'x');
     await expectBulwarkError(() => decryptEnvelope(keyring, sealed), 'ENVELOPE_DECRYPT_FAILED');
-    expect(unwrapped).toEqual([new Uint8Array(31)]);
+    expect(unwrapped).toEqual([new Uint8Array(31).fill(7)]);
+  });
+
+  it('lets a provider cache unwrapped keys, and refuses values that are not Uint8Arrays', async () => {
+    const kek = new Uint8Array(32).fill(9);
+    const xor = (bytes: Uint8Array) => bytes.map((b, i) => b ^ (kek[i] as number));
+    const cache = new Map<string, Uint8Array>();
+    const caching = createKeyring({
+      keys: [{ id: 'kms', status: 'primary' }],
+      provider: {
+        wrapKey: async (_id, dataKey) => xor(dataKey),
+        unwrapKey: async (_id, wrapped) => {
+          const id = Buffer.from(wrapped).toString('hex');
+          if (!cache.has(id)) cache.set(id, xor(wrapped));
+          return cache.get(id) as Uint8Array;
+        },
+      },
+    });
+    const sealed = await encryptEnvelope(caching, 'secret');
+    for (let i = 0; i < 3; i++) expect(new TextDecoder().decode(await decryptEnvelope(caching, sealed))).toBe('secret');
+    const wrongTypes = createKeyring({
+      keys: [{ id: 'kms', status: 'primary' }],
+      provider: {
+        wrapKey: async () => new ArrayBuffer(48) as never,
+        unwrapKey: async () => new ArrayBuffer(32) as never,
+      },
+    });
+    await expectBulwarkError(() => encryptEnvelope(wrongTypes, 'x'), 'CONFIG_INVALID');
+    const undefinedKey = createKeyring({
+      keys: [{ id: 'kms', status: 'primary' }],
+      provider: { wrapKey: async (_id, key) => xor(key), unwrapKey: async () => undefined as never },
+    });
+    await expectBulwarkError(
+      async () => decryptEnvelope(undefinedKey, await encryptEnvelope(undefinedKey, 'x')),
+      'CONFIG_INVALID',
+    );
   });
 });
 
 describe('context input', () => {
+  it('refuses a context that is not a plain object in every entry point, encryptFields included', async () => {
+    const keyring = singleKeyring();
+    for (const context of [new Map([['tenant', 'a']]), new Date(0), new URLSearchParams('tenant=a')]) {
+      await expectBulwarkError(() => encryptEnvelope(keyring, 'x', { context: context as never }), 'INPUT_INVALID');
+      // Spread, these would have been {}: ciphertexts bound to nothing but the field name.
+      await expectBulwarkError(
+        () => encryptFields({ email: 'a@example.com' }, ['email'], { keyring, context: context as never }),
+        'INPUT_INVALID',
+      );
+    }
+  });
+
+  it('refuses a lone surrogate in a context key, a context value or a field name as INPUT_INVALID', async () => {
+    const keyring = singleKeyring();
+    await expectBulwarkError(() => encryptEnvelope(keyring, 'x', { context: { t: 'a\ud800' } }), 'INPUT_INVALID');
+    await expectBulwarkError(() => encryptEnvelope(keyring, 'x', { context: { ['\udc00']: 1 } }), 'INPUT_INVALID');
+    await expectBulwarkError(
+      () => encryptFields({ ['e\ud800']: 'x' }, ['e\ud800'], { keyring, context: { t: 1 } }),
+      'INPUT_INVALID',
+    );
+  });
+
   it('refuses an over-long context key or string by its length, before encoding it', async () => {
     const keyring = singleKeyring();
     const encode = vi.spyOn(encoding, 'encodeUtf8');

@@ -379,7 +379,8 @@ describe('streaming through a KeyProvider (a KMS round trip)', () => {
     const ct = await collect(streamOf(data).pipeThrough(encryptStream(kms.ring, { context, segmentBytes: 256 })));
     expect(await collect(streamOf(ct, 100).pipeThrough(decryptStream(kms.ring, { context })))).toEqual(data);
     expect(kms.given.map(zero)).toEqual([true]);
-    expect(kms.unwrapped.map(zero)).toEqual([true]);
+    // The provider's unwrapped array stays the provider's (it may cache it); bulwark zeroed its own copies.
+    expect(kms.unwrapped.map(zero)).toEqual([false]);
     expect(keys.map(zero)).toEqual([true, true]);
   });
 
@@ -407,7 +408,7 @@ describe('streaming through a KeyProvider (a KMS round trip)', () => {
     kms.release();
     await Promise.allSettled([read, written]);
     await settle();
-    expect(kms.unwrapped.map(zero)).toEqual([true]);
+    expect(kms.unwrapped.map(zero)).toEqual([false]);
     expect(keys.filter((key) => !zero(key)).length).toBe(0);
   });
 });
