@@ -36,9 +36,22 @@ end
 local mode, cost, consume, refund
 
 -- One rule: returns ok, remaining, resetMs, retryAfterMs, write, new state (a, b, c) and expiry.
+-- Each step runs at t = max(now, the key's latest time), so a clock behind the key never rewinds it; waits are then
+-- measured from now (memory-store.ts and addSkew in algorithms.ts do the same).
+local function behind(t, ok, reset, retry)
+  if t > now then
+    if reset > 0 then reset = reset + (t - now) end
+    if not ok then retry = retry + (t - now) end
+  end
+  return reset, retry
+end
+
 local function step(key, alg, limit, w, burst)
   if alg == 'sl' then
-    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - w)
+    local t = now
+    local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+    if last[2] and tonumber(last[2]) > t then t = tonumber(last[2]) end
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', t - w)
     local before = redis.call('ZCARD', key)
     local used, ok, write = before, true, false
     if refund then
@@ -47,26 +60,30 @@ local function step(key, alg, limit, w, burst)
       ok = used + cost <= limit
       if ok and consume then used, write = used + cost, true end
     end
-    local newest = now - w
-    if write and consume then newest = now
+    local newest = t - w
+    if write and consume then newest = t
     elseif used > 0 then newest = tonumber(redis.call('ZRANGE', key, used - 1, used - 1, 'WITHSCORES')[2]) end
     local retry = 0
     if not ok then
       local k = before + cost - limit - 1
-      retry = tonumber(redis.call('ZRANGE', key, k, k, 'WITHSCORES')[2]) + w - now
+      retry = tonumber(redis.call('ZRANGE', key, k, k, 'WITHSCORES')[2]) + w - t
     end
-    return ok, limit - used, (used > 0) and (newest + w - now) or 0, retry, write, 0, used, 0, newest + w
+    local reset
+    reset, retry = behind(t, ok, (used > 0) and (newest + w - t) or 0, retry)
+    return ok, limit - used, reset, retry, write, t, used, 0, newest + w
   end
   local a, b, c = -1, 0, 0
   local v = redis.call('GET', key)
   if v then
     a, b, c = struct.unpack('<ddd', v)
   end
+  local t = now
+  if a > t then t = a end
   local ok, write = true, false
   if alg == 'tb' then
     local capacity, debt = burst * w, b
-    if debt > 0 and now > a then
-      if (now - a) * limit >= debt then debt = 0 else debt = debt - (now - a) * limit end
+    if debt > 0 and t > a then
+      if (t - a) * limit >= debt then debt = 0 else debt = debt - (t - a) * limit end
     end
     if refund then
       debt, write = math.max(debt - cost * w, 0), true
@@ -87,14 +104,18 @@ local function step(key, alg, limit, w, burst)
       if retry * limit > excess then retry = retry - 1 elseif (retry + 1) * limit <= excess then retry = retry + 1 end
       if retry * limit < excess then retry = retry + 1 end
     end
-    return ok, rem, reset, retry, write, now, debt, 0, now + reset
+    local expires = t + reset
+    reset, retry = behind(t, ok, reset, retry)
+    return ok, rem, reset, retry, write, t, debt, 0, expires
   end
-  local start = math.floor(now / w)
-  if start * w > now then start = start - 1 elseif (start + 1) * w <= now then start = start + 1 end
+  local start = math.floor(t / w)
+  if start * w > t then start = start - 1 elseif (start + 1) * w <= t then start = start + 1 end
   start = start * w
   local current, previous = 0, 0
   if a == start then current, previous = b, c elseif a == start - w and alg == 'sw' then previous = b end
-  local elapsed = now - start
+  local elapsed = t - start
+  -- A refund just after a boundary gives back what the previous window counted once this one has nothing left.
+  if refund then previous = math.max(previous - math.max(cost - current, 0), 0) end
   local weighted = 0
   if alg == 'sw' then weighted = (previous * (w - elapsed)) / w end
   if refund then
@@ -104,8 +125,9 @@ local function step(key, alg, limit, w, burst)
     if ok and consume then current, write = current + cost, true end
   end
   if alg == 'fw' then
-    local left = start + w - now
-    return ok, limit - current, (current > 0) and left or 0, ok and 0 or left, write, start, current, 0, start + w
+    local left = start + w - t
+    local reset, retry = behind(t, ok, (current > 0) and left or 0, ok and 0 or left)
+    return ok, limit - current, reset, retry, write, start, current, 0, start + w
   end
   local reset, retry = 0, 0
   if current > 0 then reset = w - elapsed + w elseif previous > 0 then reset = w - elapsed end
@@ -120,6 +142,7 @@ local function step(key, alg, limit, w, burst)
       retry = w - elapsed + at
     end
   end
+  reset, retry = behind(t, ok, reset, retry)
   return ok, math.max(math.floor(limit - (weighted + current)), 0), reset, retry, write, start, current, previous, start + 2 * w
 end
 
@@ -127,8 +150,9 @@ local function store(key, alg, a, b, c, exp)
   local ttl = exp - now
   if alg == 'sl' then
     if consume then
-      local seq = redis.call('ZCOUNT', key, now, now)
-      for j = 0, cost - 1 do redis.call('ZADD', key, now, string.format('%d:%08d', now, seq + j)) end
+      -- a is the step's time: the clock, or the log's newest entry if the clock is behind it (scores stay ordered).
+      local seq = redis.call('ZCOUNT', key, a, a)
+      for j = 0, cost - 1 do redis.call('ZADD', key, a, string.format('%d:%08d', a, seq + j)) end
     else
       local extra = redis.call('ZCARD', key) - b
       if extra > 0 then redis.call('ZPOPMAX', key, extra) end

@@ -24,10 +24,35 @@ export interface RuleStep {
   c: number;
   /** Absolute time after which the stored state is equivalent to the empty state. */
   expiresAt: number;
+  /** The time the step was computed at: the clock, or the key's own latest time if the clock is behind it. */
+  at: number;
 }
 
 export function createRuleStep(): RuleStep {
-  return { allowed: false, remaining: 0, resetMs: 0, retryAfterMs: 0, write: false, a: -1, b: 0, c: 0, expiresAt: 0 };
+  return {
+    allowed: false,
+    remaining: 0,
+    resetMs: 0,
+    retryAfterMs: 0,
+    write: false,
+    a: -1,
+    b: 0,
+    c: 0,
+    expiresAt: 0,
+    at: 0,
+  };
+}
+
+/**
+ * A clock behind a key's state (an NTP step back, a failover to a server with a slower clock) must not rewind it:
+ * a fixed or sliding window would start over and forget its count, a bucket would refill twice, a log would go
+ * out of order. So the stores run each step at `max(now, the key's latest time)` (the window start, the bucket's
+ * last update, the log's newest entry; the Lua script does the same), then call this with how far that time is
+ * ahead of the clock, to turn the step's waits into waits from the clock's `now`.
+ */
+export function addSkew(out: RuleStep, skew: number): void {
+  if (out.resetMs > 0) out.resetMs += skew;
+  if (!out.allowed) out.retryAfterMs += skew;
 }
 
 /**
@@ -102,6 +127,9 @@ export function stepSlidingWindow(
     previous = b;
   }
   const elapsed = now - start;
+  // A refund just after a boundary gives back what the previous window counted once this one has nothing left:
+  // otherwise a request consumed before the boundary and refunded after it would stay counted.
+  if (mode === 'refund') previous = Math.max(previous - Math.max(cost - current, 0), 0);
   const weighted = (previous * (w - elapsed)) / w;
   current = takeCost(current, weighted, cost, limit, mode, out);
   const allowed = out.allowed;

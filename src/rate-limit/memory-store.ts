@@ -1,5 +1,6 @@
 import { assertIntegerInRange, readNowOption, readOptions } from '../internal/assert.js';
 import {
+  addSkew,
   createRuleStep,
   type RuleStep,
   stepFixedWindow,
@@ -79,34 +80,38 @@ export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions
     const base = slot * table.stride;
     const a = slot < 0 ? -1 : (cells[base] as number);
     const b = slot < 0 ? 0 : (cells[base + 1] as number);
+    // Never behind the key's own latest time (see addSkew): a is the window start or the bucket's last update.
+    let at = Math.max(a, t);
     switch (rule.algorithm) {
       case 'sliding-window':
-        return stepSlidingWindow(rule, a, b, slot < 0 ? 0 : (cells[base + 2] as number), t, cost, mode, out);
+        stepSlidingWindow(rule, a, b, slot < 0 ? 0 : (cells[base + 2] as number), at, cost, mode, out);
+        break;
       case 'fixed-window':
-        return stepFixedWindow(rule, a, b, t, cost, mode, out);
+        stepFixedWindow(rule, a, b, at, cost, mode, out);
+        break;
       case 'token-bucket':
-        return stepTokenBucket(rule, a, b, t, cost, mode, out);
-      default:
-        return stepSlidingLog(rule, slot < 0 ? EMPTY_LOG : (table.logs![slot] ?? EMPTY_LOG), t, cost, mode, out);
+        stepTokenBucket(rule, a, b, at, cost, mode, out);
+        break;
+      default: {
+        const log = slot < 0 ? EMPTY_LOG : (table.logs![slot] ?? EMPTY_LOG);
+        const newest = log.length > 0 ? (log[log.length - 1] as number) : t;
+        at = Math.max(newest, t);
+        stepSlidingLog(rule, log, at, cost, mode, out);
+      }
     }
+    out.at = at;
+    if (at > t) addSkew(out, at - t);
+    return out;
   }
 
-  function commit(
-    table: SlotTable,
-    slot: number,
-    key: string,
-    t: number,
-    cost: number,
-    mode: RateLimitMode,
-    s: RuleStep,
-  ) {
+  function commit(table: SlotTable, slot: number, key: string, cost: number, mode: RateLimitMode, s: RuleStep) {
     if (slot < 0) slot = table.insert(key);
     const cells = table.cells;
     const base = slot * table.stride;
     cells[base] = s.a;
     cells[base + 1] = s.b;
     if (table.withPrevious) cells[base + 2] = s.c;
-    if (table.logs !== undefined) commitLog(table.logs, slot, t, cost, mode, s.b);
+    if (table.logs !== undefined) commitLog(table.logs, slot, s.at, cost, mode, s.b);
   }
 
   /** The fast path for one rule: table and scratch resolved once, one lookup per decision. */
@@ -118,7 +123,7 @@ export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions
       const t = now();
       const slot = table.find(key);
       step(table, slot, rule, t, cost, mode, out);
-      if (out.write) commit(table, slot, key, t, cost, mode, out);
+      if (out.write) commit(table, slot, key, cost, mode, out);
       const allowed = out.allowed;
       return {
         allowed,
@@ -149,7 +154,7 @@ export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions
       if (allowed || mode === 'refund') {
         for (let i = 0; i < rules.length; i++) {
           const s = steps[i] as RuleStep;
-          if (s.write) commit(ruleTables[i] as SlotTable, slots[i] as number, key, t, cost, mode, s);
+          if (s.write) commit(ruleTables[i] as SlotTable, slots[i] as number, key, cost, mode, s);
         }
       }
       return bindingResult(rules, steps, allowed);

@@ -87,10 +87,16 @@ export class RateLimitModel {
     return allowed;
   }
 
-  /** Gives back `cost` from the newest events that the rule still counts (fixed/sliding window: this window). */
+  /**
+   * Gives back `cost` from the newest events that the rule still counts: fixed window, this window; sliding window,
+   * this window and then the previous one (a refund just after a boundary returns what was consumed before it).
+   */
   refund(now: number, cost: number): void {
     const rule = this.rules[0] as Rule;
-    const from = rule.algorithm === 'sliding-log' ? now - rule.windowMs + 1 : now - (now % rule.windowMs);
+    const w = rule.windowMs;
+    const start = now - (now % w);
+    const from =
+      rule.algorithm === 'sliding-log' ? now - w + 1 : rule.algorithm === 'sliding-window' ? start - w : start;
     for (let i = this.events.length - 1; i >= 0 && cost > 0; i--) {
       const e = this.events[i] as Event;
       if (e.t < from) break;
@@ -285,6 +291,39 @@ export function rateLimitStoreContract(
         );
       });
     }
+
+    it('a clock stepping back never rewinds a key: no window restarts, no refill twice, no negative waits', async () => {
+      const t0 = Date.UTC(2026, 0, 1, 0, 1); // a window boundary for every window below
+      for (const algorithm of ALGORITHMS) {
+        const clock = createFakeClock(t0);
+        const limiter = createRateLimiter({
+          name: `contract-${Date.now()}-${sequence++}`,
+          algorithm,
+          limit: 10,
+          windowMs: 60_000,
+          ...(algorithm === 'token-bucket' ? { burst: 10 } : {}),
+          store: makeStore(clock),
+        });
+        let admitted = 0;
+        for (let i = 0; i < 10; i++) if ((await limiter.consume('k')).allowed) admitted++;
+        // One millisecond back, across the boundary, then forward again: the count made at t0 still holds.
+        for (const at of [t0 - 1, t0, t0 - 5_000, t0 + 1]) {
+          clock.set(at);
+          const r = await limiter.consume('k');
+          if (r.allowed) admitted++;
+          expect(r.retryAfterMs, `${algorithm} at ${at - t0}`).toBeGreaterThanOrEqual(0);
+          expect(r.resetMs, `${algorithm} at ${at - t0}`).toBeGreaterThanOrEqual(0);
+          if (!r.allowed) {
+            // The wait is measured from the clock's time: allowed once it has passed, as the key sees it.
+            expect(r.retryAfterMs).toBeGreaterThan(0);
+          }
+        }
+        expect(admitted, algorithm).toBe(10);
+        const peek = await limiter.peek('k');
+        expect(peek.allowed, algorithm).toBe(false);
+        await limiter.reset('k');
+      }
+    });
 
     it('takes any string as a key: lone surrogates stay apart from U+FFFD and from each other', async () => {
       const clock = createFakeClock();
