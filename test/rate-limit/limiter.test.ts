@@ -8,6 +8,7 @@ import {
 } from '../../src/rate-limit/index.js';
 import { createFakeClock } from '../support/clock.js';
 import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
+import { createLateAnswers } from '../support/later.js';
 
 const failing: RateLimitStore = {
   applyRateLimit: async () => {
@@ -315,16 +316,11 @@ describe('createRateLimiter', () => {
   it('a consume that times out and lands later gives its quota back under deny, keeps it under allow', async () => {
     for (const onStoreError of ['deny', 'allow'] as const) {
       const memory = createRateLimitMemoryStore();
-      let landed = 0;
+      const answers = createLateAnswers(30);
       const late: RateLimitStore = {
         applyRateLimit: (key, rules, cost, mode) =>
           mode === 'consume'
-            ? new Promise((resolve) =>
-                setTimeout(() => {
-                  landed++;
-                  resolve(memory.applyRateLimit(key, rules, cost, mode));
-                }, 30),
-              )
+            ? answers.later(() => memory.applyRateLimit(key, rules, cost, mode))
             : memory.applyRateLimit(key, rules, cost, mode),
         resetRateLimit: (...args) => memory.resetRateLimit(...args),
       };
@@ -334,7 +330,7 @@ describe('createRateLimiter', () => {
         [onStoreError === 'allow', 'store-error'],
         [onStoreError === 'allow', 'store-error'],
       ]);
-      while (landed < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      while (answers.state.landed < 2) await new Promise((resolve) => setTimeout(resolve, 10));
       await new Promise((resolve) => setTimeout(resolve, 10));
       // Refused requests left the counter as it was; admitted ones (allow) counted.
       expect((await limiter.peek('k')).remaining).toBe(onStoreError === 'deny' ? 3 : 1);

@@ -8,6 +8,7 @@ import {
 import { loginGuardStoreContract } from '../stores/contract.js';
 import { createFakeClock } from '../support/clock.js';
 import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
+import { createLateAnswers } from '../support/later.js';
 import {
   checkAgainstModel,
   checkDelayOutlivesCounter,
@@ -122,24 +123,19 @@ describe('createLoginGuard', () => {
   it('a reservation that lands after its check timed out is released, not left to block the next attempt', async () => {
     const memory = createRateLimitMemoryStore();
     let slow = true;
-    let landed = 0;
+    const answers = createLateAnswers(30);
     const store: LoginGuardStore = {
       ...memory,
       reserveLoginAttempt: (group, keys, rules, ttl) =>
         slow
-          ? new Promise((resolve) =>
-              setTimeout(() => {
-                landed++;
-                resolve(memory.reserveLoginAttempt(group, keys, rules, ttl));
-              }, 30),
-            )
+          ? answers.later(() => memory.reserveLoginAttempt(group, keys, rules, ttl))
           : memory.reserveLoginAttempt(group, keys, rules, ttl),
     };
     const guard = createLoginGuard({ store, timeoutMs: 5, freeFailures: 0, accountMaxFailures: 2 });
     const who = { account: 'a', ip: '192.0.2.1' };
     const during = await Promise.all([guard.check(who), guard.check(who), guard.check(who)]);
     expect(during.map((r) => r.reason)).toEqual(['store-error', 'store-error', 'store-error']);
-    while (landed < 6) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (answers.state.landed < 6) await new Promise((resolve) => setTimeout(resolve, 10));
     await new Promise((resolve) => setTimeout(resolve, 10));
     slow = false;
     // Three reservations left behind would be over the ceiling of two, and count as failures for the delay.
