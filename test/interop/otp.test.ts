@@ -65,10 +65,10 @@ describe('codes agree with peer libraries', () => {
         });
         expect(peer).toBe(ours);
         if (alg === 'SHA-1') expect(generateHOTP(key, BigInt(counter), d)).toBe(ours);
-        expect(await verifyHotp(peer, key, Math.max(0, counter - 2), { algorithm: alg, digits: d })).toMatchObject({
-          valid: true,
-          nextCounter: counter + 1,
-        });
+        // The last safe counter never verifies: its next counter, 2^53, could not be stored and passed back.
+        expect(await verifyHotp(peer, key, Math.max(0, counter - 2), { algorithm: alg, digits: d })).toMatchObject(
+          counter === Number.MAX_SAFE_INTEGER ? { valid: false } : { valid: true, nextCounter: counter + 1 },
+        );
       }),
       { numRuns: 200 },
     );
