@@ -63,7 +63,7 @@ export const DEFAULT_REDIS_STORE = Object.freeze({ prefix: 'bulwark:', recoveryM
  * connection, no script load, no timers.
  *
  * @throws CONFIG_INVALID when `client` has no recognised `eval` shape, or `prefix` or `recoveryMarkTtlMs` is invalid.
- * Its methods reject with INPUT_INVALID for a key that is not well-formed Unicode or OTP input out of range.
+ * Its methods reject with INPUT_INVALID for OTP input out of range; any string is a key (lone surrogates included).
  * @example
  * import Redis from 'ioredis';
  * const store = createRedisStore({ client: new Redis(process.env.REDIS_URL), prefix: 'myapp:' });

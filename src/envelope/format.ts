@@ -115,7 +115,10 @@ export function unwrapDataKey(entry: KeyEntry, header: KeyHeader): Uint8Array | 
   if (now !== undefined) return checkDataKey(now);
   // The asynchronous path serves key providers, whose array stays theirs (a provider may cache it): bulwark works
   // on, and later zeroes, a copy. Local keys decrypted here are fresh arrays, so the copy costs nothing that matters.
-  return entry.unwrap(header.wrapped, header.keyAad).then((key) => checkDataKey(isBytes(key) ? key.slice() : key));
+  // A real copy: on a Node Buffer, `slice` is a view, and wiping it would zero the provider's array.
+  return entry
+    .unwrap(header.wrapped, header.keyAad)
+    .then((key) => checkDataKey(isBytes(key) ? new Uint8Array(key) : key));
 }
 
 function checkDataKey(dataKey: Uint8Array | null): Uint8Array {

@@ -6,6 +6,7 @@
 import { BulwarkError } from '../errors.js';
 import { assertIntegerInRange, readOptions } from '../internal/assert.js';
 import { type BreachRangeFetcher, countPasswordBreaches } from './breach.js';
+import { DEFAULT_MAX_PASSWORD_BYTES } from './options.js';
 import { countPatterns, type PatternCounts } from './patterns.js';
 
 /** Why a password fails the policy. */
@@ -47,6 +48,11 @@ export interface PasswordPolicyOptions {
   contextWords?: readonly string[];
   /** Asks a breach corpus through k-anonymity; only {@link checkPasswordPolicy} (async) uses it. */
   fetchBreachRange?: BreachRangeFetcher;
+  /**
+   * The `maxPasswordBytes` you give hashPassword (default 4096): a password over it, as typed or after NFKC, is
+   * TOO_LONG here too, so a password the policy accepts can always be hashed.
+   */
+  maxPasswordBytes?: number;
 }
 
 /**
@@ -111,6 +117,24 @@ function patternProblem({ repeated, sequential, length }: PatternCounts): Passwo
   return repeated >= sequential ? 'REPETITIVE' : 'SEQUENTIAL';
 }
 
+/** UTF-8 length of well-formed text, without encoding it (a lone surrogate counts 3, as U+FFFD would). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+
 function codePointCount(s: string): number {
   let n = 0;
   for (let i = 0; i < s.length; i++) {
@@ -162,7 +186,13 @@ function readPolicyOptions(options: unknown) {
       details: { parameter: 'contextWords' },
     });
   }
-  return { minLength, maxLength, blocklist, context: contextTokens(o.contextWords ?? []) };
+  const maxPasswordBytes = assertIntegerInRange(
+    o.maxPasswordBytes ?? DEFAULT_MAX_PASSWORD_BYTES,
+    'maxPasswordBytes',
+    1,
+    2 ** 20, // hashPassword's own bound
+  );
+  return { minLength, maxLength, blocklist, context: contextTokens(o.contextWords ?? []), maxPasswordBytes };
 }
 
 /**
@@ -185,18 +215,22 @@ function evaluate(password: string, options: PasswordPolicyOptions | undefined):
   if (typeof password !== 'string') {
     throw new BulwarkError('INPUT_INVALID', 'password must be a string', { details: { parameter: 'password' } });
   }
-  const { minLength, maxLength, blocklist, context } = readPolicyOptions(options);
+  const { minLength, maxLength, blocklist, context, maxPasswordBytes } = readPolicyOptions(options);
   const problems: PasswordProblem[] = [];
   // Bound the work before normalizing: a string longer than 4 code units per allowed character cannot fit.
   if (password.length > maxLength * 4) return { ok: false, problems: [problem('TOO_LONG', minLength, maxLength)] };
-  const lower = password.normalize('NFKC').toLowerCase();
+  const nfkc = password.normalize('NFKC');
+  const lower = nfkc.toLowerCase();
   // Characters are code points of the NFC form (what was typed, a decomposed accent counted once) or of the NFKC
   // form, whichever is fewer: NFKC must not lengthen a password (U+FDFA is one key press and 18 code points after
   // NFKC, U+3300 one and 4), and canonically equivalent spellings share both forms, so they are judged alike.
   const composed = password.normalize('NFC').toLowerCase();
   const characters = Math.min(codePointCount(composed), codePointCount(lower));
   // Before any other check: NFKC expands at most 18 times, so everything below stays bounded by maxLength.
-  if (characters > maxLength) return { ok: false, problems: [problem('TOO_LONG', minLength, maxLength)] };
+  // NFKC can also expand past what hashPassword takes (U+FDFA is 33 bytes): over it is too long as well.
+  if (characters > maxLength || utf8Length(nfkc) > maxPasswordBytes || utf8Length(password) > maxPasswordBytes) {
+    return { ok: false, problems: [problem('TOO_LONG', minLength, maxLength)] };
+  }
   if (characters < minLength) problems.push(problem('TOO_SHORT', minLength, maxLength));
   if (blocklist !== undefined && isBlocked(blocklist, lower)) problems.push(problem('COMMON'));
   if (context.some((t) => lower.includes(t))) problems.push(problem('CONTEXT_WORD'));

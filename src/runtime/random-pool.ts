@@ -93,12 +93,19 @@ function resetOwnPool(): void {
  */
 const RESETS = Symbol.for('bulwark.random-pool.resets.v1');
 
+/** Where globalThis is frozen or not extensible (a hardened realm), only this copy's pool is reset. */
+let localResets: Set<() => void> | undefined;
+
 function resets(): Set<() => void> {
   const g = globalThis as { [RESETS]?: Set<() => void> };
-  let set = g[RESETS];
+  let set = g[RESETS] ?? localResets;
   if (set === undefined) {
     set = new Set();
-    Object.defineProperty(g, RESETS, { value: set, enumerable: false, configurable: false, writable: false });
+    try {
+      Object.defineProperty(g, RESETS, { value: set, enumerable: false, configurable: false, writable: false });
+    } catch {
+      localResets = set;
+    }
   }
   return set;
 }

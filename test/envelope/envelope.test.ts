@@ -245,7 +245,8 @@ describe('KeyProvider (a stand-in KMS)', () => {
         wrapKey: async (_id, dataKey) => xor(dataKey),
         unwrapKey: async (_id, wrapped) => {
           const id = Buffer.from(wrapped).toString('hex');
-          if (!cache.has(id)) cache.set(id, xor(wrapped));
+          // A Node Buffer, as node:crypto and most SDKs return: its slice() is a view, not a copy.
+          if (!cache.has(id)) cache.set(id, Buffer.from(xor(wrapped)));
           return cache.get(id) as Uint8Array;
         },
       },

@@ -49,6 +49,16 @@ describe('length (NIST SP 800-63B Rev. 4)', () => {
     expect(codes(`${'cafe\u0301 '.repeat(3)}`)).toEqual(codes(`${'caf\u00e9 '.repeat(3)}`));
   });
 
+  it('never accepts a password hashPassword would refuse: NFKC bytes over maxPasswordBytes are TOO_LONG', async () => {
+    // 256 characters typed, 2,748 code points and 5,556 UTF-8 bytes after NFKC: over hashPassword's 4,096.
+    let expanding = '';
+    for (let i = 0; i < 128; i++) expanding += `\uFDFA${String.fromCharCode(0x3300 + (i % 0x58))}`;
+    expect(codes(expanding, { maxLength: 256 })).toEqual(['TOO_LONG']);
+    // Raise both together and it is accepted by both.
+    expect(codes(expanding, { maxLength: 256, maxPasswordBytes: 8192 })).not.toContain('TOO_LONG');
+    expectBulwarkErrorSync(() => checkPasswordPolicySync('x', { maxPasswordBytes: 0 }), 'CONFIG_INVALID');
+  });
+
   it('answers TOO_LONG before any other check', () => {
     // U+2A0C is four integral signs after NFKC: 130 of them, plus two letters, are 132 characters typed.
     const expanding = `a${'\u2A0C'.repeat(130)}a`;

@@ -142,6 +142,28 @@ describe('createLoginGuard', () => {
     expect(await guard.check(who)).toMatchObject({ allowed: true, reason: 'ok', failures: 0 });
   });
 
+  it("under onStoreError 'allow' a late reservation is left to the attempt's failure() or success()", async () => {
+    const memory = createRateLimitMemoryStore();
+    const answers = createLateAnswers(30);
+    let releases = 0;
+    const store: LoginGuardStore = {
+      ...memory,
+      reserveLoginAttempt: (group, keys, rules, ttl) =>
+        answers.later(() => memory.reserveLoginAttempt(group, keys, rules, ttl)),
+      releaseLoginAttempt: (group, keys) => {
+        releases++;
+        return memory.releaseLoginAttempt(group, keys);
+      },
+    };
+    const guard = createLoginGuard({ store, timeoutMs: 5, onStoreError: 'allow' });
+    const gate = await guard.check({ account: 'a', ip: '192.0.2.1' });
+    expect(gate).toMatchObject({ allowed: true, reason: 'store-error' });
+    while (answers.state.landed < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // The attempt went through: its own failure() or success() resolves the reservation, not a compensation.
+    expect(releases).toBe(0);
+  });
+
   it('times out a hanging store', async () => {
     const hanging: LoginGuardStore = {
       reserveLoginAttempt: () => new Promise(() => {}),

@@ -42,4 +42,30 @@ describe('random pool and Node startup snapshots (end to end)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('works in a hardened realm whose globalThis is not extensible (the reset registry stays local)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-hardened-'));
+    try {
+      writeFileSync(
+        join(dir, 'entry.mjs'),
+        `import { takeRandomBytes, resetRandomPool } from ${JSON.stringify(poolSource)};
+Object.preventExtensions(globalThis);
+const a = takeRandomBytes(16);
+resetRandomPool();
+const b = takeRandomBytes(16);
+process.stdout.write(String(a.length + b.length));`,
+      );
+      await build({
+        entryPoints: [join(dir, 'entry.mjs')],
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        outfile: join(dir, 'entry.cjs'),
+        logLevel: 'silent',
+      });
+      expect(execFileSync(process.execPath, [join(dir, 'entry.cjs')], { encoding: 'utf8' })).toBe('32');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
