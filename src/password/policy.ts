@@ -17,7 +17,8 @@ export type PasswordProblemCode =
   | 'CONTEXT_WORD'
   | 'REPETITIVE'
   | 'SEQUENTIAL'
-  | 'BREACHED';
+  | 'BREACHED'
+  | 'MALFORMED';
 
 /** One failed rule, with a message fit to show the user (it never repeats the password). */
 export interface PasswordProblem {
@@ -70,7 +71,11 @@ const MESSAGES: Readonly<Record<PasswordProblemCode, string>> = Object.freeze({
   REPETITIVE: 'Avoid repeated characters or words (like "aaaa" or "abcabc").',
   SEQUENTIAL: 'Avoid sequences (like "1234", "abcd" or "qwerty").',
   BREACHED: 'This password has appeared in a data breach; choose another one.',
+  MALFORMED: 'This password contains an invalid character; type it again.',
 });
+
+/** With the u flag a surrogate pair is one code point, so this matches only an unpaired surrogate. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 const MIN_TOKEN = 4;
 const MIN_WHOLE_WORD = 3;
@@ -219,6 +224,8 @@ function evaluate(password: string, options: PasswordPolicyOptions | undefined):
   const problems: PasswordProblem[] = [];
   // Bound the work before normalizing: a string longer than 4 code units per allowed character cannot fit.
   if (password.length > maxLength * 4) return { ok: false, problems: [problem('TOO_LONG', minLength, maxLength)] };
+  // A lone surrogate (JSON can carry one) has no UTF-8: hashPassword refuses it, so the policy must not accept it.
+  if (LONE_SURROGATE.test(password)) return { ok: false, problems: [problem('MALFORMED')] };
   const nfkc = password.normalize('NFKC');
   const lower = nfkc.toLowerCase();
   // Characters are code points of the NFC form (what was typed, a decomposed accent counted once) or of the NFKC

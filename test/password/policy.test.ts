@@ -59,6 +59,12 @@ describe('length (NIST SP 800-63B Rev. 4)', () => {
     expectBulwarkErrorSync(() => checkPasswordPolicySync('x', { maxPasswordBytes: 0 }), 'CONFIG_INVALID');
   });
 
+  it('answers MALFORMED for a lone surrogate (which hashPassword refuses), never ok', () => {
+    expect(codes('correct horse battery \ud800 staple')).toEqual(['MALFORMED']);
+    expect(codes('\udc00'.repeat(20))).toEqual(['MALFORMED']);
+    expect(codes('correct horse battery \ud83e\udd8a staple')).toEqual([]);
+  });
+
   it('answers TOO_LONG before any other check', () => {
     // U+2A0C is four integral signs after NFKC: 130 of them, plus two letters, are 132 characters typed.
     const expanding = `a${'\u2A0C'.repeat(130)}a`;
