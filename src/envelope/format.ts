@@ -1,5 +1,5 @@
 import { BulwarkError } from '../errors.js';
-import { isBytes, wipe } from '../internal/bytes.js';
+import { wipe } from '../internal/bytes.js';
 import { type KeyEntry, type Keyring, keyringState } from './keyring.js';
 
 /** Version byte of a one-shot envelope and of a stream header: different, so one is never read as the other. */
@@ -54,7 +54,6 @@ export function writeKeyAad(out: Uint8Array, version: number, entry: KeyEntry): 
 
 /** Writes the key part at offset 0 of `out` (which the caller sized with keyHeaderLength). */
 export function writeKeyHeader(out: Uint8Array, keyAad: Uint8Array, wrapped: Uint8Array): number {
-  if (!isBytes(wrapped)) throw notBytes();
   if (wrapped.length === 0 || wrapped.length > MAX_WRAPPED_KEY_BYTES) {
     throw new BulwarkError('CONFIG_INVALID', 'key provider returned a wrapped key outside 1..1024 bytes');
   }
@@ -113,26 +112,14 @@ export function findKey(keyring: Keyring, keyId: string): KeyEntry {
 export function unwrapDataKey(entry: KeyEntry, header: KeyHeader): Uint8Array | Promise<Uint8Array> {
   const now = entry.unwrapSync(header.wrapped, header.keyAad);
   if (now !== undefined) return checkDataKey(now);
-  // The asynchronous path serves key providers, whose array stays theirs (a provider may cache it): bulwark works
-  // on, and later zeroes, a copy. Local keys decrypted here are fresh arrays, so the copy costs nothing that matters.
-  // A real copy: on a Node Buffer, `slice` is a view, and wiping it would zero the provider's array.
-  return entry
-    .unwrap(header.wrapped, header.keyAad)
-    .then((key) => checkDataKey(isBytes(key) ? new Uint8Array(key) : key));
+  return entry.unwrap(header.wrapped, header.keyAad).then(checkDataKey);
 }
 
 function checkDataKey(dataKey: Uint8Array | null): Uint8Array {
   if (dataKey === null) throw decryptFailed();
-  if (!isBytes(dataKey)) throw notBytes();
   if (dataKey.length !== DATA_KEY_BYTES) {
     wipe(dataKey); // A wrong-size key is still key material: leave no copy behind.
     throw decryptFailed();
   }
   return dataKey;
-}
-
-function notBytes(): BulwarkError {
-  return new BulwarkError('CONFIG_INVALID', 'key provider must return a Uint8Array', {
-    details: { parameter: 'provider' },
-  });
 }

@@ -156,22 +156,29 @@ function providerEntry(id: string, status: KeyringKeyStatus, provider: KeyProvid
     idBytes: encodeUtf8(id),
     status,
     material: undefined,
-    wrap: async (dataKey, aad) => {
-      const wrapped: unknown = await provider.wrapKey(id, dataKey, aad);
-      // Before anything sizes a header from it: an ArrayBuffer (WebCrypto's result) has no usable length here.
-      if (!isBytes(wrapped)) {
-        throw new BulwarkError('CONFIG_INVALID', 'key provider must return a Uint8Array', {
-          details: { parameter: 'provider' },
-        });
-      }
-      return wrapped;
-    },
+    // The provider boundary: what it returns is checked here, before anything sizes a header from it (an
+    // ArrayBuffer, WebCrypto's result, has no usable length), and an unwrapped key is copied, since bulwark zeroes
+    // its data keys and the provider's array stays the provider's (it may cache it; a Buffer's slice() would be a
+    // view, so new Uint8Array).
+    wrap: async (dataKey, aad) => providerBytes(await provider.wrapKey(id, dataKey, aad)),
     wrapSync: () => undefined,
     wrappedBytes: undefined,
     wrapSyncInto: () => false,
     unwrapSync: () => undefined,
-    unwrap: (wrapped, aad) => provider.unwrapKey(id, wrapped, aad),
+    unwrap: async (wrapped, aad) => {
+      const key = await provider.unwrapKey(id, wrapped, aad);
+      return key === null ? null : new Uint8Array(providerBytes(key));
+    },
   };
+}
+
+function providerBytes(value: unknown): Uint8Array {
+  if (!isBytes(value)) {
+    throw new BulwarkError('CONFIG_INVALID', 'key provider must return a Uint8Array', {
+      details: { parameter: 'provider' },
+    });
+  }
+  return value;
 }
 
 /**

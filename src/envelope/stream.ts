@@ -134,7 +134,7 @@ export class ByteQueue {
     if (this.end + bytes.length > this.held.length) {
       const need = live + bytes.length;
       if (need <= this.held.length) {
-        // Not reached by the streams (each of their takes empties `held`), but cheap: one move of what is held.
+        // Room at the front (a take left part of `held`): one move of what is held, no new buffer.
         this.held.copyWithin(0, this.start, this.end);
         if (this.secret) this.held.fill(0, live, this.end);
       } else {

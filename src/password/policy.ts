@@ -3,9 +3,10 @@
  * words, repetitive and sequential characters, optionally breach corpora. No composition rules ("one upper case,
  * one digit") and no periodic expiry: NIST found they make passwords weaker, not stronger.
  */
-import { BulwarkError } from '../errors.js';
+import { BulwarkError, isBulwarkError } from '../errors.js';
 import { assertIntegerInRange, readOptions } from '../internal/assert.js';
 import { type BreachRangeFetcher, countPasswordBreaches } from './breach.js';
+import { passwordCandidates } from './input.js';
 import { DEFAULT_MAX_PASSWORD_BYTES } from './options.js';
 import { countPatterns, type PatternCounts } from './patterns.js';
 
@@ -74,9 +75,6 @@ const MESSAGES: Readonly<Record<PasswordProblemCode, string>> = Object.freeze({
   MALFORMED: 'This password contains an invalid character; type it again.',
 });
 
-/** With the u flag a surrogate pair is one code point, so this matches only an unpaired surrogate. */
-const LONE_SURROGATE = /\p{Cs}/u;
-
 const MIN_TOKEN = 4;
 const MIN_WHOLE_WORD = 3;
 const LETTER = /\p{L}/u;
@@ -122,22 +120,20 @@ function patternProblem({ repeated, sequential, length }: PatternCounts): Passwo
   return repeated >= sequential ? 'REPETITIVE' : 'SEQUENTIAL';
 }
 
-/** UTF-8 length of well-formed text, without encoding it (a lone surrogate counts 3, as U+FFFD would). */
-function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
+/**
+ * What hashPassword would say of this password, as a problem: its own input check (passwordCandidates) refuses a
+ * lone surrogate (MALFORMED) and more than `maxPasswordBytes` as typed or after NFKC (TOO_LONG), so a password the
+ * policy accepts can always be hashed.
+ */
+function unhashable(password: string, maxPasswordBytes: number): PasswordProblemCode | undefined {
+  try {
+    passwordCandidates(password, maxPasswordBytes);
+    return undefined;
+  } catch (error) {
+    if (isBulwarkError(error, 'PASSWORD_TOO_LONG')) return 'TOO_LONG';
+    if (isBulwarkError(error, 'INPUT_INVALID')) return 'MALFORMED';
+    throw error;
   }
-  return n;
 }
 
 function codePointCount(s: string): number {
@@ -224,20 +220,16 @@ function evaluate(password: string, options: PasswordPolicyOptions | undefined):
   const problems: PasswordProblem[] = [];
   // Bound the work before normalizing: a string longer than 4 code units per allowed character cannot fit.
   if (password.length > maxLength * 4) return { ok: false, problems: [problem('TOO_LONG', minLength, maxLength)] };
-  // A lone surrogate (JSON can carry one) has no UTF-8: hashPassword refuses it, so the policy must not accept it.
-  if (LONE_SURROGATE.test(password)) return { ok: false, problems: [problem('MALFORMED')] };
-  const nfkc = password.normalize('NFKC');
-  const lower = nfkc.toLowerCase();
+  const refused = unhashable(password, maxPasswordBytes);
+  if (refused !== undefined) return { ok: false, problems: [problem(refused, minLength, maxLength)] };
+  const lower = password.normalize('NFKC').toLowerCase();
   // Characters are code points of the NFC form (what was typed, a decomposed accent counted once) or of the NFKC
   // form, whichever is fewer: NFKC must not lengthen a password (U+FDFA is one key press and 18 code points after
   // NFKC, U+3300 one and 4), and canonically equivalent spellings share both forms, so they are judged alike.
   const composed = password.normalize('NFC').toLowerCase();
   const characters = Math.min(codePointCount(composed), codePointCount(lower));
   // Before any other check: NFKC expands at most 18 times, so everything below stays bounded by maxLength.
-  // NFKC can also expand past what hashPassword takes (U+FDFA is 33 bytes): over it is too long as well.
-  if (characters > maxLength || utf8Length(nfkc) > maxPasswordBytes || utf8Length(password) > maxPasswordBytes) {
-    return { ok: false, problems: [problem('TOO_LONG', minLength, maxLength)] };
-  }
+  if (characters > maxLength) return { ok: false, problems: [problem('TOO_LONG', minLength, maxLength)] };
   if (characters < minLength) problems.push(problem('TOO_SHORT', minLength, maxLength));
   if (blocklist !== undefined && isBlocked(blocklist, lower)) problems.push(problem('COMMON'));
   if (context.some((t) => lower.includes(t))) problems.push(problem('CONTEXT_WORD'));

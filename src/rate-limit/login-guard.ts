@@ -212,10 +212,9 @@ export function createLoginGuard(options?: LoginGuardOptions): LoginGuard {
   }
 
   function reserve(group: string, groupKeys: string[], rules: LoginCounterRule[]) {
-    // A reservation that lands after the deadline belongs to a check already answered with store-error: release it
-    // rather than let it count against the account and IP for inFlightTtlMs after the outage.
-    // Only under 'deny': under 'allow' the timed-out check let the attempt through, and its failure() or success()
-    // will resolve the reservation; releasing it here too would erase another attempt's.
+    // A reservation that lands after the deadline, under 'deny', belongs to a check already refused: release it
+    // rather than let it count against the account and IP for inFlightTtlMs. Under 'allow' the attempt went through
+    // and its failure() or success() resolves it; releasing it here too would erase another attempt's.
     return callStore(
       () => store.reserveLoginAttempt(group, groupKeys, rules, inFlightTtlMs),
       timeoutMs,

@@ -93,9 +93,9 @@ export function createRateLimitMemoryStore(options?: RateLimitMemoryStoreOptions
         stepTokenBucket(rule, a, b, at, cost, mode, out);
         break;
       default: {
+        // The log's newest entry is its latest time (its cell a is unused).
         const log = slot < 0 ? EMPTY_LOG : (table.logs![slot] ?? EMPTY_LOG);
-        const newest = log.length > 0 ? (log[log.length - 1] as number) : t;
-        at = Math.max(newest, t);
+        at = log.length > 0 ? Math.max(log[log.length - 1] as number, t) : t;
         stepSlidingLog(rule, log, at, cost, mode, out);
       }
     }

@@ -4,6 +4,8 @@
  * Native decoders are lenient (they skip whitespace or invalid characters), so callers validate first; this seam
  * only converts already-validated text. Used for large inputs, where it is 5-50× faster than TypeScript.
  */
+import { equalBytes } from '../internal/bytes.js';
+
 export interface NativeBase64 {
   encode(bytes: Uint8Array, url: boolean, pad: boolean): string;
   /** `text` must already be validated (alphabet, length, padding, trailing bits). Returns an owned array. */
@@ -73,14 +75,10 @@ export function bufferBase64(candidate: unknown): NativeBase64 | null {
       B.isEncoding?.('base64url') === true &&
       codec.encode(PROBE, false, true) === '++//' &&
       codec.encode(PROBE, true, false) === '--__' &&
-      sameBytes(codec.decode('++//', false), PROBE) &&
-      sameBytes(codec.decode('--__', true), PROBE);
+      equalBytes(codec.decode('++//', false), PROBE) &&
+      equalBytes(codec.decode('--__', true), PROBE);
     return ok ? codec : null;
   } catch {
     return null;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

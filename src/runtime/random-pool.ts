@@ -54,7 +54,7 @@ export function takeRandomBytes(length: number): Uint8Array {
     if (buildingSnapshot()) return fillRandom(new Uint8Array(length));
     if (pool === undefined) {
       pool = new Uint8Array(POOL_BYTES);
-      registerReset();
+      resets().add(resetOwnPool);
     }
     fillRandom(pool);
     poolPid = proc?.pid;
@@ -76,8 +76,8 @@ export function takeRandomBytes(length: number): Uint8Array {
  * onRestore(() => resetRandomPool()); // onRestore: your platform's after-restore hook
  */
 export function resetRandomPool(): void {
+  // This copy's own reset is in the set once it has filled a pool; before that it holds nothing to reset.
   for (const reset of resets()) reset();
-  resetOwnPool();
 }
 
 function resetOwnPool(): void {
@@ -108,8 +108,4 @@ function resets(): Set<() => void> {
     }
   }
   return set;
-}
-
-function registerReset(): void {
-  resets().add(resetOwnPool);
 }

@@ -18,19 +18,24 @@ process.getBuiltinModule('node:v8').startupSnapshot.setDeserializeMainFunction((
 });
 `;
 
+/** Writes `source` as dir/entry.mjs and bundles it to dir/entry.cjs, a script node can run or snapshot. */
+async function bundle(dir: string, source: string): Promise<void> {
+  writeFileSync(join(dir, 'entry.mjs'), source);
+  await build({
+    entryPoints: [join(dir, 'entry.mjs')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: join(dir, 'entry.cjs'),
+    logLevel: 'silent',
+  });
+}
+
 describe('random pool and Node startup snapshots (end to end)', () => {
   it('two processes restored from one snapshot draw different IVs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bulwark-snapshot-'));
     try {
-      writeFileSync(join(dir, 'entry.mjs'), entry);
-      await build({
-        entryPoints: [join(dir, 'entry.mjs')],
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        outfile: join(dir, 'entry.cjs'),
-        logLevel: 'silent',
-      });
+      await bundle(dir, entry);
       const blob = join(dir, 'snapshot.blob');
       execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', join(dir, 'entry.cjs')]);
       const first = execFileSync(process.execPath, ['--snapshot-blob', blob], { encoding: 'utf8' });
@@ -46,8 +51,8 @@ describe('random pool and Node startup snapshots (end to end)', () => {
   it('works in a hardened realm whose globalThis is not extensible (the reset registry stays local)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bulwark-hardened-'));
     try {
-      writeFileSync(
-        join(dir, 'entry.mjs'),
+      await bundle(
+        dir,
         `import { takeRandomBytes, resetRandomPool } from ${JSON.stringify(poolSource)};
 Object.preventExtensions(globalThis);
 const a = takeRandomBytes(16);
@@ -55,14 +60,6 @@ resetRandomPool();
 const b = takeRandomBytes(16);
 process.stdout.write(String(a.length + b.length));`,
       );
-      await build({
-        entryPoints: [join(dir, 'entry.mjs')],
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        outfile: join(dir, 'entry.cjs'),
-        logLevel: 'silent',
-      });
       expect(execFileSync(process.execPath, [join(dir, 'entry.cjs')], { encoding: 'utf8' })).toBe('32');
     } finally {
       rmSync(dir, { recursive: true, force: true });
