@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The every-runtime conformance run (`npm run test:runtimes`): bundles test/runtimes/suite with `bulwark/*`
-// resolved to the BUILT dist/ (rebuilt first when older than src/), then runs that one file on Node, Bun, Deno,
-// workerd (nodejs_compat) and headless Chromium, and prints one line per runtime.
+// resolved to the BUILT dist/ (rebuilt first when older than src/), then runs that one file on Node (the running one,
+// and pinned releases of the 22, 24 and 26 lines, ESM and CJS), Bun, Deno, workerd (nodejs_compat) and headless
+// Chromium, and prints one line per runtime.
 //
 //   npm run test:runtimes                          all runtimes, all suites
 //   npm run test:runtimes -- chromium deno         some runtimes
@@ -25,6 +26,7 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { ensureNode } from '../../scripts/fetch-node.mjs';
 import { bulwarkDistPlugin, ensureDist, root, withDistLock } from './dist.mjs';
 
 const TIMEOUT_MS = Number(process.env.BULWARK_RUNTIME_TIMEOUT_MS ?? 120_000);
@@ -202,10 +204,25 @@ async function runChromium(dir) {
   }
 }
 
+/**
+ * Every Node line still supported, besides the one running this script (the machine's, which may be older): pinned
+ * releases fetched from the npm registry on first use (scripts/fetch-node.mjs), ESM and CJS each.
+ */
+const NODE_LINES = ['22.23.3', '24.21.0', '26.10.0'];
+
 const RUNTIMES = {
   node: ({ dir }) => runCli(dir, process.execPath, ['cli.mjs']),
   // The CJS build, loaded by Node's own require() through the exports map (the bundle sits inside a package copy).
   'node-cjs': ({ cjsDir }) => runCli(cjsDir, process.execPath, ['cli.cjs']),
+  ...Object.fromEntries(
+    NODE_LINES.flatMap((version) => {
+      const major = version.split('.')[0];
+      return [
+        [`node${major}`, ({ dir }) => runCli(dir, ensureNode(version), ['cli.mjs'])],
+        [`node${major}-cjs`, ({ cjsDir }) => runCli(cjsDir, ensureNode(version), ['cli.cjs'])],
+      ];
+    }),
+  ),
   bun: ({ dir }) => runCli(dir, bin('bun'), ['cli.mjs']),
   // Module loading from the working directory needs no permission; everything else stays denied.
   deno: ({ dir }) =>

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Fetches official Node.js builds from the npm registry (the `node-<platform>-<arch>` packages that the `node`
+// package installs from), so the conformance suite can run on every Node line still supported, not only on the
+// machine's own Node. Never installed as dependencies: their `node` bin would shadow the developer's Node in every
+// npm script. npm checks each tarball against the registry's integrity hash; the binary's own `--version` is then
+// checked against the version asked for.
+//
+//   node scripts/fetch-node.mjs 24.21.0 26.10.0     prints the path of each binary (cached after the first fetch)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cache = join(root, 'node_modules', '.cache', 'bulwark-node');
+
+function run(command, args, cwd) {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', shell: process.platform === 'win32' });
+  if (result.status !== 0) {
+    const why = result.error?.message ?? `exit ${result.status ?? result.signal}`;
+    throw new Error(
+      `${command} ${args.join(' ')}: ${why}\n${(result.stderr ?? '').trim().split('\n').slice(-5).join('\n')}`,
+    );
+  }
+  return result.stdout;
+}
+
+/** The path of Node `version`'s binary for this platform, fetched into node_modules/.cache on first use. */
+export function ensureNode(version) {
+  if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`not a Node version: ${version}`);
+  const platform = process.platform === 'win32' ? 'win' : process.platform;
+  const dir = join(cache, `${platform}-${process.arch}-${version}`);
+  const binary = join(dir, 'package', 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
+  if (!existsSync(binary)) {
+    mkdirSync(cache, { recursive: true });
+    const work = mkdtempSync(join(cache, 'fetch-'));
+    try {
+      const packed = JSON.parse(
+        run('npm', ['pack', `node-${platform}-${process.arch}@${version}`, '--json', '--pack-destination', work], work),
+      );
+      // The binary and its licence only (headers and man pages are half the package).
+      const member = process.platform === 'win32' ? 'package/bin/node.exe' : 'package/bin/node';
+      run('tar', ['-xzf', packed[0].filename, member, 'package/LICENSE'], work);
+      rmSync(join(work, packed[0].filename));
+      rmSync(dir, { recursive: true, force: true });
+      // Renamed into place only when complete: an interrupted fetch never leaves a half-written binary behind.
+      renameSync(work, dir);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+  const reported = run(binary, ['--version']).trim();
+  if (reported !== `v${version}`) throw new Error(`${binary} reports ${reported}, expected v${version}`);
+  return binary;
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  for (const version of process.argv.slice(2)) console.log(ensureNode(version));
+}
