@@ -42,9 +42,13 @@ export function ensureNode(version) {
       const member = process.platform === 'win32' ? 'package/bin/node.exe' : 'package/bin/node';
       run('tar', ['-xzf', packed[0].filename, member, 'package/LICENSE'], work);
       rmSync(join(work, packed[0].filename));
-      rmSync(dir, { recursive: true, force: true });
-      // Renamed into place only when complete: an interrupted fetch never leaves a half-written binary behind.
-      renameSync(work, dir);
+      // Renamed into place only when complete: an interrupted fetch never leaves a half-written binary behind, and
+      // when two runs fetch at once, the second rename fails on the first one's complete copy, which then serves.
+      try {
+        renameSync(work, dir);
+      } catch (error) {
+        if (!existsSync(binary)) throw error;
+      }
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
