@@ -13,6 +13,7 @@ export {
   encodeBase64Url,
   encodeHex,
   encodeUtf8,
+  type OwnedBytes,
 } from './encoding/index.js';
 export {
   type BlindIndexKey,

@@ -1,5 +1,5 @@
 import { readOptions } from '../internal/assert.js';
-import { assertBytes } from '../internal/bytes.js';
+import { assertBytes, type OwnedBytes } from '../internal/bytes.js';
 import { asciiFromCodes } from './ascii.js';
 import { invalidEncoding, requireString } from './errors.js';
 
@@ -52,7 +52,7 @@ export function encodeBase32(bytes: Uint8Array, options?: { padding?: boolean })
  * Non-canonical trailing bits and impossible lengths are refused.
  * @throws BulwarkError ENCODING_INVALID, or CONFIG_INVALID when `options` is not an object
  */
-export function decodeBase32(text: string, options?: DecodeBase32Options): Uint8Array {
+export function decodeBase32(text: string, options?: DecodeBase32Options): OwnedBytes {
   const { humanInput } = readOptions<DecodeBase32Options>(options);
   let s = requireString(text, 'base32');
   if (humanInput === true) s = s.replace(/[\s-]+/g, '');

@@ -1,5 +1,5 @@
 import { readOptions } from '../internal/assert.js';
-import { assertBytes } from '../internal/bytes.js';
+import { assertBytes, type OwnedBytes } from '../internal/bytes.js';
 import { getNativeBase64 } from '../runtime/base64.js';
 import { asciiFromCodes } from './ascii.js';
 import { invalidEncoding, requireString } from './errors.js';
@@ -62,7 +62,7 @@ function encode(bytes: Uint8Array, url: boolean, pad: boolean): string {
   return asciiFromCodes(out);
 }
 
-function decode(text: string, table: Int16Array, name: string): Uint8Array {
+function decode(text: string, table: Int16Array, name: string): OwnedBytes {
   let end = text.length;
   if (end % 4 === 0 && end > 0) {
     if (text.charCodeAt(end - 1) === 61) end--;
@@ -140,7 +140,7 @@ export function encodeBase64(bytes: Uint8Array, options?: { padding?: boolean })
  * whitespace, a wrong length, misplaced padding, or non-zero trailing bits.
  * @throws BulwarkError ENCODING_INVALID
  */
-export function decodeBase64(text: string): Uint8Array {
+export function decodeBase64(text: string): OwnedBytes {
   return decode(requireString(text, 'base64'), STD_TABLE, 'base64');
 }
 
@@ -153,6 +153,6 @@ export function encodeBase64Url(bytes: Uint8Array): string {
  * Decodes base64url, padding optional; strict as {@link decodeBase64}.
  * @throws BulwarkError ENCODING_INVALID
  */
-export function decodeBase64Url(text: string): Uint8Array {
+export function decodeBase64Url(text: string): OwnedBytes {
   return decode(requireString(text, 'base64url'), URL_TABLE, 'base64url');
 }

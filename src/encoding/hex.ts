@@ -1,4 +1,4 @@
-import { assertBytes } from '../internal/bytes.js';
+import { assertBytes, type OwnedBytes } from '../internal/bytes.js';
 import { asciiFromCodes } from './ascii.js';
 import { invalidEncoding, requireString } from './errors.js';
 
@@ -27,7 +27,7 @@ function nibble(c: number): number {
  * Decodes hexadecimal, either case; refuses odd lengths and non-hex characters.
  * @throws BulwarkError ENCODING_INVALID
  */
-export function decodeHex(text: string): Uint8Array {
+export function decodeHex(text: string): OwnedBytes {
   const s = requireString(text, 'hex');
   if (s.length % 2 !== 0) throw invalidEncoding('hex', 'length');
   const out = new Uint8Array(s.length / 2);

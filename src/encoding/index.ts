@@ -1,3 +1,4 @@
+export type { OwnedBytes } from '../internal/bytes.js';
 export { type DecodeBase32Options, decodeBase32, encodeBase32 } from './base32.js';
 export { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from './base64.js';
 export { decodeHex, encodeHex } from './hex.js';

@@ -1,4 +1,4 @@
-import { assertBytes } from '../internal/bytes.js';
+import { assertBytes, type OwnedBytes } from '../internal/bytes.js';
 import { invalidEncoding, requireString } from './errors.js';
 
 const encoder = new TextEncoder();
@@ -12,7 +12,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * would make different strings (two passwords, say) encode to the same bytes.
  * @throws BulwarkError ENCODING_INVALID
  */
-export function encodeUtf8(text: string): Uint8Array {
+export function encodeUtf8(text: string): OwnedBytes {
   const s = requireString(text, 'utf-8');
   if (s.length <= SHORT) {
     // Short ASCII (field values, context keys, ids) without TextEncoder's call cost. No early exit: the loop runs

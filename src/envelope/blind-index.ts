@@ -1,6 +1,6 @@
 import { encodeBase64Url, encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
-import { isBytes } from '../internal/bytes.js';
+import { isBytes, type OwnedBytes } from '../internal/bytes.js';
 import { getSubtle, hmacSync, importHmacKey, randomBytes } from '../runtime/index.js';
 import { type EncryptionContext, encodeContext } from './context.js';
 
@@ -36,7 +36,7 @@ const MAX_VALUE_BYTES = 64 * 1024;
  * @example
  * const key = createBlindIndexKey(generateBlindIndexKey());
  */
-export function generateBlindIndexKey(): Uint8Array {
+export function generateBlindIndexKey(): OwnedBytes {
   return randomBytes(32);
 }
 

@@ -1,6 +1,6 @@
 import { encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
-import { assertBytes, wipe } from '../internal/bytes.js';
+import { assertBytes, type OwnedBytes, wipe } from '../internal/bytes.js';
 import { hasSyncAesGcm, importAesGcmKey, takeRandomBytes } from '../runtime/index.js';
 import { EncodedContext, type EncryptionContext, encodeContext } from './context.js';
 import {
@@ -291,8 +291,9 @@ export async function encryptEnvelope(
   keyring: Keyring,
   plaintext: Uint8Array | string,
   options?: EnvelopeOptions,
-): Promise<Uint8Array> {
-  return sealEnvelope(keyring, plaintext, options?.context, options);
+): Promise<OwnedBytes> {
+  // Owned: a fresh array (or the platform cipher's output), never the caller's memory, so never a SharedArrayBuffer.
+  return sealEnvelope(keyring, plaintext, options?.context, options) as OwnedBytes | Promise<OwnedBytes>;
 }
 
 /**
@@ -306,8 +307,9 @@ export async function decryptEnvelope(
   keyring: Keyring,
   envelope: Uint8Array,
   options?: EnvelopeOptions,
-): Promise<Uint8Array> {
-  return openEnvelope(keyring, envelope, options?.context, options);
+): Promise<OwnedBytes> {
+  // Owned: what the platform cipher returned (a fresh ArrayBuffer), never a view of the caller's envelope.
+  return openEnvelope(keyring, envelope, options?.context, options) as OwnedBytes | Promise<OwnedBytes>;
 }
 
 /** The text form of an envelope: `bwe1.` ‖ base64url(bytes). */
@@ -348,8 +350,8 @@ export async function decryptEnvelopeFromString(
   keyring: Keyring,
   text: string,
   options?: EnvelopeOptions,
-): Promise<Uint8Array> {
-  return openEnvelopeText(keyring, text, options?.context, options);
+): Promise<OwnedBytes> {
+  return openEnvelopeText(keyring, text, options?.context, options) as OwnedBytes | Promise<OwnedBytes>;
 }
 
 /** openEnvelope for the text form, its length bounded before it is decoded (base64url: 4 characters per 3 bytes). */

@@ -1,6 +1,6 @@
 import { encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
-import { isBytes } from '../internal/bytes.js';
+import { isBytes, type OwnedBytes } from '../internal/bytes.js';
 import { type AesGcmKey, importAesGcmKey, randomBytes, takeRandomBytes } from '../runtime/index.js';
 
 /**
@@ -107,7 +107,7 @@ export function isKeyId(id: unknown): id is string {
  * @example
  * const keyring = createKeyring({ keys: [{ id: '2026-01', key: generateEnvelopeKey(), status: 'primary' }] });
  */
-export function generateEnvelopeKey(): Uint8Array {
+export function generateEnvelopeKey(): OwnedBytes {
   return randomBytes(KEY_BYTES);
 }
 

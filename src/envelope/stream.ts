@@ -1,5 +1,5 @@
 import { BulwarkError } from '../errors.js';
-import { assertBytes, concatBytes, wipe } from '../internal/bytes.js';
+import { assertBytes, concatBytes, type OwnedBytes, wipe } from '../internal/bytes.js';
 import { type AesGcmKey, importAesGcmKey, takeRandomBytes } from '../runtime/index.js';
 import { type EncryptionContext, encodeContext } from './context.js';
 import {
@@ -184,12 +184,13 @@ export function segmentCipher(dataKey: Uint8Array, prefix: Uint8Array, aad: Uint
     iv[11] = last ? 1 : 0;
     return iv;
   };
+  // Both return what the platform cipher allocated (never a view of the caller's chunk): owned arrays.
   return {
-    seal: (plaintext: Uint8Array, last: boolean) => live().seal(nonce(last), plaintext, aad),
-    async open(sealed: Uint8Array, last: boolean): Promise<Uint8Array> {
+    seal: (plaintext: Uint8Array, last: boolean) => live().seal(nonce(last), plaintext, aad) as Promise<OwnedBytes>,
+    async open(sealed: Uint8Array, last: boolean): Promise<OwnedBytes> {
       const plaintext = await live().open(nonce(last), sealed, aad);
       if (plaintext === null) throw decryptFailed();
-      return plaintext;
+      return plaintext as OwnedBytes;
     },
     dispose(): void {
       aes = undefined;
@@ -250,7 +251,7 @@ function readSegmentBytes(value: unknown, parameter: 'segmentBytes' | 'maxSegmen
 export function encryptStream(
   keyring: Keyring,
   options: EnvelopeStreamOptions = {},
-): TransformStream<Uint8Array, Uint8Array> {
+): TransformStream<Uint8Array, OwnedBytes> {
   const { primary } = keyringState(keyring);
   const segmentBytes = readSegmentBytes(options.segmentBytes, 'segmentBytes');
   const context = encodeContext(options.context);
@@ -258,7 +259,7 @@ export function encryptStream(
   let cipher: SegmentCipher | undefined;
   // `cancel` may run while `start` awaits the wrap (a KMS round trip); `start` then has to clean up after itself.
   let cancelled = false;
-  return new TransformStream<Uint8Array, Uint8Array>({
+  return new TransformStream<Uint8Array, OwnedBytes>({
     async start(controller) {
       const fresh = takeRandomBytes(DATA_KEY_BYTES + NONCE_PREFIX_BYTES);
       const dataKey = fresh.subarray(0, DATA_KEY_BYTES);
@@ -311,7 +312,7 @@ export function encryptStream(
       cipher?.dispose();
       queue.clear();
     },
-  } as Transformer<Uint8Array, Uint8Array>);
+  } as Transformer<Uint8Array, OwnedBytes>);
 }
 
 /** Bytes of a stream header, if `queue` holds it all yet (undefined to wait for more). */
@@ -337,7 +338,7 @@ function headerLength(peek: Uint8Array): number | undefined {
 export function decryptStream(
   keyring: Keyring,
   options: EnvelopeStreamOptions = {},
-): TransformStream<Uint8Array, Uint8Array> {
+): TransformStream<Uint8Array, OwnedBytes> {
   keyringState(keyring);
   const maxSegmentBytes = readSegmentBytes(options.maxSegmentBytes, 'maxSegmentBytes');
   const context = encodeContext(options.context);
@@ -371,7 +372,7 @@ export function decryptStream(
     sealedBytes = segmentBytes + TAG_BYTES;
     queue.expect(sealedBytes);
   }
-  return new TransformStream<Uint8Array, Uint8Array>({
+  return new TransformStream<Uint8Array, OwnedBytes>({
     transform: (chunk, controller) =>
       guarded(
         () => cipher,
@@ -404,5 +405,5 @@ export function decryptStream(
       cipher?.dispose();
       queue.clear();
     },
-  } as Transformer<Uint8Array, Uint8Array>);
+  } as Transformer<Uint8Array, OwnedBytes>);
 }

@@ -1,6 +1,14 @@
 import { BulwarkError } from '../errors.js';
 
 /**
+ * A Uint8Array that bulwark allocated: backed by a plain ArrayBuffer, never a SharedArrayBuffer, so it goes straight
+ * into WebCrypto, `Blob`, `Response` or a stream under TypeScript's DOM types. Spelled as the return type of `slice`
+ * so that it reads `Uint8Array<ArrayBuffer>` under TypeScript 5.7 and later and plain `Uint8Array` before them (a
+ * literal `Uint8Array<ArrayBuffer>` would not compile there).
+ */
+export type OwnedBytes = ReturnType<Uint8Array['slice']>;
+
+/**
  * Cross-realm-safe Uint8Array check: a Node Buffer passes (it is a Uint8Array), and so does an array from another
  * realm (a vm context, an iframe), where `instanceof` would lie.
  */

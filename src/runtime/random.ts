@@ -1,4 +1,5 @@
 import { assertIntegerInRange } from '../internal/assert.js';
+import type { OwnedBytes } from '../internal/bytes.js';
 import { getNodeCrypto, getWebCrypto } from './platform.js';
 
 const MAX_REQUEST = 1 << 30;
@@ -23,7 +24,7 @@ export function fillRandom<T extends Uint8Array>(buffer: T): T {
 }
 
 /** `length` bytes from the platform CSPRNG. */
-export function randomBytes(length: number): Uint8Array {
+export function randomBytes(length: number): OwnedBytes {
   assertIntegerInRange(length, 'length', 0, MAX_REQUEST);
   return fillRandom(new Uint8Array(length));
 }
