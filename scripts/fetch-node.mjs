@@ -5,11 +5,15 @@
 // npm script. npm checks each tarball against the registry's integrity hash; the binary's own `--version` is then
 // checked against the version asked for.
 //
-//   node scripts/fetch-node.mjs 24.21.0 26.10.0     prints the path of each binary (cached after the first fetch)
+//   node scripts/fetch-node.mjs 26              prints the path of the pinned 26.x binary (cached after the first fetch)
+//   node scripts/fetch-node.mjs 24.21.0         the same for an exact release
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** The release tested of every Node line still supported besides the machine's own (pinned: CI must not drift). */
+export const NODE_RELEASES = Object.freeze({ 22: '22.23.3', 24: '24.21.0', 26: '26.10.0' });
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const cache = join(root, 'node_modules', '.cache', 'bulwark-node');
@@ -26,8 +30,9 @@ function run(command, args, cwd) {
 }
 
 /** The path of Node `version`'s binary for this platform, fetched into node_modules/.cache on first use. */
-export function ensureNode(version) {
-  if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`not a Node version: ${version}`);
+export function ensureNode(versionOrLine) {
+  const version = NODE_RELEASES[versionOrLine] ?? versionOrLine;
+  if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`not a Node version or pinned line: ${versionOrLine}`);
   const platform = process.platform === 'win32' ? 'win' : process.platform;
   const dir = join(cache, `${platform}-${process.arch}-${version}`);
   const binary = join(dir, 'package', 'bin', process.platform === 'win32' ? 'node.exe' : 'node');

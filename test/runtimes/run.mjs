@@ -26,7 +26,7 @@ import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { ensureNode } from '../../scripts/fetch-node.mjs';
+import { ensureNode, NODE_RELEASES } from '../../scripts/fetch-node.mjs';
 import { bulwarkDistPlugin, ensureDist, root, withDistLock } from './dist.mjs';
 
 const TIMEOUT_MS = Number(process.env.BULWARK_RUNTIME_TIMEOUT_MS ?? 120_000);
@@ -204,24 +204,16 @@ async function runChromium(dir) {
   }
 }
 
-/**
- * Every Node line still supported, besides the one running this script (the machine's, which may be older): pinned
- * releases fetched from the npm registry on first use (scripts/fetch-node.mjs), ESM and CJS each.
- */
-const NODE_LINES = ['22.23.3', '24.21.0', '26.10.0'];
-
 const RUNTIMES = {
   node: ({ dir }) => runCli(dir, process.execPath, ['cli.mjs']),
   // The CJS build, loaded by Node's own require() through the exports map (the bundle sits inside a package copy).
   'node-cjs': ({ cjsDir }) => runCli(cjsDir, process.execPath, ['cli.cjs']),
+  // Every other Node line still supported: pinned releases fetched from the npm registry on first use.
   ...Object.fromEntries(
-    NODE_LINES.flatMap((version) => {
-      const major = version.split('.')[0];
-      return [
-        [`node${major}`, ({ dir }) => runCli(dir, ensureNode(version), ['cli.mjs'])],
-        [`node${major}-cjs`, ({ cjsDir }) => runCli(cjsDir, ensureNode(version), ['cli.cjs'])],
-      ];
-    }),
+    Object.keys(NODE_RELEASES).flatMap((line) => [
+      [`node${line}`, ({ dir }) => runCli(dir, ensureNode(line), ['cli.mjs'])],
+      [`node${line}-cjs`, ({ cjsDir }) => runCli(cjsDir, ensureNode(line), ['cli.cjs'])],
+    ]),
   ),
   bun: ({ dir }) => runCli(dir, bin('bun'), ['cli.mjs']),
   // Module loading from the working directory needs no permission; everything else stays denied.
