@@ -4,7 +4,8 @@
  * 2. dist/ is current (rebuilt when older than src/) and never statically imports a `node:` module;
  * 3. `npm pack` holds every export target and nothing else; publint (strict) and attw (profile node16: ESM + CJS
  *    under Node's resolution and bundlers; node10 has no subpath exports, and we ship no typesVersions) are clean;
- * 4. the tarball installed into a temporary project imports every subpath in ESM and CJS (test/package/).
+ * 4. the tarball installed into a temporary project imports every subpath in ESM and CJS (test/package/);
+ * 5. a TypeScript consumer of it (test/package/types.ts) compiles under TypeScript 5.4, 5.9 and 7 with skipLibCheck off.
  */
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -214,6 +215,45 @@ try {
         check(r.status === 0, `${script} failed`);
       }
     });
+    step(
+      'types: a TypeScript consumer of the tarball compiles under TypeScript 5.4, 5.9 and 7 (skipLibCheck off)',
+      () => {
+        const project = join(tmp, 'smoke');
+        if (!existsSync(join(project, 'node_modules', 'bulwark')))
+          return check(false, 'types: the tarball is not installed');
+        writeFileSync(
+          join(project, 'tsconfig.json'),
+          JSON.stringify({
+            compilerOptions: {
+              target: 'ES2022',
+              module: 'NodeNext',
+              moduleResolution: 'NodeNext',
+              strict: true,
+              noEmit: true,
+              skipLibCheck: false,
+              lib: ['ES2022', 'DOM'],
+              types: [],
+            },
+            files: ['types.ts'],
+          }),
+        );
+        // Pinned under aliases: both would otherwise claim the `tsc` bin. 5.4 predates generic typed arrays.
+        const compilers = { '5.4': 'typescript@5.4.5', '7': 'typescript@7.0.2' };
+        const aliases = Object.entries(compilers).map(([v, spec]) => `ts${v.replace('.', '')}@npm:${spec}`);
+        const install = run('npm', ['install', ...aliases, '--no-audit', '--no-fund', '--no-package-lock'], project);
+        if (install.status !== 0) return check(false, `npm install of the compilers failed:\n${output(install)}`);
+        const tscs: [string, string][] = [
+          ['5.4', join(project, 'node_modules/ts54/bin/tsc')],
+          ["5.9 (the repository's)", join(root, 'node_modules/typescript/bin/tsc')],
+          ['7', join(project, 'node_modules/ts7/bin/tsc')],
+        ];
+        for (const [label, tsc] of tscs) {
+          const r = run(process.execPath, [tsc, '-p', project], project);
+          console.log(`     TypeScript ${label}: ${r.status === 0 ? 'ok' : 'errors'}`);
+          check(r.status === 0, `TypeScript ${label} rejects the consumer or the declarations:\n${output(r)}`);
+        }
+      },
+    );
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import {
   type OwnedBytes,
 } from 'bulwark/encoding';
 import {
+  createKeyring,
   decryptEnvelope,
   decryptEnvelopeFromString,
   decryptStream,
@@ -23,9 +24,11 @@ import {
   encryptStream,
   generateBlindIndexKey,
   generateEnvelopeKey,
+  type Keyring,
 } from 'bulwark/envelope';
-import { describe, expect, it } from 'vitest';
-import { singleKeyring } from './envelope/helpers.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { importAesGcmKey, setRuntimeOverrideForTesting } from '../src/runtime/index.js';
+import { CRYPTO_PATHS, singleKeyring } from './envelope/helpers.js';
 
 function expectOwned(bytes: OwnedBytes): void {
   expect(bytes).toBeInstanceOf(Uint8Array);
@@ -39,6 +42,33 @@ function shared(bytes: Uint8Array): Uint8Array {
   out.set(bytes);
   return out;
 }
+
+/** A keyring whose key-encryption key sits behind a provider (a stand-in KMS) that hands back shared memory. */
+function providerKeyring(): Keyring {
+  const kek = importAesGcmKey(generateEnvelopeKey());
+  return createKeyring({
+    keys: [{ id: 'kms', status: 'primary' }],
+    provider: {
+      async wrapKey(_id, dataKey, aad) {
+        const iv = crypto.getRandomValues(new Uint8Array(12));
+        const sealed = await kek.seal(iv, dataKey, aad, 12);
+        sealed.set(iv, 0);
+        return shared(sealed);
+      },
+      async unwrapKey(_id, wrapped, aad) {
+        const key = await kek.open(wrapped.subarray(0, 12), wrapped.subarray(12), aad);
+        return key === null ? null : shared(key);
+      },
+    },
+  });
+}
+
+const KEYRINGS: [string, () => Keyring][] = [
+  ['a local key', () => singleKeyring()],
+  ['a provider key', providerKeyring],
+];
+
+afterEach(() => setRuntimeOverrideForTesting(undefined));
 
 async function readAll(stream: ReadableStream<OwnedBytes>): Promise<OwnedBytes[]> {
   const chunks: OwnedBytes[] = [];
@@ -69,9 +99,12 @@ describe('OwnedBytes', () => {
       expect((await new Response(body).arrayBuffer()).byteLength).toBe(bytes.length);
     }
   });
+});
 
-  it('envelopes, bytes and text, come back owned even from input in a SharedArrayBuffer', async () => {
-    const keyring = singleKeyring();
+describe.each(CRYPTO_PATHS)('OwnedBytes via %s', (_path, override) => {
+  it.each(KEYRINGS)('envelopes under %s, bytes and text, come back owned even from shared input', async (_k, make) => {
+    setRuntimeOverrideForTesting(override);
+    const keyring = make();
     const context = { table: 'users', id: 7 };
     const sealed = await encryptEnvelope(keyring, shared(encodeUtf8('alice@example.com')), { context });
     expectOwned(sealed);
@@ -83,8 +116,9 @@ describe('OwnedBytes', () => {
     expect(new Blob([fromText]).size).toBe(3000);
   });
 
-  it('stream output chunks are owned, whatever memory the input chunks live in', async () => {
-    const keyring = singleKeyring();
+  it.each(KEYRINGS)('stream output chunks under %s are owned, whatever memory the input lives in', async (_k, make) => {
+    setRuntimeOverrideForTesting(override);
+    const keyring = make();
     const input = new Uint8Array(70_000).map((_, i) => i & 255);
     const source = new ReadableStream<Uint8Array>({
       start(controller) {

@@ -1,7 +1,8 @@
 import { BulwarkError } from '../errors.js';
 
 /**
- * A Uint8Array that bulwark allocated: backed by a plain ArrayBuffer, never a SharedArrayBuffer, so it goes straight
+ * A Uint8Array that bulwark allocated (its `.buffer` may be larger than the view: some platforms' cipher output is):
+ * backed by a plain ArrayBuffer, never a SharedArrayBuffer nor the caller's memory, so it goes straight
  * into WebCrypto, `Blob`, `Response` or a stream under TypeScript's DOM types. Spelled as the return type of `slice`
  * so that it reads `Uint8Array<ArrayBuffer>` under TypeScript 5.7 and later and plain `Uint8Array` before them (a
  * literal `Uint8Array<ArrayBuffer>` would not compile there).
