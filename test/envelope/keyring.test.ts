@@ -153,7 +153,9 @@ describe('sealed keyrings', () => {
       () => openKeyring(edited, { passphrase: 'correct horse battery staple' }),
       'KEYRING_INVALID',
     );
-    const flipped = JSON.stringify({ ...fields, ciphertext: `A${fields.ciphertext.slice(1)}` });
+    // A different first character: replacing it with a fixed one left the text unchanged 1 time in 64 (a CI flake).
+    const first = fields.ciphertext[0] === 'A' ? 'B' : 'A';
+    const flipped = JSON.stringify({ ...fields, ciphertext: `${first}${fields.ciphertext.slice(1)}` });
     await expectBulwarkError(
       () => openKeyring(flipped, { passphrase: 'correct horse battery staple' }),
       'KEYRING_INVALID',
