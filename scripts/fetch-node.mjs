@@ -87,9 +87,10 @@ export function ensureNode(versionOrLine) {
   const version = NODE_RELEASES[versionOrLine] ?? versionOrLine;
   if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`not a Node version or pinned line: ${versionOrLine}`);
   const platform = process.platform === 'win32' ? 'win' : process.platform;
+  const member = `package/bin/${platform === 'win' ? 'node.exe' : 'node'}`;
   const target = `${platform}-${process.arch}-${version}`;
   const dir = join(cache, target);
-  const binary = join(dir, 'package', 'bin', process.platform === 'win32' ? 'node.exe' : 'node');
+  const binary = join(dir, member);
   if (!existsSync(binary)) {
     mkdirSync(cache, { recursive: true });
     removeAbandoned();
@@ -115,7 +116,6 @@ export function ensureNode(versionOrLine) {
         throw new Error(`${spec}: registry integrity ${packed.integrity} is not the pinned ${pinned}`);
       }
       // The binary and its licence only (headers and man pages are half the package); some packages have no licence.
-      const member = process.platform === 'win32' ? 'package/bin/node.exe' : 'package/bin/node';
       const members = [member, ...(packed.files.some((f) => f.path === 'LICENSE') ? ['package/LICENSE'] : [])];
       run('tar', ['-xzf', packed.filename, ...members], work);
       rmSync(join(work, packed.filename));

@@ -27,8 +27,8 @@ import {
   type Keyring,
 } from 'bulwark/envelope';
 import { afterEach, describe, expect, it } from 'vitest';
-import { importAesGcmKey, setRuntimeOverrideForTesting } from '../src/runtime/index.js';
-import { CRYPTO_PATHS, singleKeyring } from './envelope/helpers.js';
+import { setRuntimeOverrideForTesting } from '../src/runtime/index.js';
+import { CRYPTO_PATHS, chunksOf, singleKeyring, stubKms } from './envelope/helpers.js';
 
 function expectOwned(bytes: OwnedBytes): void {
   expect(bytes).toBeInstanceOf(Uint8Array);
@@ -45,22 +45,7 @@ function shared(bytes: Uint8Array): Uint8Array {
 
 /** A keyring whose key-encryption key sits behind a provider (a stand-in KMS) that hands back shared memory. */
 function providerKeyring(): Keyring {
-  const kek = importAesGcmKey(generateEnvelopeKey());
-  return createKeyring({
-    keys: [{ id: 'kms', status: 'primary' }],
-    provider: {
-      async wrapKey(_id, dataKey, aad) {
-        const iv = crypto.getRandomValues(new Uint8Array(12));
-        const sealed = await kek.seal(iv, dataKey, aad, 12);
-        sealed.set(iv, 0);
-        return shared(sealed);
-      },
-      async unwrapKey(_id, wrapped, aad) {
-        const key = await kek.open(wrapped.subarray(0, 12), wrapped.subarray(12), aad);
-        return key === null ? null : shared(key);
-      },
-    },
-  });
+  return createKeyring({ keys: [{ id: 'kms-1', status: 'primary' }], provider: stubKms(shared) });
 }
 
 const KEYRINGS: [string, () => Keyring][] = [
@@ -69,12 +54,6 @@ const KEYRINGS: [string, () => Keyring][] = [
 ];
 
 afterEach(() => setRuntimeOverrideForTesting(undefined));
-
-async function readAll(stream: ReadableStream<OwnedBytes>): Promise<OwnedBytes[]> {
-  const chunks: OwnedBytes[] = [];
-  for await (const chunk of stream as unknown as AsyncIterable<OwnedBytes>) chunks.push(chunk);
-  return chunks;
-}
 
 describe('OwnedBytes', () => {
   it('decoders and generators return ArrayBuffer-backed arrays that WebCrypto, Blob and Response take as they are', async () => {
@@ -127,9 +106,9 @@ describe.each(CRYPTO_PATHS)('OwnedBytes via %s', (_path, override) => {
         controller.close();
       },
     });
-    const encrypted = await readAll(source.pipeThrough(encryptStream(keyring)));
+    const encrypted = await chunksOf(source.pipeThrough(encryptStream(keyring)));
     for (const chunk of encrypted) expectOwned(chunk);
-    const decrypted = await readAll(
+    const decrypted = await chunksOf(
       new ReadableStream<Uint8Array>({
         start(controller) {
           for (const chunk of encrypted) controller.enqueue(shared(chunk));

@@ -8,15 +8,14 @@ import {
   encryptEnvelope,
   encryptEnvelopeToString,
   encryptFields,
-  generateEnvelopeKey,
   type KeyProvider,
   reencrypt,
 } from 'bulwark/envelope';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as encoding from '../../src/encoding/index.js';
-import { importAesGcmKey, setRuntimeOverrideForTesting } from '../../src/runtime/index.js';
+import { setRuntimeOverrideForTesting } from '../../src/runtime/index.js';
 import { expectBulwarkError } from '../support/errors.js';
-import { CRYPTO_PATHS, keyBytes, singleKeyring } from './helpers.js';
+import { CRYPTO_PATHS, keyBytes, singleKeyring, stubKms } from './helpers.js';
 
 const context = { table: 'users', column: 'email', id: 42 };
 afterEach(() => setRuntimeOverrideForTesting(undefined));
@@ -170,28 +169,8 @@ describe('errors and bounds', () => {
 });
 
 describe('KeyProvider (a stand-in KMS)', () => {
-  // A provider the way a KMS adapter would write one: key material never leaves it, wrapped keys are opaque.
-  function kms(): KeyProvider & { calls: string[] } {
-    const keys = new Map([['kms-1', importAesGcmKey(generateEnvelopeKey())]]);
-    const calls: string[] = [];
-    return {
-      calls,
-      async wrapKey(keyId, dataKey, aad) {
-        calls.push(`wrap ${keyId}`);
-        const iv = new Uint8Array(12).fill(calls.length);
-        const sealed = await keys.get(keyId)!.seal(iv, dataKey, aad, 12);
-        sealed.set(iv, 0);
-        return sealed;
-      },
-      async unwrapKey(keyId, wrapped, aad) {
-        calls.push(`unwrap ${keyId}`);
-        return keys.get(keyId)!.open(wrapped.subarray(0, 12), wrapped.subarray(12), aad);
-      },
-    };
-  }
-
   it('wraps and unwraps data keys through the provider, mixed with local keys', async () => {
-    const provider = kms();
+    const provider = stubKms();
     const keyring = createKeyring({
       keys: [
         { id: 'kms-1', status: 'primary' },

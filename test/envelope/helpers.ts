@@ -1,7 +1,7 @@
-import { createKeyring, type Keyring } from 'bulwark/envelope';
+import { createKeyring, generateEnvelopeKey, type KeyProvider, type Keyring } from 'bulwark/envelope';
 import { isBulwarkError } from '../../src/errors.js';
 import { concatBytes } from '../../src/internal/bytes.js';
-import type { NodeCrypto } from '../../src/runtime/index.js';
+import { importAesGcmKey, type NodeCrypto } from '../../src/runtime/index.js';
 
 /** The two AES-GCM paths of the runtime seam: node:crypto, and WebCrypto with node:crypto hidden. */
 export const CRYPTO_PATHS = [
@@ -28,10 +28,39 @@ export async function outcome(fn: () => Promise<unknown>): Promise<string> {
   }
 }
 
+/** Every chunk a stream yields, in order. */
+export async function chunksOf<T>(stream: ReadableStream<T>): Promise<T[]> {
+  const chunks: T[] = [];
+  for await (const chunk of stream as unknown as AsyncIterable<T>) chunks.push(chunk);
+  return chunks;
+}
+
 export async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) parts.push(chunk);
-  return concatBytes(...parts);
+  return concatBytes(...(await chunksOf(stream)));
+}
+
+/**
+ * A provider the way a KMS adapter would write one (key material never leaves it, wrapped keys are opaque), over
+ * key `kms-1`; it records its calls, and `returned` sees every array it hands back (tests pass shared memory).
+ */
+export function stubKms(returned: (bytes: Uint8Array) => Uint8Array = (b) => b): KeyProvider & { calls: string[] } {
+  const keys = new Map([['kms-1', importAesGcmKey(generateEnvelopeKey())]]);
+  const calls: string[] = [];
+  return {
+    calls,
+    async wrapKey(keyId, dataKey, aad) {
+      calls.push(`wrap ${keyId}`);
+      const iv = new Uint8Array(12).fill(calls.length);
+      const sealed = await keys.get(keyId)!.seal(iv, dataKey, aad, 12);
+      sealed.set(iv, 0);
+      return returned(sealed);
+    },
+    async unwrapKey(keyId, wrapped, aad) {
+      calls.push(`unwrap ${keyId}`);
+      const key = await keys.get(keyId)!.open(wrapped.subarray(0, 12), wrapped.subarray(12), aad);
+      return key === null ? null : returned(key);
+    },
+  };
 }
 
 /** A readable stream of `bytes` in chunks of `chunkBytes`. */

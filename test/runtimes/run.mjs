@@ -208,12 +208,17 @@ const RUNTIMES = {
   node: ({ dir }) => runCli(dir, process.execPath, ['cli.mjs']),
   // The CJS build, loaded by Node's own require() through the exports map (the bundle sits inside a package copy).
   'node-cjs': ({ cjsDir }) => runCli(cjsDir, process.execPath, ['cli.cjs']),
-  // Every other Node line still supported: pinned releases fetched from the npm registry on first use.
+  // Every other Node line still supported: pinned releases fetched from the npm registry on first use (once per
+  // run for both formats).
   ...Object.fromEntries(
-    Object.keys(NODE_RELEASES).flatMap((line) => [
-      [`node${line}`, ({ dir }) => runCli(dir, ensureNode(line), ['cli.mjs'])],
-      [`node${line}-cjs`, ({ cjsDir }) => runCli(cjsDir, ensureNode(line), ['cli.cjs'])],
-    ]),
+    Object.keys(NODE_RELEASES).flatMap((line) => {
+      let binary;
+      const node = () => (binary ??= ensureNode(line));
+      return [
+        [`node${line}`, ({ dir }) => runCli(dir, node(), ['cli.mjs'])],
+        [`node${line}-cjs`, ({ cjsDir }) => runCli(cjsDir, node(), ['cli.cjs'])],
+      ];
+    }),
   ),
   bun: ({ dir }) => runCli(dir, bin('bun'), ['cli.mjs']),
   // Module loading from the working directory needs no permission; everything else stays denied.
