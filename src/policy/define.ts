@@ -7,7 +7,7 @@ import { createBoundDecide } from './bound.js';
 import { type CompiledRule, compilePolicy, type RuleBucket } from './compile.js';
 import { collectFields } from './fields.js';
 import { buildFilter, producedFilter } from './filter.js';
-import { toLookupTable } from './lookup-table.js';
+import { findInIndex, toIndexTable } from './lookup-table.js';
 import { deepFreeze, readPolicyOptions } from './options.js';
 import type {
   Policy,
@@ -63,12 +63,12 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
   const { roles, declared } = validatePolicy(source, limits);
   const index = compilePolicy(source, roles, env, tenant, NO_MATCH);
   // The hot path's view of the same index: type → action → role as lookup tables (see lookup-table.ts).
-  const table = toLookupTable(
+  const table = toIndexTable(
     [...index].map(
       ([type, byAction]) =>
         [
           type,
-          toLookupTable([...byAction].map(([action, byRole]) => [action, toLookupTable([...byRole])] as const)),
+          toIndexTable([...byAction].map(([action, byRole]) => [action, toIndexTable([...byRole])] as const)),
         ] as const,
     ),
   );
@@ -138,10 +138,10 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
       }
     }
     if (typeof type !== 'string') return UNKNOWN_TYPE;
-    const byAction = table[type];
+    const byAction = findInIndex(table, type);
     if (byAction === undefined) return UNKNOWN_TYPE;
     // Checked: a non-string key would be converted with its own toString.
-    const byRole = typeof action === 'string' ? byAction[action] : undefined;
+    const byRole = typeof action === 'string' ? findInIndex(byAction, action) : undefined;
     if (byRole === undefined) return UNKNOWN_ACTION;
     if (typeof subject === 'object' && subject !== null) {
       const held = (subject as { roles: unknown }).roles;
@@ -152,7 +152,7 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
         (proto === null || !('roles' in proto) || Object.hasOwn(subject, 'roles'))
       ) {
         const role = held[0];
-        const bucket = typeof role === 'string' ? byRole[role] : undefined;
+        const bucket = typeof role === 'string' ? findInIndex(byRole, role) : undefined;
         if (bucket === undefined) return roles.has(role) ? NO_MATCH : NO_ROLE;
         const only = bucket.only;
         const decision =

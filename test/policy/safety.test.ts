@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { definePolicy, matchesFilter, toSqlWhere } from '../../src/policy/index.js';
+import { LINEAR_MAX } from '../../src/policy/lookup-table.js';
 
 const policy = definePolicy({
   roles: { user: {}, admin: {} },
@@ -217,43 +218,53 @@ describe('type confusion', () => {
     expect(policy.can({ roles: ['admin'] }, 5 as any, 'doc')).toBe(false);
   });
 
-  it('type, action and role names that reach prototypes elsewhere are plain names in the index', () => {
-    const names = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '0'];
-    const odd = definePolicy({
-      roles: Object.fromEntries(names.map((n) => [n, {}])),
-      rules: names.map((n) => ({ effect: 'allow' as const, roles: [n], actions: [n], resources: [n] })),
-    });
-    for (const n of names) {
-      expect(odd.can({ roles: [n] }, n, n)).toBe(true);
-      expect(odd.can({ roles: [n] }, n, { type: n })).toBe(true);
-      const bound = odd.forSubject({ roles: [n] });
-      expect(bound.can(n, n)).toBe(true);
-      for (const m of names) if (m !== n) expect(bound.can(m, m) || bound.can(n, m) || bound.can(m, n)).toBe(false);
-      expect(bound.can(5 as any, n)).toBe(false);
-      for (const m of names) if (m !== n) expect(odd.can({ roles: [m] }, n, n)).toBe(false);
-      expect(odd.can({ roles: [n] }, 'read', n)).toBe(false);
-      expect(odd.check({ roles: ['valueOf'] }, n, n).reason).toBe('no-known-role');
-    }
-    // Names the policy does not declare, including Object.prototype's own, find nothing.
-    for (const n of ['valueOf', '__defineGetter__', 'isPrototypeOf']) {
-      expect(policy.check({ roles: ['admin'] }, 'delete', n).reason).toBe('unknown-resource-type');
-      expect(policy.check({ roles: ['admin'] }, n, 'doc').reason).toBe('unknown-action');
-      expect(policy.check({ roles: [n] }, 'delete', 'doc').reason).toBe('no-known-role');
-      expect(policy.forSubject({ roles: ['admin'] }).check('delete', n).reason).toBe('unknown-resource-type');
-      expect(policy.forSubject({ roles: ['admin'] }).check(n, 'doc').reason).toBe('unknown-action');
-    }
-    // A polluted Object.prototype key never becomes a type, an action or a role.
-    const proto = Object.prototype as Record<string, unknown>;
-    try {
-      proto.ghost = new Map([['admin', { fixed: { allowed: true } }]]);
-      expect(policy.can({ roles: ['admin'] }, 'delete', 'ghost')).toBe(false);
-      expect(policy.can({ roles: ['admin'] }, 'ghost', 'doc')).toBe(false);
-      expect(policy.can({ roles: ['ghost'] }, 'delete', 'doc')).toBe(false);
-      expect(policy.forSubject({ roles: ['admin'] }).can('delete', 'ghost')).toBe(false);
-    } finally {
-      delete proto.ghost;
-    }
-  });
+  // With padding every index level holds more than LINEAR_MAX keys, so the dictionary tables answer, not the arrays.
+  it.each([0, LINEAR_MAX])(
+    'type, action and role names that reach prototypes elsewhere are plain names in the index (%i padding names)',
+    (padding) => {
+      const names = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '0'];
+      const pads = Array.from({ length: padding }, (_, i) => `pad${i}`);
+      const odd = definePolicy({
+        roles: Object.fromEntries([...names, ...pads].map((n) => [n, {}])),
+        rules: names.map((n) => ({
+          effect: 'allow' as const,
+          roles: [n],
+          actions: [n, ...pads],
+          resources: [n, ...pads],
+        })),
+      });
+      for (const n of names) {
+        expect(odd.can({ roles: [n] }, n, n)).toBe(true);
+        expect(odd.can({ roles: [n] }, n, { type: n })).toBe(true);
+        const bound = odd.forSubject({ roles: [n] });
+        expect(bound.can(n, n)).toBe(true);
+        for (const m of names) if (m !== n) expect(bound.can(m, m) || bound.can(n, m) || bound.can(m, n)).toBe(false);
+        expect(bound.can(5 as any, n)).toBe(false);
+        for (const m of names) if (m !== n) expect(odd.can({ roles: [m] }, n, n)).toBe(false);
+        expect(odd.can({ roles: [n] }, 'read', n)).toBe(false);
+        expect(odd.check({ roles: ['valueOf'] }, n, n).reason).toBe('no-known-role');
+      }
+      // Names the policy does not declare, including Object.prototype's own, find nothing.
+      for (const n of ['valueOf', '__defineGetter__', 'isPrototypeOf']) {
+        expect(policy.check({ roles: ['admin'] }, 'delete', n).reason).toBe('unknown-resource-type');
+        expect(policy.check({ roles: ['admin'] }, n, 'doc').reason).toBe('unknown-action');
+        expect(policy.check({ roles: [n] }, 'delete', 'doc').reason).toBe('no-known-role');
+        expect(policy.forSubject({ roles: ['admin'] }).check('delete', n).reason).toBe('unknown-resource-type');
+        expect(policy.forSubject({ roles: ['admin'] }).check(n, 'doc').reason).toBe('unknown-action');
+      }
+      // A polluted Object.prototype key never becomes a type, an action or a role.
+      const proto = Object.prototype as Record<string, unknown>;
+      try {
+        proto.ghost = new Map([['admin', { fixed: { allowed: true } }]]);
+        expect(policy.can({ roles: ['admin'] }, 'delete', 'ghost')).toBe(false);
+        expect(policy.can({ roles: ['admin'] }, 'ghost', 'doc')).toBe(false);
+        expect(policy.can({ roles: ['ghost'] }, 'delete', 'doc')).toBe(false);
+        expect(policy.forSubject({ roles: ['admin'] }).can('delete', 'ghost')).toBe(false);
+      } finally {
+        delete proto.ghost;
+      }
+    },
+  );
 
   it("keeps a private frozen copy of the policy: changing the caller's data afterwards changes nothing", () => {
     const data = {
