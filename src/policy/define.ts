@@ -62,7 +62,7 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
   }
   const { roles, declared } = validatePolicy(source, limits);
   const index = compilePolicy(source, roles, env, tenant, NO_MATCH);
-  // The hot path's view of the same index: type → action → role as lookup tables (see lookup-table.ts).
+  // The hot path's view of the same index: type → action → role as index tables (see lookup-table.ts).
   const table = toIndexTable(
     [...index].map(
       ([type, byAction]) =>
