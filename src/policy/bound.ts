@@ -64,7 +64,8 @@ function buildEntry(buckets: RuleBucket[], type: string, inputs: BoundInputs): B
   const deny = bind(unique(buckets.flatMap((b) => b.deny)), type, inputs);
   const allow = bind(unique(buckets.flatMap((b) => b.allow)), type, inputs);
   let fixed: PolicyDecision | undefined;
-  if (deny[0] !== undefined && deny[0].test === undefined) fixed = deny[0].decision;
+  // Lengths, never `list[0] !== undefined`: an empty list's index 0 reads through to a polluted prototype.
+  if (deny.length > 0 && deny[0]!.test === undefined) fixed = deny[0]!.decision;
   else if (deny.length === 0)
     fixed = allow.length === 0 ? inputs.noMatch : allow[0]!.test === undefined ? allow[0]!.decision : undefined;
   const only = deny.length === 0 && allow.length === 1 ? allow[0]!.test : undefined;

@@ -120,7 +120,9 @@ export function compilePolicy(
     for (const byRole of byAction.values()) {
       pairs++;
       for (const bucket of byRole.values()) {
-        const first = bucket.allow[0];
+        // Length, not `allow[0] !== undefined`: an empty list's index 0 reads through to a polluted Array.prototype
+        // or Object.prototype, and what it found there would be fixed into the index for good.
+        const first = bucket.allow.length > 0 ? bucket.allow[0] : undefined;
         if (bucket.deny.length === 0 && first !== undefined && first.test === undefined) bucket.fixed = first.decision;
         if (bucket.deny.length === 0 && bucket.allow.length === 1) bucket.only = first!.test;
       }

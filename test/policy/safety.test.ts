@@ -251,6 +251,11 @@ describe('type confusion', () => {
         expect(policy.check({ roles: [n] }, 'delete', 'doc').reason).toBe('no-known-role');
         expect(policy.forSubject({ roles: ['admin'] }).check('delete', n).reason).toBe('unknown-resource-type');
         expect(policy.forSubject({ roles: ['admin'] }).check(n, 'doc').reason).toBe('unknown-action');
+        // The same through `odd`, whose levels are dictionaries when padded.
+        const known = names[0]!;
+        expect(odd.check({ roles: [known] }, known, n).reason).toBe('unknown-resource-type');
+        expect(odd.check({ roles: [known] }, n, known).reason).toBe('unknown-action');
+        expect(odd.check({ roles: [n] }, known, known).reason).toBe('no-known-role');
       }
       // A polluted Object.prototype key never becomes a type, an action or a role.
       const proto = Object.prototype as Record<string, unknown>;
@@ -260,11 +265,67 @@ describe('type confusion', () => {
         expect(policy.can({ roles: ['admin'] }, 'ghost', 'doc')).toBe(false);
         expect(policy.can({ roles: ['ghost'] }, 'delete', 'doc')).toBe(false);
         expect(policy.forSubject({ roles: ['admin'] }).can('delete', 'ghost')).toBe(false);
+        const known = names[0]!;
+        expect(odd.can({ roles: [known] }, known, 'ghost')).toBe(false);
+        expect(odd.can({ roles: [known] }, 'ghost', known)).toBe(false);
+        expect(odd.can({ roles: ['ghost'] }, known, known)).toBe(false);
+        expect(odd.forSubject({ roles: [known] }).can(known, 'ghost')).toBe(false);
       } finally {
         delete proto.ghost;
       }
     },
   );
+
+  // An empty rule list's index 0 reads through to the prototypes: compiling and binding must ask the length.
+  it.each([
+    ['Array.prototype', Array.prototype],
+    ['Object.prototype', Object.prototype],
+  ])('a polluted index 0 on %s grants nothing, during definition or binding, then or later', (_, target) => {
+    const proto = target as unknown as Record<number, unknown>;
+    const granted = {
+      test: undefined,
+      decision: { allowed: true, reason: 'allowed-by-rule', rule: null, explanation: 'polluted' },
+    };
+    const user = { id: 'u1', roles: ['user'] };
+    const doc = { type: 'doc', ownerId: 'someone-else' };
+    let fieldsOnly: ReturnType<typeof definePolicy>;
+    let owned: ReturnType<typeof definePolicy>;
+    try {
+      proto[0] = granted;
+      // A bucket with only a field-scoped deny has no allow rule at all.
+      fieldsOnly = definePolicy({
+        roles: { user: {} },
+        rules: [{ effect: 'deny', roles: ['user'], actions: ['read'], resources: ['doc'], fields: ['salary'] }],
+      });
+      // An owner-only allow: the bound entry for a non-owner has no deny rule.
+      owned = definePolicy({
+        roles: { user: {} },
+        rules: [
+          {
+            effect: 'allow',
+            roles: ['user'],
+            actions: ['read'],
+            resources: ['doc'],
+            when: { eq: [{ ref: 'resource.ownerId' }, { ref: 'subject.id' }] },
+          },
+        ],
+      });
+      for (const value of [granted, null]) {
+        proto[0] = value;
+        expect(fieldsOnly.check(user, 'read', 'doc').reason).toBe('no-matching-rule');
+        expect(fieldsOnly.forSubject(user).check('read', 'doc').reason).toBe('no-matching-rule');
+        expect(owned.check(user, 'read', doc).reason).toBe('no-matching-rule');
+        expect(owned.forSubject(user).check('read', doc).reason).toBe('no-matching-rule');
+        expect(owned.forSubject(user).can('read', doc)).toBe(false);
+      }
+    } finally {
+      delete proto[0];
+    }
+    expect(fieldsOnly.can(user, 'read', 'doc')).toBe(false);
+    expect(fieldsOnly.forSubject(user).can('read', 'doc')).toBe(false);
+    expect(owned.forSubject(user).can('read', doc)).toBe(false);
+    expect(owned.can(user, 'read', { ...doc, ownerId: 'u1' })).toBe(true);
+  });
 
   it("keeps a private frozen copy of the policy: changing the caller's data afterwards changes nothing", () => {
     const data = {
