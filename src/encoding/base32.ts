@@ -1,4 +1,4 @@
-import { readOptions } from '../internal/assert.js';
+import { frozenTable, readOptions } from '../internal/assert.js';
 import { assertBytes, type OwnedBytes } from '../internal/bytes.js';
 import { asciiFromCodes } from './ascii.js';
 import { invalidEncoding, requireString } from './errors.js';
@@ -14,7 +14,8 @@ const TABLE = (() => {
   return t;
 })();
 // Unpadded lengths mod 8 that can end a valid encoding, and how many bits of the last char are padding.
-const TAIL_BYTES: Record<number, number> = { 0: 0, 2: 1, 4: 2, 5: 3, 7: 4 };
+// No prototype: a polluted Object.prototype index must not make an impossible tail length decode.
+const TAIL_BYTES: Readonly<Record<number, number>> = frozenTable({ 0: 0, 2: 1, 4: 2, 5: 3, 7: 4 });
 
 /** Options for {@link decodeBase32}. */
 export interface DecodeBase32Options {

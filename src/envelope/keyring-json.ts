@@ -1,5 +1,6 @@
 import { decodeBase64Url, encodeBase64Url } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
+import { ownCopy } from '../internal/assert.js';
 import { wipe } from '../internal/bytes.js';
 import { createKeyring, type KeyProvider, type Keyring, type KeyringKeyDefinition } from './keyring.js';
 import { exportKeyring } from './keyring-changes.js';
@@ -45,7 +46,8 @@ export function keyringFromJson(value: unknown, options: LoadKeyringOptions = {}
   try {
     const definitions: KeyringKeyDefinition[] = keys.map((k: unknown) => {
       if (typeof k !== 'object' || k === null) throw invalid('each key must be an object');
-      const { id, status, key } = k as Record<string, unknown>;
+      // Own properties only: an inherited `key` would turn a key held by a provider into local key material.
+      const { id, status, key } = ownCopy(k);
       if (key !== undefined && typeof key !== 'string') throw invalid('key material must be base64url text');
       let material: Uint8Array | undefined;
       try {

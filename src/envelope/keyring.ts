@@ -1,5 +1,6 @@
 import { encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
+import { ownCopy } from '../internal/assert.js';
 import { isBytes, type OwnedBytes } from '../internal/bytes.js';
 import { type AesGcmKey, importAesGcmKey, randomBytes, takeRandomBytes } from '../runtime/index.js';
 
@@ -198,8 +199,11 @@ export function createKeyring(definition: KeyringDefinition): Keyring {
   }
   const entries = new Map<string, KeyEntry>();
   let primary: KeyEntry | undefined;
-  keys.forEach((k, index) => {
-    if (typeof k !== 'object' || k === null) throw invalid('each key must be an object', { index });
+  keys.forEach((definition, index) => {
+    if (typeof definition !== 'object' || definition === null) throw invalid('each key must be an object', { index });
+    // Own properties only: an inherited `key` (a polluted Object.prototype) would turn a key held by the provider
+    // into local key material chosen by whoever polluted it.
+    const k = ownCopy(definition) as unknown as KeyringKeyDefinition;
     if (!isKeyId(k.id)) throw invalid('key id must be 1-255 characters from A-Z a-z 0-9 . _ : / + = @ -', { index });
     if (entries.has(k.id)) throw invalid('duplicate key id', { id: k.id });
     if (!(KEYRING_KEY_STATUSES as readonly unknown[]).includes(k.status)) {

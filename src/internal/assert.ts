@@ -28,13 +28,35 @@ export function assertOneOf<T extends string>(value: unknown, name: string, allo
   return value as T;
 }
 
-/** Reads an options argument: undefined becomes {}, anything that is not a plain object is refused. */
+/** No options: frozen, with no prototype, so an option left out never reads a polluted Object.prototype key. */
+const NO_OPTIONS: object = Object.freeze(Object.create(null));
+
+/**
+ * A copy of `o`'s own enumerable string-keyed properties in an object with no prototype. Optional settings are read
+ * as `o.x ?? default`; on the caller's object a missing `x` would read through to `Object.prototype.x`, so a polluted
+ * prototype could change a default (a longer TOTP window, a weaker cost, a wider rate-limit bucket).
+ */
+export function ownCopy(o: object): Record<string, unknown> {
+  const copy: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(o)) copy[key] = (o as Record<string, unknown>)[key];
+  return copy;
+}
+
+/** A frozen lookup table with no prototype: a polluted Object.prototype key is never one of its entries. */
+export function frozenTable<T extends object>(entries: T): Readonly<T> {
+  return Object.freeze(Object.assign(Object.create(null), entries));
+}
+
+/**
+ * Reads an options argument: its own properties only (see {@link ownCopy}); undefined reads as no options;
+ * anything that is not a plain object is refused.
+ */
 export function readOptions<T extends object>(options: unknown, name = 'options'): Partial<T> {
-  if (options === undefined) return {};
+  if (options === undefined) return NO_OPTIONS as Partial<T>;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new BulwarkError('CONFIG_INVALID', `${name} must be an object`, { details: { parameter: name } });
   }
-  return options as Partial<T>;
+  return ownCopy(options) as Partial<T>;
 }
 
 /** Reads a `now` option (epoch ms clock): `fallback` when absent, CONFIG_INVALID when not a function. */

@@ -8,7 +8,7 @@ import { type CompiledRule, compilePolicy, type RuleBucket } from './compile.js'
 import { collectFields } from './fields.js';
 import { buildFilter, producedFilter } from './filter.js';
 import { findInIndex, toIndexTable } from './lookup-table.js';
-import { deepFreeze, readPolicyOptions } from './options.js';
+import { deepFreeze, readPolicyOptions, withoutPrototypes } from './options.js';
 import type {
   Policy,
   PolicyData,
@@ -56,7 +56,7 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
   let source: PolicyData;
   try {
     // A private copy: the caller can no longer change what was validated.
-    source = deepFreeze(structuredClone(data));
+    source = deepFreeze(withoutPrototypes(structuredClone(data)));
   } catch {
     throwProblems([{ path: '$', message: 'policy must be plain JSON-compatible data' }]);
   }

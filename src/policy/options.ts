@@ -41,6 +41,32 @@ function readTenant(tenant: unknown): PolicyTenantOption | undefined {
   };
 }
 
+/**
+ * Gives every plain object of a structured clone no prototype, in place for arrays. A policy's optional members
+ * (`when`, `fields`, `crossTenant`, `inherits`, a time window's `timeZone` or `days`) are read as `rule.when`; on a
+ * plain object a member the policy left out would read through to a polluted `Object.prototype`, and whatever it
+ * found there would be compiled into the policy for good.
+ */
+export function withoutPrototypes<T>(value: T, seen = new Map<object, unknown>()): T {
+  if (typeof value !== 'object' || value === null) return value;
+  // A clone may be cyclic (validation reports the cycle): each object is converted once.
+  if (seen.has(value)) return seen.get(value) as T;
+  if (Array.isArray(value)) {
+    seen.set(value, value);
+    // Object.keys, not 0..length: a sparse list of a billion slots lists only its items (validation refuses it).
+    for (const key of Object.keys(value)) {
+      const i = Number(key);
+      if (String(i) === key) value[i] = withoutPrototypes(value[i], seen);
+    }
+    return value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const copy: Record<string, unknown> = Object.create(null);
+  seen.set(value, copy);
+  for (const key of Object.keys(value)) copy[key] = withoutPrototypes((value as Record<string, unknown>)[key], seen);
+  return copy as T;
+}
+
 /** Freezes an object graph (policy sources and filters are immutable once made). */
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {

@@ -3,6 +3,7 @@
  * column) and identifier quoting.
  */
 import { BulwarkError } from '../errors.js';
+import { frozenTable } from '../internal/assert.js';
 
 /**
  * Column types, as JavaScript sees the values. `number` is compared as `float8`: for `double precision` columns, or
@@ -31,15 +32,16 @@ export interface SqlWhereResult {
 }
 
 /** The cast each parameter gets, so Postgres never infers a type from the column. */
-export const CAST: Readonly<Record<SqlWhereColumnType, string>> = {
+// Tables without a prototype: `type in JS_TYPE` or `CAST[type]` must never find a polluted Object.prototype key.
+export const CAST: Readonly<Record<SqlWhereColumnType, string>> = frozenTable({
   text: 'text',
   number: 'float8',
   boolean: 'boolean',
   'text[]': 'text[]',
   'number[]': 'float8[]',
   'boolean[]': 'boolean[]',
-};
-export const JS_TYPE = { text: 'string', number: 'number', boolean: 'boolean' } as const;
+});
+export const JS_TYPE = frozenTable({ text: 'string', number: 'number', boolean: 'boolean' } as const);
 export type ScalarType = keyof typeof JS_TYPE;
 
 /** Double-quotes an identifier from the allow-list; CONFIG_INVALID when it is not one. */

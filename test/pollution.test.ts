@@ -1,0 +1,196 @@
+/**
+ * A polluted Object.prototype (another dependency's bug, not ours) must not change what bulwark decides: options the
+ * caller left out keep their defaults, a policy's optional members stay absent, keyrings read only their own key
+ * material, and lookup tables find only their own entries. Each case pollutes, acts, and always cleans up.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeBase32, encodeBase64Url } from '../src/encoding/index.js';
+import {
+  createKeyring,
+  decryptEnvelope,
+  encryptEnvelope,
+  generateEnvelopeKey,
+  parseKeyring,
+  serializeKeyring,
+} from '../src/envelope/index.js';
+import { totp, verifyTotp } from '../src/otp/index.js';
+import { checkPasswordPolicySync, hashPassword } from '../src/password/index.js';
+import { definePolicy, toSqlWhere } from '../src/policy/index.js';
+import { createLoginGuard, ipKey } from '../src/rate-limit/index.js';
+import { stubKms } from './envelope/helpers.js';
+
+const proto = Object.prototype as Record<PropertyKey, unknown>;
+
+function polluted<T>(values: Record<string, unknown>, act: () => T): T {
+  try {
+    Object.assign(proto, values);
+    return act();
+  } finally {
+    for (const key of Object.keys(values)) delete proto[key];
+  }
+}
+
+afterEach(() => {
+  // A case that forgot to clean up would make every later assertion meaningless.
+  expect(Object.keys(proto)).toEqual([]);
+});
+
+describe('options left out keep their defaults', () => {
+  it('verifyTotp: an inherited pastSteps does not widen the window', async () => {
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    const now = () => 1_800_000_000_000;
+    const old = totp(secret, { now: () => now() - 5 * 60_000 });
+    const options = { now, unsafeAllowReplay: true };
+    const result = await polluted({ pastSteps: 10 }, () => verifyTotp(old, secret, options));
+    expect(result.valid).toBe(false);
+  });
+
+  it('createLoginGuard: an inherited freeFailures does not raise the free attempts', async () => {
+    const guard = polluted({ freeFailures: 100 }, () => createLoginGuard());
+    const attempt = { account: 'alice', ip: '203.0.113.9' };
+    for (let i = 0; i < 20; i++) await guard.failure(attempt);
+    expect((await guard.check(attempt)).allowed).toBe(false);
+  });
+
+  it('ipKey: an inherited ipv6Prefix does not give every address its own bucket', () => {
+    const [a, b] = polluted({ ipv6Prefix: 128 }, () => [ipKey('2001:db8:0:1::1'), ipKey('2001:db8:0:1::2')]);
+    expect(a).toBe(b);
+  });
+
+  it('hashPassword: an inherited cost and unsafe flag do not weaken the hash', async () => {
+    const hash = await polluted({ cost: { logN: 1, blockSize: 1, parallelism: 1 }, unsafeAllowLowCost: true }, () =>
+      hashPassword('correct horse battery staple'),
+    );
+    expect(hash).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$/);
+  });
+
+  it('checkPasswordPolicySync: an inherited mfa does not lower the minimum length', () => {
+    expect(polluted({ mfa: true }, () => checkPasswordPolicySync('Tr0ub4dor&3').ok)).toBe(false);
+  });
+});
+
+describe('keyrings read only their own key material', () => {
+  it('an inherited key never turns a provider-held key into local material', async () => {
+    const kms = stubKms();
+    const ring = createKeyring({ keys: [{ id: 'kms-1', status: 'primary' }], provider: kms });
+    const json = serializeKeyring(ring);
+    const attackerKey = generateEnvelopeKey();
+    const fromJson = polluted({ key: encodeBase64Url(attackerKey) }, () => parseKeyring(json, { provider: kms }));
+    expect(fromJson.keys[0]?.source).toBe('provider');
+    const direct = polluted({ key: attackerKey }, () =>
+      createKeyring({ keys: [{ id: 'kms-1', status: 'primary' }], provider: kms }),
+    );
+    expect(direct.keys[0]?.source).toBe('provider');
+    const sealed = await encryptEnvelope(direct, 'card 4111-1111');
+    const attacker = createKeyring({ keys: [{ id: 'kms-1', key: attackerKey, status: 'primary' }] });
+    await expect(decryptEnvelope(attacker, sealed)).rejects.toMatchObject({ code: 'ENVELOPE_DECRYPT_FAILED' });
+  });
+});
+
+describe('policies keep their optional members absent', () => {
+  const user = { id: 'u1', roles: ['user'], tenantId: 't1' };
+
+  it('an inherited fields does not turn a deny into a field-only deny', () => {
+    const p = polluted({ fields: ['x'] }, () =>
+      definePolicy({
+        roles: { user: {} },
+        rules: [
+          { effect: 'deny', roles: ['user'], actions: ['delete'], resources: ['doc'] },
+          { effect: 'allow', roles: ['user'], actions: ['delete'], resources: ['doc'] },
+        ],
+      }),
+    );
+    expect(p.can(user, 'delete', 'doc')).toBe(false);
+  });
+
+  it('an inherited crossTenant does not lift tenant isolation', () => {
+    const p = polluted({ crossTenant: true }, () =>
+      definePolicy(
+        {
+          roles: { user: {} },
+          rules: [{ effect: 'allow', roles: ['user'], actions: ['read'], resources: ['invoice'] }],
+        },
+        { tenant: 'tenantId' },
+      ),
+    );
+    const other = { type: 'invoice', tenantId: 't2' };
+    expect(p.can(user, 'read', other)).toBe(false);
+    expect(p.forSubject(user).can('read', other)).toBe(false);
+    expect(p.filter(user, 'read', 'invoice')).toEqual({ eq: [{ ref: 'resource.tenantId' }, 't1'] });
+  });
+
+  it('an inherited when does not disable an unconditional deny', () => {
+    const p = polluted({ when: false }, () =>
+      definePolicy({
+        roles: { user: {} },
+        rules: [
+          { effect: 'deny', roles: ['user'], actions: ['delete'], resources: ['doc'] },
+          {
+            effect: 'allow',
+            roles: ['user'],
+            actions: ['delete'],
+            resources: ['doc'],
+            when: { eq: [{ ref: 'resource.ownerId' }, { ref: 'subject.id' }] },
+          },
+        ],
+      }),
+    );
+    expect(p.can(user, 'delete', { type: 'doc', ownerId: 'u1' })).toBe(false);
+  });
+
+  it('an inherited timeZone does not move a UTC time window', () => {
+    const p = polluted({ timeZone: 'Asia/Tokyo' }, () =>
+      definePolicy({
+        roles: { user: {} },
+        rules: [
+          {
+            effect: 'allow',
+            roles: ['user'],
+            actions: ['read'],
+            resources: ['doc'],
+            when: { timeWindow: [{ ref: 'context.now' }, { from: '09:00', to: '17:00' }] },
+          },
+        ],
+      }),
+    );
+    expect(p.can(user, 'read', 'doc', { now: Date.UTC(2026, 0, 7, 3, 0) })).toBe(false);
+  });
+
+  it('an inherited inherits does not give a role another role’s grants', () => {
+    const p = polluted({ inherits: ['admin'] }, () =>
+      definePolicy({
+        roles: { guest: {}, admin: { inherits: [] } },
+        rules: [{ effect: 'allow', roles: ['admin'], actions: ['delete'], resources: ['doc'] }],
+      }),
+    );
+    expect(p.can({ roles: ['guest'] }, 'delete', 'doc')).toBe(false);
+  });
+
+  it('toSqlWhere: inherited type names never reach the SQL text', () => {
+    const p = definePolicy({
+      roles: { user: {} },
+      rules: [
+        {
+          effect: 'allow',
+          roles: ['user'],
+          actions: ['read'],
+          resources: ['doc'],
+          when: { in: [{ ref: 'resource.tags' }, { ref: 'subject.tags' }] },
+        },
+      ],
+    });
+    const filter = p.filter({ id: 'u', roles: ['user'], tags: ['public'] }, 'read', 'doc');
+    const options = { columns: { tags: { name: 'tags', type: 'text[]' as const } } };
+    const clean = toSqlWhere(filter, options);
+    const dirty = polluted({ 'text[]': 'string', 'text[][]': 'text[]) OR (TRUE' }, () => toSqlWhere(filter, options));
+    expect(dirty).toEqual(clean);
+  });
+});
+
+describe('lookup tables find only their own entries', () => {
+  it('decodeBase32: an inherited tail length does not make an impossible length decode', () => {
+    polluted({ 1: 16, 3: 16, 6: 16 }, () => {
+      for (const text of ['A', 'AAA', 'AAAAAA']) expect(() => decodeBase32(text)).toThrow(/length/);
+    });
+  });
+});
