@@ -6,17 +6,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeBase32, encodeBase64Url } from '../src/encoding/index.js';
 import {
+  blindIndex,
+  createBlindIndexKey,
   createKeyring,
   decryptEnvelope,
   encryptEnvelope,
   generateEnvelopeKey,
   parseKeyring,
+  rewrap,
   serializeKeyring,
 } from '../src/envelope/index.js';
 import { totp, verifyTotp } from '../src/otp/index.js';
 import { checkPasswordPolicySync, hashPassword } from '../src/password/index.js';
 import { definePolicy, toSqlWhere } from '../src/policy/index.js';
-import { createLoginGuard, ipKey } from '../src/rate-limit/index.js';
+import { createLoginGuard, createRateLimiter, ipKey } from '../src/rate-limit/index.js';
 import { stubKms } from './envelope/helpers.js';
 
 const proto = Object.prototype as Record<PropertyKey, unknown>;
@@ -66,6 +69,48 @@ describe('options left out keep their defaults', () => {
 
   it('checkPasswordPolicySync: an inherited mfa does not lower the minimum length', () => {
     expect(polluted({ mfa: true }, () => checkPasswordPolicySync('Tr0ub4dor&3').ok)).toBe(false);
+  });
+});
+
+describe('settings of the envelope and rate-limit entry points keep their defaults', () => {
+  it('createRateLimiter: an inherited algorithm and burst do not admit past the limit', async () => {
+    const limiter = polluted({ algorithm: 'token-bucket', burst: 100 }, () =>
+      createRateLimiter({ limits: [{ limit: 1, windowMs: 60_000 }] }),
+    );
+    expect((await limiter.consume('k')).allowed).toBe(true);
+    expect((await limiter.consume('k')).allowed).toBe(false);
+  });
+
+  it('parseKeyring: an inherited provider is never given the data keys', () => {
+    const ring = createKeyring({ keys: [{ id: 'kms-1', status: 'primary' }], provider: stubKms() });
+    const json = serializeKeyring(ring);
+    const thief = stubKms();
+    expect(() => polluted({ provider: thief }, () => parseKeyring(json))).toThrow(/no provider/);
+    expect(thief.calls).toEqual([]);
+  });
+
+  it('rewrap: an inherited inPlace never overwrites the caller’s bytes', async () => {
+    const k1 = generateEnvelopeKey();
+    const k2 = generateEnvelopeKey();
+    const before = createKeyring({ keys: [{ id: 'a', key: k1, status: 'primary' }] });
+    const after = createKeyring({
+      keys: [
+        { id: 'a', key: k1, status: 'decrypt-only' },
+        { id: 'b', key: k2, status: 'primary' },
+      ],
+    });
+    const sealed = await encryptEnvelope(before, 'x');
+    const copy = sealed.slice();
+    const out = await polluted({ inPlace: true }, () => rewrap(sealed, after));
+    expect(sealed).toEqual(copy);
+    expect(out).not.toBe(sealed);
+  });
+
+  it('blindIndex: an inherited bits does not change the digest length', async () => {
+    const key = createBlindIndexKey(generateEnvelopeKey());
+    const clean = await blindIndex('alice@example.com', key);
+    const dirty = await polluted({ bits: 256 }, () => blindIndex('alice@example.com', key));
+    expect(dirty).toBe(clean);
   });
 });
 

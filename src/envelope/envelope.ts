@@ -1,5 +1,6 @@
 import { encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
+import { ownOptions } from '../internal/assert.js';
 import { assertBytes, type OwnedBytes, wipe } from '../internal/bytes.js';
 import { hasSyncAesGcm, importAesGcmKey, takeRandomBytes } from '../runtime/index.js';
 import { EncodedContext, type EncryptionContext, encodeContext } from './context.js';
@@ -292,8 +293,9 @@ export async function encryptEnvelope(
   plaintext: Uint8Array | string,
   options?: EnvelopeOptions,
 ): Promise<OwnedBytes> {
+  const o = ownOptions(options);
   // Owned: a fresh array (or the platform cipher's output), never the caller's memory, so never a SharedArrayBuffer.
-  return sealEnvelope(keyring, plaintext, options?.context, options) as OwnedBytes | Promise<OwnedBytes>;
+  return sealEnvelope(keyring, plaintext, o?.context, o) as OwnedBytes | Promise<OwnedBytes>;
 }
 
 /**
@@ -308,8 +310,9 @@ export async function decryptEnvelope(
   envelope: Uint8Array,
   options?: EnvelopeOptions,
 ): Promise<OwnedBytes> {
+  const o = ownOptions(options);
   // Owned: what the platform cipher returned (a fresh ArrayBuffer), never a view of the caller's envelope.
-  return openEnvelope(keyring, envelope, options?.context, options) as OwnedBytes | Promise<OwnedBytes>;
+  return openEnvelope(keyring, envelope, o?.context, o) as OwnedBytes | Promise<OwnedBytes>;
 }
 
 /** The text form of an envelope: `bwe1.` ‖ base64url(bytes). */
@@ -336,7 +339,8 @@ export async function encryptEnvelopeToString(
   plaintext: Uint8Array | string,
   options?: EnvelopeOptions,
 ): Promise<string> {
-  return sealEnvelopeToText(keyring, plaintext, options?.context, options);
+  const o = ownOptions(options);
+  return sealEnvelopeToText(keyring, plaintext, o?.context, o);
 }
 
 /**
@@ -351,7 +355,8 @@ export async function decryptEnvelopeFromString(
   text: string,
   options?: EnvelopeOptions,
 ): Promise<OwnedBytes> {
-  return openEnvelopeText(keyring, text, options?.context, options) as OwnedBytes | Promise<OwnedBytes>;
+  const o = ownOptions(options);
+  return openEnvelopeText(keyring, text, o?.context, o) as OwnedBytes | Promise<OwnedBytes>;
 }
 
 /** openEnvelope for the text form, its length bounded before it is decoded (base64url: 4 characters per 3 bytes). */

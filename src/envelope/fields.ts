@@ -1,5 +1,6 @@
 import { decodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
+import { ownOptions } from '../internal/assert.js';
 import { type EncryptionContext, extendContext } from './context.js';
 import { openEnvelopeText, sealEnvelopeToText } from './envelope.js';
 import type { Keyring } from './keyring.js';
@@ -52,8 +53,9 @@ function jsonText(value: unknown, field: string): string {
 export async function encryptFields<T extends object, K extends keyof T & string>(
   object: T,
   fields: readonly K[],
-  options: EncryptFieldsOptions,
+  optionsArg: EncryptFieldsOptions,
 ): Promise<Omit<T, K> & { [P in K]: string }> {
+  const options = ownOptions(optionsArg);
   const source = checkFields(object, fields);
   const out: Record<string, unknown> = { ...source };
   for (const field of new Set(fields)) {
@@ -75,8 +77,9 @@ export async function encryptFields<T extends object, K extends keyof T & string
 export async function decryptFields<T = Record<string, unknown>>(
   object: object,
   fields: readonly string[],
-  options: EncryptFieldsOptions,
+  optionsArg: EncryptFieldsOptions,
 ): Promise<T> {
+  const options = ownOptions(optionsArg);
   const source = checkFields(object, fields);
   const out: Record<string, unknown> = { ...source };
   for (const field of new Set(fields)) {

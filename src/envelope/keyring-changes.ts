@@ -1,4 +1,5 @@
 import { BulwarkError } from '../errors.js';
+import { ownOptions } from '../internal/assert.js';
 import {
   createKeyring,
   generateEnvelopeKey,
@@ -34,8 +35,9 @@ export function exportKeyring(keyring: Keyring): KeyringDefinition {
  */
 export function rotateKeyring(
   keyring: Keyring,
-  options: { id: string; key?: Uint8Array; previousStatus?: 'active' | 'decrypt-only' | 'disabled' },
+  optionsArg: { id: string; key?: Uint8Array; previousStatus?: 'active' | 'decrypt-only' | 'disabled' },
 ): Keyring {
+  const options = ownOptions(optionsArg);
   const definition = exportKeyring(keyring);
   const previous = options.previousStatus ?? 'decrypt-only';
   const keys: KeyringKeyDefinition[] = definition.keys.map((k) =>

@@ -1,5 +1,6 @@
 import { decodeBase64Url, decodeUtf8, encodeBase64Url, encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
+import { ownOptions } from '../internal/assert.js';
 import { isBytes, wipe } from '../internal/bytes.js';
 import { importAesGcmKey, isScryptNWithinRfcBound, randomBytes, scrypt, scryptMemory } from '../runtime/index.js';
 import { encodeContext } from './context.js';
@@ -117,8 +118,9 @@ function aadOf(header: Header): Uint8Array {
 export async function sealKeyring(
   keyring: Keyring,
   secret: KeyringSecret,
-  options: SealKeyringOptions = {},
+  optionsArg: SealKeyringOptions = {},
 ): Promise<string> {
+  const options = ownOptions(optionsArg);
   const json = encodeUtf8(serializeKeyring(keyring));
   let header: Header;
   if (typeof secret === 'object' && secret !== null && 'passphrase' in secret) {
@@ -155,8 +157,9 @@ export async function sealKeyring(
 export async function openKeyring(
   sealed: string,
   secret: KeyringSecret,
-  options: OpenKeyringOptions = {},
+  optionsArg: OpenKeyringOptions = {},
 ): Promise<Keyring> {
+  const options = ownOptions(optionsArg);
   if (typeof sealed !== 'string' || sealed.length > MAX_SEALED_CHARS)
     throw invalid('sealed keyring must be a string up to 2 MiB');
   let value: Record<string, unknown>;

@@ -189,10 +189,12 @@ function providerBytes(value: unknown): Uint8Array {
  * const keyring = createKeyring({ keys: [{ id: 'k1', key: generateEnvelopeKey(), status: 'primary' }] });
  */
 export function createKeyring(definition: KeyringDefinition): Keyring {
-  if (typeof definition !== 'object' || definition === null || !Array.isArray(definition.keys)) {
+  // Own properties only: an inherited `provider` would receive every data key (see ownCopy).
+  const own = typeof definition === 'object' && definition !== null ? ownCopy(definition) : undefined;
+  if (own === undefined || !Array.isArray(own.keys)) {
     throw invalid('keyring definition must be an object with a keys array');
   }
-  const { keys, provider } = definition;
+  const { keys, provider } = own as unknown as KeyringDefinition;
   if (keys.length === 0 || keys.length > 1000) throw invalid('a keyring holds 1 to 1000 keys');
   if (provider !== undefined && (typeof provider?.wrapKey !== 'function' || typeof provider.unwrapKey !== 'function')) {
     throw invalid('provider must have wrapKey and unwrapKey functions');

@@ -1,3 +1,4 @@
+import { ownOptions } from '../internal/assert.js';
 import { concatBytes, wipe } from '../internal/bytes.js';
 import {
   type EnvelopeOptions,
@@ -105,8 +106,9 @@ function replaceTextKeyPart(text: string, head: Uint8Array, oldEnd: number, keyP
 export async function rewrap<T extends StoredEnvelope>(
   envelope: T,
   keyring: Keyring,
-  options: RewrapOptions = {},
+  optionsArg: RewrapOptions = {},
 ): Promise<T> {
+  const options = ownOptions(optionsArg);
   const { primary } = keyringState(keyring);
   const { bytes, header } = readHead(envelope);
   if (header.keyId === primary.id) return envelope;
@@ -134,8 +136,9 @@ export async function rewrap<T extends StoredEnvelope>(
 export async function reencrypt<T extends StoredEnvelope>(
   envelope: T,
   keyring: Keyring,
-  options?: EnvelopeOptions,
+  optionsArg?: EnvelopeOptions,
 ): Promise<T> {
+  const options = ownOptions(optionsArg);
   const plaintext =
     typeof envelope === 'string'
       ? await openEnvelopeText(keyring, envelope, options?.context, options)

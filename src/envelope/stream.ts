@@ -1,4 +1,5 @@
 import { BulwarkError } from '../errors.js';
+import { ownOptions } from '../internal/assert.js';
 import { assertBytes, concatBytes, type OwnedBytes, wipe } from '../internal/bytes.js';
 import { type AesGcmKey, importAesGcmKey, takeRandomBytes } from '../runtime/index.js';
 import { type EncryptionContext, encodeContext } from './context.js';
@@ -250,8 +251,9 @@ function readSegmentBytes(value: unknown, parameter: 'segmentBytes' | 'maxSegmen
  */
 export function encryptStream(
   keyring: Keyring,
-  options: EnvelopeStreamOptions = {},
+  optionsArg: EnvelopeStreamOptions = {},
 ): TransformStream<Uint8Array, OwnedBytes> {
+  const options = ownOptions(optionsArg);
   const { primary } = keyringState(keyring);
   const segmentBytes = readSegmentBytes(options.segmentBytes, 'segmentBytes');
   const context = encodeContext(options.context);
@@ -337,8 +339,9 @@ function headerLength(peek: Uint8Array): number | undefined {
  */
 export function decryptStream(
   keyring: Keyring,
-  options: EnvelopeStreamOptions = {},
+  optionsArg: EnvelopeStreamOptions = {},
 ): TransformStream<Uint8Array, OwnedBytes> {
+  const options = ownOptions(optionsArg);
   keyringState(keyring);
   const maxSegmentBytes = readSegmentBytes(options.maxSegmentBytes, 'maxSegmentBytes');
   const context = encodeContext(options.context);

@@ -42,6 +42,14 @@ export function ownCopy(o: object): Record<string, unknown> {
   return copy;
 }
 
+/**
+ * `options` with its own properties only (see {@link ownCopy}) when it is an object; anything else unchanged, for
+ * the caller's own checks. For entry points that take optional settings without refusing a non-object.
+ */
+export function ownOptions<T>(options: T): T {
+  return typeof options === 'object' && options !== null && !Array.isArray(options) ? (ownCopy(options) as T) : options;
+}
+
 /** A frozen lookup table with no prototype: a polluted Object.prototype key is never one of its entries. */
 export function frozenTable<T extends object>(entries: T): Readonly<T> {
   return Object.freeze(Object.assign(Object.create(null), entries));

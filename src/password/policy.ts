@@ -4,7 +4,7 @@
  * one digit") and no periodic expiry: NIST found they make passwords weaker, not stronger.
  */
 import { BulwarkError, isBulwarkError } from '../errors.js';
-import { assertIntegerInRange, readOptions } from '../internal/assert.js';
+import { assertIntegerInRange, ownOptions, readOptions } from '../internal/assert.js';
 import { type BreachRangeFetcher, countPasswordBreaches } from './breach.js';
 import { passwordCandidates } from './input.js';
 import { DEFAULT_MAX_PASSWORD_BYTES } from './options.js';
@@ -203,7 +203,8 @@ function readPolicyOptions(options: unknown) {
  * @example
  * const { ok, problems } = checkPasswordPolicySync(pw, { blocklist: isCommonPassword, contextWords: [email] });
  */
-export function checkPasswordPolicySync(password: string, options?: PasswordPolicyOptions): PasswordPolicyResult {
+export function checkPasswordPolicySync(password: string, optionsArg?: PasswordPolicyOptions): PasswordPolicyResult {
+  const options = ownOptions(optionsArg);
   if (options?.fetchBreachRange !== undefined) {
     throw new BulwarkError('CONFIG_INVALID', 'fetchBreachRange needs the asynchronous checkPasswordPolicy', {
       details: { parameter: 'fetchBreachRange' },
@@ -251,8 +252,9 @@ function evaluate(password: string, options: PasswordPolicyOptions | undefined):
  */
 export async function checkPasswordPolicy(
   password: string,
-  options?: PasswordPolicyOptions,
+  optionsArg?: PasswordPolicyOptions,
 ): Promise<PasswordPolicyResult> {
+  const options = ownOptions(optionsArg);
   const result = evaluate(password, options);
   const fetchRange = options?.fetchBreachRange;
   if (fetchRange === undefined || result.problems.some((p) => p.code === 'TOO_LONG')) return result;

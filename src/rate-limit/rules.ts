@@ -1,5 +1,5 @@
 import { BulwarkError } from '../errors.js';
-import { assertIntegerInRange, assertOneOf } from '../internal/assert.js';
+import { assertIntegerInRange, assertOneOf, ownOptions } from '../internal/assert.js';
 import type { RateLimitAlgorithm, RateLimitRule } from './types.js';
 
 /** One limit: `limit` cost units per `windowMs` under `algorithm`. */
@@ -31,7 +31,8 @@ const MAX_WINDOW_MS = 366 * 86_400_000;
  * Validates rule options and returns the frozen rule the stores see, identified by the limiter name and every
  * parameter (so changing a limit starts fresh counters instead of misreading old ones).
  */
-export function toRule(scope: string, options: RateLimitRuleOptions, parameter: string): RateLimitRule {
+export function toRule(scope: string, optionsArg: RateLimitRuleOptions, parameter: string): RateLimitRule {
+  const options = ownOptions(optionsArg);
   if (typeof options !== 'object' || options === null) {
     throw new BulwarkError('CONFIG_INVALID', `${parameter} must be an object`, { details: { parameter } });
   }
