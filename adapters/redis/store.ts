@@ -74,7 +74,10 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   if (typeof options !== 'object' || options === null) {
     throw new BulwarkError('CONFIG_INVALID', 'options must be an object', { details: { parameter: 'options' } });
   }
-  const run = toScriptRunner(options.client);
+  // Own properties only: with a polluted Object.prototype, an option left out (say unsafeNowForTesting, a clock)
+  // must stay out.
+  const own: RedisStoreOptions = Object.assign(Object.create(null), options);
+  const run = toScriptRunner(own.client);
   if (run === undefined) {
     throw new BulwarkError(
       'CONFIG_INVALID',
@@ -84,32 +87,32 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       },
     );
   }
-  const prefix = options.prefix ?? DEFAULT_REDIS_STORE.prefix;
+  const prefix = own.prefix ?? DEFAULT_REDIS_STORE.prefix;
   if (typeof prefix !== 'string' || prefix.length > 64 || /[{}]/.test(prefix)) {
     throw new BulwarkError('CONFIG_INVALID', 'prefix must be a string of at most 64 characters without { or }', {
       details: { parameter: 'prefix' },
     });
   }
-  const clock = options.unsafeNowForTesting;
+  const clock = own.unsafeNowForTesting;
   if (clock !== undefined && typeof clock !== 'function') {
     throw new BulwarkError('CONFIG_INVALID', 'unsafeNowForTesting must be a function', {
       details: { parameter: 'unsafeNowForTesting' },
     });
   }
-  const recoveryMarkTtlMs = options.recoveryMarkTtlMs ?? DEFAULT_REDIS_STORE.recoveryMarkTtlMs;
+  const recoveryMarkTtlMs = own.recoveryMarkTtlMs ?? DEFAULT_REDIS_STORE.recoveryMarkTtlMs;
   if (!Number.isSafeInteger(recoveryMarkTtlMs) || recoveryMarkTtlMs < 86_400_000) {
     throw new BulwarkError('CONFIG_INVALID', 'recoveryMarkTtlMs must be an integer of at least one day', {
       details: { parameter: 'recoveryMarkTtlMs' },
     });
   }
   const now = () => (clock === undefined ? '' : String(Math.floor(clock())));
-  const across = options.batchAcrossSlots;
+  const across = own.batchAcrossSlots;
   if (across !== undefined && typeof across !== 'boolean') {
     throw new BulwarkError('CONFIG_INVALID', 'batchAcrossSlots must be a boolean', {
       details: { parameter: 'batchAcrossSlots' },
     });
   }
-  const enqueue = createBatcher(run, now, across ?? isSingleServerClient(options.client));
+  const enqueue = createBatcher(run, now, across ?? isSingleServerClient(own.client));
   const ruleParts = new WeakMap<RateLimitRule, { suffix: string; args: string[] }>();
 
   function partsOf(rule: RateLimitRule) {

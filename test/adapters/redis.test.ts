@@ -140,6 +140,25 @@ describe.skipIf(!enabled)('Redis store', () => {
     expectBulwarkErrorSync(() => createRedisStore(undefined as never), 'CONFIG_INVALID');
   });
 
+  it('an option left out stays out under a polluted Object.prototype (no inherited clock)', async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    let called = 0;
+    let store: ReturnType<typeof createRedisStore>;
+    try {
+      proto.unsafeNowForTesting = () => {
+        called++;
+        return 0;
+      };
+      store = createRedisStore({ client: redis.ioredis, prefix: `${prefix}pollution:` });
+    } finally {
+      delete proto.unsafeNowForTesting;
+    }
+    const limiter = createRateLimiter({ limit: 1, windowMs: 60_000, store });
+    expect((await limiter.consume('k')).allowed).toBe(true);
+    expect((await limiter.consume('k')).allowed).toBe(false);
+    expect(called).toBe(0);
+  });
+
   it('does nothing on construction', () => {
     const calls: string[] = [];
     const spy = new Proxy(
