@@ -18,7 +18,7 @@ import {
 } from '../src/envelope/index.js';
 import { totp, verifyTotp } from '../src/otp/index.js';
 import { checkPasswordPolicySync, hashPassword } from '../src/password/index.js';
-import { definePolicy, toSqlWhere } from '../src/policy/index.js';
+import { definePolicy, type PolicyData, toSqlWhere } from '../src/policy/index.js';
 import { createLoginGuard, createRateLimiter, ipKey } from '../src/rate-limit/index.js';
 import { stubKms } from './envelope/helpers.js';
 
@@ -237,5 +237,104 @@ describe('lookup tables find only their own entries', () => {
     polluted({ 1: 16, 3: 16, 6: 16 }, () => {
       for (const text of ['A', 'AAA', 'AAAAAA']) expect(() => decodeBase32(text)).toThrow(/length/);
     });
+  });
+});
+
+describe('records the library builds for itself have no prototype', () => {
+  const owned: PolicyData = {
+    roles: { user: {} },
+    rules: [
+      {
+        effect: 'allow',
+        roles: ['user'],
+        actions: ['update'],
+        resources: ['doc'],
+        when: { eq: [{ ref: 'resource.ownerId' }, { ref: 'subject.id' }] },
+      },
+    ],
+  };
+  const mallory = { id: 'mallory', roles: ['user'] };
+
+  it('an inherited constant never compiles an ownership test to constant === constant', () => {
+    const p = polluted({ constant: 0 }, () => definePolicy(owned));
+    expect(p.can(mallory, 'update', { type: 'doc', ownerId: 'alice' })).toBe(false);
+  });
+
+  it('an inherited direct never replaces the attribute a nested reference reads', () => {
+    const p = polluted({ direct: { fromResource: false, key: 'id' } }, () =>
+      definePolicy({
+        roles: { user: {} },
+        rules: [
+          {
+            effect: 'allow',
+            roles: ['user'],
+            actions: ['delete'],
+            resources: ['doc'],
+            when: { eq: [{ ref: 'resource.owner.id' }, { ref: 'subject.id' }] },
+          },
+        ],
+      }),
+    );
+    expect(p.can(mallory, 'delete', { type: 'doc', owner: { id: 'alice' } })).toBe(false);
+  });
+
+  it('toSqlWhere: an inherited column never turns a value into SQL text', () => {
+    const p = definePolicy(owned);
+    const filter = p.filter({ id: 'u1', roles: ['user'] }, 'update', 'doc');
+    const options = { columns: { ownerId: { name: 'owner_id', type: 'text' as const } } };
+    const clean = toSqlWhere(filter, options);
+    expect(clean).toEqual({ text: '("owner_id" = $1::text)', values: ['u1'] });
+    for (const column of ['"owner_id"', "'x' OR TRUE"]) {
+      expect(polluted({ column, type: 'text' }, () => toSqlWhere(filter, options))).toEqual(clean);
+    }
+  });
+
+  it('filter: an inherited keepContext never leaves a context reference for SQL to map to a column', () => {
+    const p = definePolicy({
+      roles: { user: {} },
+      rules: [
+        {
+          effect: 'allow',
+          roles: ['user'],
+          actions: ['read'],
+          resources: ['invoice'],
+          when: { eq: [{ ref: 'resource.tenantId' }, { ref: 'context.tenantId' }] },
+        },
+      ],
+    });
+    const filter = polluted({ keepContext: true }, () =>
+      p.filter({ id: 'u1', roles: ['user'] }, 'read', 'invoice', { tenantId: 't1' }),
+    );
+    expect(filter).toEqual({ eq: [{ ref: 'resource.tenantId' }, 't1'] });
+  });
+
+  it('an inherited hour12 never moves a time window with a timeZone', () => {
+    const p = polluted({ hour12: true }, () =>
+      definePolicy({
+        roles: { staff: {} },
+        rules: [
+          {
+            effect: 'allow',
+            roles: ['staff'],
+            actions: ['read'],
+            resources: ['payroll'],
+            when: {
+              timeWindow: [{ ref: 'context.now' }, { from: '09:00', to: '17:00', timeZone: 'Europe/Berlin' }],
+            },
+          },
+        ],
+      }),
+    );
+    // 21:30 in Berlin (UTC+1 in January).
+    expect(p.can({ roles: ['staff'] }, 'read', 'payroll', { now: Date.UTC(2026, 0, 7, 20, 30) })).toBe(false);
+  });
+
+  it('refund: an inherited cost never gives back more than the call’s own cost', async () => {
+    const limiter = createRateLimiter({ limit: 5, windowMs: 60_000 });
+    for (let i = 0; i < 5; i++) await limiter.consume('ip:1');
+    const callOptions = {};
+    await polluted({ cost: 5 }, () => limiter.refund('ip:1', callOptions));
+    expect((await limiter.consume('ip:1')).allowed).toBe(true);
+    expect((await limiter.consume('ip:1')).allowed).toBe(false);
   });
 });

@@ -50,6 +50,14 @@ export function ownOptions<T>(options: T): T {
   return typeof options === 'object' && options !== null && !Array.isArray(options) ? (ownCopy(options) as T) : options;
 }
 
+/**
+ * A copy of a record the library builds for itself, with no prototype: code that tells variants apart with `in`
+ * (`'column' in side`) or reads a member one variant leaves out must never find a polluted Object.prototype key.
+ */
+export function withoutPrototype<T extends object>(record: T): T {
+  return Object.assign(Object.create(null), record);
+}
+
 /** A frozen lookup table with no prototype: a polluted Object.prototype key is never one of its entries. */
 export function frozenTable<T extends object>(entries: T): Readonly<T> {
   return Object.freeze(Object.assign(Object.create(null), entries));

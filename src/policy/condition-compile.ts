@@ -2,6 +2,7 @@
  * Compiles validated conditions to closures once, at definition: no interpretation of the JSON tree per check,
  * no eval, no `new Function` (works under strict CSP and in workerd).
  */
+import { withoutPrototype } from '../internal/assert.js';
 import { createPathReader, isScalar, parseReference } from './attributes.js';
 import {
   compileDirectConjunction,
@@ -28,6 +29,13 @@ export interface CompileEnvironment {
 type Operand = { read: Read; direct?: { fromResource: boolean; key: string } } | { constant: unknown };
 
 export function compileOperand(operand: unknown, env: CompileEnvironment): Operand {
+  // Operands have no prototype: `'constant' in left` tells the variants apart and `left.direct` is read on every
+  // variant, so a polluted Object.prototype key must never be found on one (it would compile an ownership test to
+  // `constant === constant`).
+  return withoutPrototype(operandOf(operand, env));
+}
+
+function operandOf(operand: unknown, env: CompileEnvironment): Operand {
   if (!isReference(operand)) return { constant: operand };
   const parsed = parseReference(operand.ref);
   if (typeof parsed === 'string') throw new Error(parsed); // unreachable: validated first

@@ -283,7 +283,7 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
       try {
         const buckets = bucketsFor(subject, action, resourceType);
         if (!Array.isArray(buckets)) return false;
-        filter = buildFilter(buckets, { subject, context, env, typeKey, resourceType });
+        filter = buildFilter(buckets, { subject, context, env, typeKey, resourceType, keepContext: false });
       } catch {
         return false;
       }

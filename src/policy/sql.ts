@@ -9,7 +9,7 @@
  * comes from the declared column types: comparing a text column with a number is FALSE, never a cast.
  */
 import { BulwarkError } from '../errors.js';
-import { readOptions } from '../internal/assert.js';
+import { readOptions, withoutPrototype } from '../internal/assert.js';
 import { parseReference } from './attributes.js';
 import { compileCondition } from './condition-compile.js';
 import { isReference } from './condition-validate.js';
@@ -81,8 +81,13 @@ export function toSqlWhere(filter: PolicyFilter, options: SqlWhereOptions): SqlW
   };
 
   const side = (operand: unknown): Side => {
-    if (!isReference(operand)) return { value: operand };
+    // Sides have no prototype: `'column' in side` tells them apart and must never find a polluted key.
+    if (!isReference(operand)) return withoutPrototype({ value: operand });
     const parsed = parseReference(operand.ref);
+    // Only resource attributes map to columns, even in a filter that skipped validation (one produced here).
+    if (typeof parsed !== 'string' && parsed.root !== 'resource') {
+      throw invalid(`${operand.ref} is not a resource attribute`, { attribute: parsed.attribute });
+    }
     const attribute = typeof parsed === 'string' ? '' : parsed.attribute;
     const column = Object.hasOwn(columns, attribute)
       ? (columns as Record<string, SqlWhereColumn>)[attribute]
@@ -93,7 +98,10 @@ export function toSqlWhere(filter: PolicyFilter, options: SqlWhereOptions): SqlW
         details: { parameter: `columns.${attribute}` },
       });
     }
-    return { column: `${prefix}${quoteIdentifier(column.name, `columns.${attribute}.name`)}`, type: column.type };
+    return withoutPrototype({
+      column: `${prefix}${quoteIdentifier(column.name, `columns.${attribute}.name`)}`,
+      type: column.type,
+    });
   };
 
   /** A scalar side as SQL of scalar type `type`, or undefined when it can never be of that type. */

@@ -2,6 +2,7 @@
  * Recurring time windows ("weekdays 09:00-17:00 in Europe/Berlin"), evaluated with Intl so that daylight saving
  * follows the zone's rules, on every runtime bulwark supports.
  */
+import { withoutPrototype } from '../internal/assert.js';
 import { HOLE_MESSAGE } from './attributes.js';
 import type { PolicyTimeWindow } from './types.js';
 
@@ -64,13 +65,12 @@ function createZoneReader(timeZone: unknown): ((epochMs: number) => [number, num
   if (typeof timeZone !== 'string' || timeZone.length > 64) return undefined;
   let format: Intl.DateTimeFormat;
   try {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
+    // No prototype: an inherited `hour12` (a polluted Object.prototype) would override hourCycle and read 21:30
+    // as 09:30.
+    format = new Intl.DateTimeFormat(
+      'en-US',
+      withoutPrototype({ timeZone, hourCycle: 'h23', weekday: 'short', hour: '2-digit', minute: '2-digit' } as const),
+    );
   } catch {
     return undefined;
   }

@@ -107,7 +107,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         },
       );
     }
-    if (callOptions === undefined || callOptions.cost === undefined) return 1;
+    // Own `cost` only: an inherited one (a polluted Object.prototype) would make a refund give back more.
+    if (callOptions === undefined || !Object.hasOwn(callOptions, 'cost') || callOptions.cost === undefined) return 1;
     const cost = callOptions.cost;
     if (typeof cost !== 'number' || !Number.isInteger(cost) || cost < 1 || cost > costCeiling) {
       throw new BulwarkError('INPUT_INVALID', `cost must be an integer from 1 to ${costCeiling}`, {
