@@ -10,16 +10,24 @@ import {
   createBlindIndexKey,
   createKeyring,
   decryptEnvelope,
+  decryptStream,
   encryptEnvelope,
+  encryptStream,
   generateEnvelopeKey,
   parseKeyring,
   rewrap,
   serializeKeyring,
 } from '../src/envelope/index.js';
-import { totp, verifyTotp } from '../src/otp/index.js';
+import {
+  consumeRecoveryCode,
+  createMemoryOtpStore,
+  generateRecoveryCodes,
+  totp,
+  verifyTotp,
+} from '../src/otp/index.js';
 import { checkPasswordPolicySync, hashPassword } from '../src/password/index.js';
 import { definePolicy, type PolicyData, toSqlWhere } from '../src/policy/index.js';
-import { createLoginGuard, createRateLimiter, ipKey } from '../src/rate-limit/index.js';
+import { createLoginGuard, createRateLimiter, ipKey, type RateLimitStore } from '../src/rate-limit/index.js';
 import { stubKms } from './envelope/helpers.js';
 
 const proto = Object.prototype as Record<PropertyKey, unknown>;
@@ -336,5 +344,67 @@ describe('records the library builds for itself have no prototype', () => {
     await polluted({ cost: 5 }, () => limiter.refund('ip:1', callOptions));
     expect((await limiter.consume('ip:1')).allowed).toBe(true);
     expect((await limiter.consume('ip:1')).allowed).toBe(false);
+  });
+});
+
+describe('methods and members the library looks up are never inherited', () => {
+  it('createRateLimiter: an inherited bindRateLimitSync never replaces the store', async () => {
+    let calls = 0;
+    const store: RateLimitStore = {
+      async applyRateLimit() {
+        calls++;
+        return {
+          allowed: calls <= 1,
+          limit: 1,
+          remaining: 0,
+          resetMs: 60_000,
+          retryAfterMs: 60_000,
+          windowMs: 60_000,
+          reason: calls <= 1 ? 'ok' : 'limit',
+        };
+      },
+      async resetRateLimit() {},
+    } as RateLimitStore;
+    const limiter = polluted({ bindRateLimitSync: () => () => ({ allowed: true }) }, () =>
+      createRateLimiter({ limit: 1, windowMs: 60_000, store }),
+    );
+    expect((await limiter.consume('k')).allowed).toBe(true);
+    expect((await limiter.consume('k')).allowed).toBe(false);
+    expect(calls).toBe(2);
+  });
+
+  it('serializeKeyring: an inherited key is never written out for a provider-held key', () => {
+    const ring = createKeyring({ keys: [{ id: 'kms-1', status: 'primary' }], provider: stubKms() });
+    const json = polluted({ key: generateEnvelopeKey() }, () => serializeKeyring(ring));
+    expect(JSON.parse(json)).toEqual({ version: 1, keys: [{ id: 'kms-1', status: 'primary' }] });
+  });
+
+  it('decryptStream: an inherited start never emits plaintext of its own', async () => {
+    const ring = createKeyring({ keys: [{ id: 'k1', key: generateEnvelopeKey(), status: 'primary' }] });
+    const sealed = new Response(new Blob(['pay alice 10 EUR']).stream().pipeThrough(encryptStream(ring)));
+    const bytes = new Uint8Array(await sealed.arrayBuffer());
+    const stream = polluted(
+      { start: (controller: TransformStreamDefaultController<Uint8Array>) => controller.enqueue(new Uint8Array([33])) },
+      () => decryptStream(ring),
+    );
+    const input = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(bytes);
+        c.close();
+      },
+    });
+    expect(await new Response(input.pipeThrough(stream)).text()).toBe('pay alice 10 EUR');
+  });
+
+  it('consumeRecoveryCode: an inherited typo mapping never remaps a typed character', async () => {
+    const secretKey = new Uint8Array(32).fill(1);
+    const { codes, stored } = generateRecoveryCodes(secretKey, { count: 1 });
+    const real = codes[0]!;
+    // U is outside the code alphabet: typed in place of the first character, it can only match through a remap.
+    const typed = `U${real.slice(1)}`;
+    const result = await polluted({ U: real[0] }, () =>
+      consumeRecoveryCode(typed, stored, { secretKey, store: createMemoryOtpStore(), key: 'alice' }),
+    );
+    expect(result.valid).toBe(false);
   });
 });

@@ -23,10 +23,19 @@ export type RedisClientLike = IoredisLikeClient | NodeRedisLikeClient;
 export type ScriptRunner = (script: RedisScript, keys: string[], args: string[]) => Promise<unknown>;
 
 /** Returns a runner for `client`, or undefined when it has neither method shape. */
+/**
+ * Whether `o` has a method `name` that is not the one a polluted Object.prototype would lend every object (which
+ * would then answer every script call). Compared, not looked up by chain: clients may be Proxies.
+ */
+function hasMethod(o: object, name: string): boolean {
+  const value = (o as Record<string, unknown>)[name];
+  return typeof value === 'function' && value !== (Object.prototype as Record<string, unknown>)[name];
+}
+
 export function toScriptRunner(client: unknown): ScriptRunner | undefined {
   const c = client as Partial<IoredisLikeClient & NodeRedisLikeClient> | null;
-  if (typeof c !== 'object' || c === null || typeof c.eval !== 'function') return undefined;
-  if (typeof c.evalSha === 'function') {
+  if (typeof c !== 'object' || c === null || !hasMethod(c, 'eval')) return undefined;
+  if (hasMethod(c, 'evalSha')) {
     const node = c as NodeRedisLikeClient;
     return (script, keys, args) => {
       const options = { keys, arguments: args };
@@ -36,7 +45,7 @@ export function toScriptRunner(client: unknown): ScriptRunner | undefined {
       });
     };
   }
-  if (typeof c.evalsha === 'function') {
+  if (hasMethod(c, 'evalsha')) {
     const io = c as IoredisLikeClient;
     return (script, keys, args) =>
       io.evalsha(script.sha, keys.length, ...keys, ...args).then(undefined, (error: unknown) => {
@@ -55,8 +64,9 @@ export function toScriptRunner(client: unknown): ScriptRunner | undefined {
 export function isSingleServerClient(client: unknown): boolean {
   const c = client as { isCluster?: unknown; select?: unknown; evalSha?: unknown } | null;
   if (typeof c !== 'object' || c === null) return false;
-  if (c.isCluster === false) return true;
-  return typeof c.evalSha === 'function' && typeof c.select === 'function' && !('masters' in c);
+  // Own `isCluster` only (ioredis sets it on each client): a polluted Object.prototype must not vouch for a client.
+  if (Object.hasOwn(c, 'isCluster') && c.isCluster === false) return true;
+  return hasMethod(c, 'evalSha') && hasMethod(c, 'select') && !('masters' in c);
 }
 
 /** True when a Redis error reply starts with or contains `code` (NOSCRIPT, CROSSSLOT, ...). */

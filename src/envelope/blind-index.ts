@@ -29,7 +29,7 @@ export interface BlindIndexOptions {
 /** Defaults of {@link BlindIndexOptions}. */
 export const DEFAULT_BLIND_INDEX_OPTIONS = Object.freeze({ normalize: 'nfc' as const, bits: 64 });
 
-const materials = new WeakMap<BlindIndexKey, { raw: Uint8Array; web?: Promise<CryptoKey> }>();
+const materials = new WeakMap<BlindIndexKey, { raw: Uint8Array; web: Promise<CryptoKey> | undefined }>();
 const MAX_VALUE_BYTES = 64 * 1024;
 
 /**
@@ -54,7 +54,8 @@ export function createBlindIndexKey(material: Uint8Array): BlindIndexKey {
     });
   }
   const key: BlindIndexKey = Object.freeze({ kind: 'blind-index-key' });
-  materials.set(key, { raw: new Uint8Array(material) });
+  // `web` own from the start: `??=` on an absent member would read a polluted Object.prototype.web.
+  materials.set(key, { raw: new Uint8Array(material), web: undefined });
   return key;
 }
 

@@ -26,7 +26,8 @@ function invalid(message: string): BulwarkError {
  */
 export function serializeKeyring(keyring: Keyring): string {
   const keys = exportKeyring(keyring).keys.map((k) => {
-    if (k.key === undefined) return { id: k.id, status: k.status };
+    // Own `key` only: an inherited one (a polluted Object.prototype) would be written out as local key material.
+    if (!Object.hasOwn(k, 'key') || k.key === undefined) return { id: k.id, status: k.status };
     const key = encodeBase64Url(k.key);
     wipe(k.key); // exportKeyring's copy: only the text is needed
     return { id: k.id, status: k.status, key };

@@ -1,5 +1,5 @@
 import { BulwarkError } from '../errors.js';
-import { ownOptions } from '../internal/assert.js';
+import { ownOptions, withoutPrototype } from '../internal/assert.js';
 import { assertBytes, concatBytes, type OwnedBytes, wipe } from '../internal/bytes.js';
 import { type AesGcmKey, importAesGcmKey, takeRandomBytes } from '../runtime/index.js';
 import { type EncryptionContext, encodeContext } from './context.js';
@@ -261,60 +261,64 @@ export function encryptStream(
   let cipher: SegmentCipher | undefined;
   // `cancel` may run while `start` awaits the wrap (a KMS round trip); `start` then has to clean up after itself.
   let cancelled = false;
-  return new TransformStream<Uint8Array, OwnedBytes>({
-    async start(controller) {
-      const fresh = takeRandomBytes(DATA_KEY_BYTES + NONCE_PREFIX_BYTES);
-      const dataKey = fresh.subarray(0, DATA_KEY_BYTES);
-      try {
-        const keyAad = keyAadFor(STREAM_VERSION, primary);
-        const wrapped = await primary.wrap(dataKey, keyAad);
-        if (cancelled) return; // `finally` wipes the data key; no cipher, so no copy of it.
-        const header = new Uint8Array(keyHeaderLength(primary, wrapped) + 4 + NONCE_PREFIX_BYTES);
-        const at = writeKeyHeader(header, keyAad, wrapped);
-        new DataView(header.buffer).setUint32(at, segmentBytes);
-        header.set(fresh.subarray(DATA_KEY_BYTES), at + 4);
-        // Copies of the prefix and header: the consumer owns the chunk we enqueue and may reuse its memory.
-        cipher = segmentCipher(dataKey, header.slice(at + 4), concatBytes(header, context));
-        controller.enqueue(header);
-      } catch (error) {
-        // A failed start never reaches flush or cancel, so the key copy the cipher took must be zeroed here.
+  // No prototype: the stream reads `start`, `flush` and `cancel` from its transformer, and an inherited one
+  // (a polluted Object.prototype) would run inside the stream.
+  return new TransformStream<Uint8Array, OwnedBytes>(
+    withoutPrototype({
+      async start(controller) {
+        const fresh = takeRandomBytes(DATA_KEY_BYTES + NONCE_PREFIX_BYTES);
+        const dataKey = fresh.subarray(0, DATA_KEY_BYTES);
+        try {
+          const keyAad = keyAadFor(STREAM_VERSION, primary);
+          const wrapped = await primary.wrap(dataKey, keyAad);
+          if (cancelled) return; // `finally` wipes the data key; no cipher, so no copy of it.
+          const header = new Uint8Array(keyHeaderLength(primary, wrapped) + 4 + NONCE_PREFIX_BYTES);
+          const at = writeKeyHeader(header, keyAad, wrapped);
+          new DataView(header.buffer).setUint32(at, segmentBytes);
+          header.set(fresh.subarray(DATA_KEY_BYTES), at + 4);
+          // Copies of the prefix and header: the consumer owns the chunk we enqueue and may reuse its memory.
+          cipher = segmentCipher(dataKey, header.slice(at + 4), concatBytes(header, context));
+          controller.enqueue(header);
+        } catch (error) {
+          // A failed start never reaches flush or cancel, so the key copy the cipher took must be zeroed here.
+          cipher?.dispose();
+          throw error;
+        } finally {
+          wipe(fresh);
+        }
+      },
+      transform: (chunk, controller) =>
+        guarded(
+          () => cipher,
+          queue,
+          async () => {
+            queue.push(assertBytes(chunk, 'chunk'));
+            // Keep at least one byte back: only flush knows which segment is the last.
+            while (queue.length > segmentBytes) {
+              controller.enqueue(await cipher!.seal(queue.take(segmentBytes), false));
+              queue.wipeSpent();
+            }
+            queue.own();
+          },
+        ),
+      flush: (controller) =>
+        guarded(
+          () => cipher,
+          queue,
+          async () => {
+            controller.enqueue(await cipher!.seal(queue.take(queue.length), true));
+            queue.clear();
+            cipher!.dispose();
+          },
+        ),
+      // Where the runtime supports it (the Streams spec's transformer cancel): the reader or writer gave up.
+      cancel: async () => {
+        cancelled = true;
         cipher?.dispose();
-        throw error;
-      } finally {
-        wipe(fresh);
-      }
-    },
-    transform: (chunk, controller) =>
-      guarded(
-        () => cipher,
-        queue,
-        async () => {
-          queue.push(assertBytes(chunk, 'chunk'));
-          // Keep at least one byte back: only flush knows which segment is the last.
-          while (queue.length > segmentBytes) {
-            controller.enqueue(await cipher!.seal(queue.take(segmentBytes), false));
-            queue.wipeSpent();
-          }
-          queue.own();
-        },
-      ),
-    flush: (controller) =>
-      guarded(
-        () => cipher,
-        queue,
-        async () => {
-          controller.enqueue(await cipher!.seal(queue.take(queue.length), true));
-          queue.clear();
-          cipher!.dispose();
-        },
-      ),
-    // Where the runtime supports it (the Streams spec's transformer cancel): the reader or writer gave up.
-    cancel: async () => {
-      cancelled = true;
-      cipher?.dispose();
-      queue.clear();
-    },
-  } as Transformer<Uint8Array, OwnedBytes>);
+        queue.clear();
+      },
+    } as Transformer<Uint8Array, OwnedBytes>),
+  );
 }
 
 /** Bytes of a stream header, if `queue` holds it all yet (undefined to wait for more). */
@@ -375,38 +379,42 @@ export function decryptStream(
     sealedBytes = segmentBytes + TAG_BYTES;
     queue.expect(sealedBytes);
   }
-  return new TransformStream<Uint8Array, OwnedBytes>({
-    transform: (chunk, controller) =>
-      guarded(
-        () => cipher,
-        queue,
-        async () => {
-          queue.push(assertBytes(chunk, 'chunk'));
-          if (cipher === undefined) await readHeader();
-          // Keep the final segment back until flush: only then is it known to be the last.
-          while (cipher !== undefined && queue.length > sealedBytes) {
-            controller.enqueue(await cipher.open(queue.take(sealedBytes), false));
-          }
-          queue.own();
-        },
-      ),
-    flush: (controller) =>
-      guarded(
-        () => cipher,
-        queue,
-        async () => {
-          if (cipher === undefined) await readHeader();
-          if (cipher === undefined) throw malformedEnvelope();
-          if (queue.length < TAG_BYTES) throw malformedEnvelope();
-          controller.enqueue(await cipher.open(queue.take(queue.length), true));
-          queue.clear();
-          cipher.dispose();
-        },
-      ),
-    cancel: async () => {
-      cancelled = true;
-      cipher?.dispose();
-      queue.clear();
-    },
-  } as Transformer<Uint8Array, OwnedBytes>);
+  // No prototype: the stream reads `start`, `flush` and `cancel` from its transformer, and an inherited one
+  // (a polluted Object.prototype) would run inside the stream.
+  return new TransformStream<Uint8Array, OwnedBytes>(
+    withoutPrototype({
+      transform: (chunk, controller) =>
+        guarded(
+          () => cipher,
+          queue,
+          async () => {
+            queue.push(assertBytes(chunk, 'chunk'));
+            if (cipher === undefined) await readHeader();
+            // Keep the final segment back until flush: only then is it known to be the last.
+            while (cipher !== undefined && queue.length > sealedBytes) {
+              controller.enqueue(await cipher.open(queue.take(sealedBytes), false));
+            }
+            queue.own();
+          },
+        ),
+      flush: (controller) =>
+        guarded(
+          () => cipher,
+          queue,
+          async () => {
+            if (cipher === undefined) await readHeader();
+            if (cipher === undefined) throw malformedEnvelope();
+            if (queue.length < TAG_BYTES) throw malformedEnvelope();
+            controller.enqueue(await cipher.open(queue.take(queue.length), true));
+            queue.clear();
+            cipher.dispose();
+          },
+        ),
+      cancel: async () => {
+        cancelled = true;
+        cipher?.dispose();
+        queue.clear();
+      },
+    } as Transformer<Uint8Array, OwnedBytes>),
+  );
 }

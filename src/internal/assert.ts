@@ -58,6 +58,17 @@ export function withoutPrototype<T extends object>(record: T): T {
   return Object.assign(Object.create(null), record);
 }
 
+/**
+ * The method `name` of `o`, unless it is the one a polluted Object.prototype lends every object; undefined when
+ * there is none. Compared rather than looked up along the chain, so a Proxy's methods count.
+ */
+export function methodOf(o: object, name: string): ((...args: never[]) => unknown) | undefined {
+  const value = (o as Record<string, unknown>)[name];
+  return typeof value === 'function' && value !== (Object.prototype as Record<string, unknown>)[name]
+    ? (value as (...args: never[]) => unknown)
+    : undefined;
+}
+
 /** A frozen lookup table with no prototype: a polluted Object.prototype key is never one of its entries. */
 export function frozenTable<T extends object>(entries: T): Readonly<T> {
   return Object.freeze(Object.assign(Object.create(null), entries));

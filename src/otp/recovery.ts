@@ -5,7 +5,7 @@
  */
 import { encodeBase32, encodeBase64Url, encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
-import { assertIntegerInRange, readOptions } from '../internal/assert.js';
+import { assertIntegerInRange, frozenTable, readOptions } from '../internal/assert.js';
 import { concatBytes, equalBytes, isBytes } from '../internal/bytes.js';
 import { createHmacKey, type HmacKey, hmacBytes, wipeHmacKey } from '../internal/sha-core.js';
 import { SHA256_CORE } from '../internal/sha256.js';
@@ -47,7 +47,8 @@ export const RECOVERY_CODES = Object.freeze({ bytes: 15, characters: 24, groupSi
 const DEFAULT_COUNT = 10;
 // Crockford's base32: no I, L, O, U, so nothing reads as another character; typing them is mapped below.
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const TYPO_MAP: Record<string, string> = { O: '0', I: '1', L: '1' };
+// No prototype: a polluted single-character key must not remap what the user typed.
+const TYPO_MAP: Readonly<Record<string, string>> = frozenTable({ O: '0', I: '1', L: '1' });
 const STORED = /^rc1:[A-Za-z0-9_-]{43}$/;
 const DOMAIN = encodeUtf8('bulwark/otp recovery code v1\u0000');
 

@@ -1,5 +1,5 @@
 import { BulwarkError } from '../errors.js';
-import { assertIntegerInRange, assertOneOf, readOptions } from '../internal/assert.js';
+import { assertIntegerInRange, assertOneOf, methodOf, readOptions } from '../internal/assert.js';
 import { callStore, isStoreFailure, type StoreErrorPolicy } from '../internal/store-call.js';
 import { createBlockCache } from './block-cache.js';
 import { createRateLimitMemoryStore } from './memory-store.js';
@@ -90,10 +90,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     });
   }
   // A store with a synchronous path (memory) decides without a promise of its own, timeout or failure policy.
+  // Found on the store or its class, never on a polluted Object.prototype: a decide function from there would be
+  // kept for the limiter's life.
   const decide =
-    typeof (store as SyncRateLimitStore).bindRateLimitSync === 'function'
-      ? (store as SyncRateLimitStore).bindRateLimitSync(rules)
-      : undefined;
+    methodOf(store, 'bindRateLimitSync') === undefined
+      ? undefined
+      : (store as SyncRateLimitStore).bindRateLimitSync(rules);
   const primary = rules[0] as RateLimitRule;
   const blocked = createBlockCache(o.blockCache, now, DEFAULT_RATE_LIMITER.blockCacheMaxKeys);
 

@@ -30,7 +30,14 @@ export function getNativeBase64(): NativeBase64 | null {
   if (native !== undefined) return native;
   const proto = Uint8Array.prototype as StandardU8;
   const ctor = Uint8Array as unknown as StandardCtor;
-  if (typeof proto.toBase64 === 'function' && typeof ctor.fromBase64 === 'function') {
+  // Own properties of the built-ins only: on a runtime without them, a polluted Object.prototype would supply a
+  // codec that sees every key and ciphertext encoded.
+  if (
+    Object.hasOwn(proto, 'toBase64') &&
+    Object.hasOwn(ctor, 'fromBase64') &&
+    typeof proto.toBase64 === 'function' &&
+    typeof ctor.fromBase64 === 'function'
+  ) {
     const fromBase64 = ctor.fromBase64;
     native = {
       encode: (bytes, url, pad) =>

@@ -159,6 +159,26 @@ describe.skipIf(!enabled)('Redis store', () => {
     expect(called).toBe(0);
   });
 
+  it('a polluted evalSha never answers for an ioredis client', async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    let forged = 0;
+    let store: ReturnType<typeof createRedisStore>;
+    try {
+      proto.evalSha = async () => {
+        forged++;
+        return [1, 0, 0, 0, 0];
+      };
+      // ioredis has evalsha; node-redis has evalSha: detection must not find the inherited one first.
+      store = createRedisStore({ client: redis.ioredis, prefix: `${prefix}evalsha-pollution:` });
+      const limiter = createRateLimiter({ limit: 1, windowMs: 60_000, store });
+      expect((await limiter.consume('k')).allowed).toBe(true);
+      expect((await limiter.consume('k')).allowed).toBe(false);
+    } finally {
+      delete proto.evalSha;
+    }
+    expect(forged).toBe(0);
+  });
+
   it('does nothing on construction', () => {
     const calls: string[] = [];
     const spy = new Proxy(
