@@ -26,19 +26,43 @@ import {
   verifyTotp,
 } from '../src/otp/index.js';
 import { checkPasswordPolicySync, hashPassword } from '../src/password/index.js';
-import { definePolicy, type PolicyData, toSqlWhere } from '../src/policy/index.js';
+import {
+  definePolicy,
+  type PolicyCondition,
+  type PolicyData,
+  type PolicyRule,
+  toSqlWhere,
+} from '../src/policy/index.js';
 import { createLoginGuard, createRateLimiter, ipKey, type RateLimitStore } from '../src/rate-limit/index.js';
 import { stubKms } from './envelope/helpers.js';
 
+/** A one-role policy: `user` may do `action` on `type` when `when` holds, plus any `extra` rules (deny first). */
+function userPolicy(action: string, type: string, when?: PolicyCondition, extra: PolicyRule[] = []): PolicyData {
+  const allow: PolicyRule = { effect: 'allow', roles: ['user'], actions: [action], resources: [type] };
+  return { roles: { user: {} }, rules: [...extra, when === undefined ? allow : { ...allow, when }] };
+}
+
 const proto = Object.prototype as Record<PropertyKey, unknown>;
 
+/**
+ * Runs `act` with `values` planted on Object.prototype, and removes them when it is done: for a promise, only once
+ * it settles, so that a read after an `await` inside the library still meets the pollution.
+ */
 function polluted<T>(values: Record<string, unknown>, act: () => T): T {
-  try {
-    Object.assign(proto, values);
-    return act();
-  } finally {
+  const clean = () => {
     for (const key of Object.keys(values)) delete proto[key];
+  };
+  Object.assign(proto, values);
+  let result: T;
+  try {
+    result = act();
+  } catch (error) {
+    clean();
+    throw error;
   }
+  if (result instanceof Promise) return result.finally(clean) as T;
+  clean();
+  return result;
 }
 
 afterEach(() => {
@@ -145,26 +169,18 @@ describe('policies keep their optional members absent', () => {
 
   it('an inherited fields does not turn a deny into a field-only deny', () => {
     const p = polluted({ fields: ['x'] }, () =>
-      definePolicy({
-        roles: { user: {} },
-        rules: [
+      definePolicy(
+        userPolicy('delete', 'doc', undefined, [
           { effect: 'deny', roles: ['user'], actions: ['delete'], resources: ['doc'] },
-          { effect: 'allow', roles: ['user'], actions: ['delete'], resources: ['doc'] },
-        ],
-      }),
+        ]),
+      ),
     );
     expect(p.can(user, 'delete', 'doc')).toBe(false);
   });
 
   it('an inherited crossTenant does not lift tenant isolation', () => {
     const p = polluted({ crossTenant: true }, () =>
-      definePolicy(
-        {
-          roles: { user: {} },
-          rules: [{ effect: 'allow', roles: ['user'], actions: ['read'], resources: ['invoice'] }],
-        },
-        { tenant: 'tenantId' },
-      ),
+      definePolicy(userPolicy('read', 'invoice'), { tenant: 'tenantId' }),
     );
     const other = { type: 'invoice', tenantId: 't2' };
     expect(p.can(user, 'read', other)).toBe(false);
@@ -174,37 +190,18 @@ describe('policies keep their optional members absent', () => {
 
   it('an inherited when does not disable an unconditional deny', () => {
     const p = polluted({ when: false }, () =>
-      definePolicy({
-        roles: { user: {} },
-        rules: [
+      definePolicy(
+        userPolicy('delete', 'doc', { eq: [{ ref: 'resource.ownerId' }, { ref: 'subject.id' }] }, [
           { effect: 'deny', roles: ['user'], actions: ['delete'], resources: ['doc'] },
-          {
-            effect: 'allow',
-            roles: ['user'],
-            actions: ['delete'],
-            resources: ['doc'],
-            when: { eq: [{ ref: 'resource.ownerId' }, { ref: 'subject.id' }] },
-          },
-        ],
-      }),
+        ]),
+      ),
     );
     expect(p.can(user, 'delete', { type: 'doc', ownerId: 'u1' })).toBe(false);
   });
 
   it('an inherited timeZone does not move a UTC time window', () => {
     const p = polluted({ timeZone: 'Asia/Tokyo' }, () =>
-      definePolicy({
-        roles: { user: {} },
-        rules: [
-          {
-            effect: 'allow',
-            roles: ['user'],
-            actions: ['read'],
-            resources: ['doc'],
-            when: { timeWindow: [{ ref: 'context.now' }, { from: '09:00', to: '17:00' }] },
-          },
-        ],
-      }),
+      definePolicy(userPolicy('read', 'doc', { timeWindow: [{ ref: 'context.now' }, { from: '09:00', to: '17:00' }] })),
     );
     expect(p.can(user, 'read', 'doc', { now: Date.UTC(2026, 0, 7, 3, 0) })).toBe(false);
   });
@@ -220,18 +217,7 @@ describe('policies keep their optional members absent', () => {
   });
 
   it('toSqlWhere: inherited type names never reach the SQL text', () => {
-    const p = definePolicy({
-      roles: { user: {} },
-      rules: [
-        {
-          effect: 'allow',
-          roles: ['user'],
-          actions: ['read'],
-          resources: ['doc'],
-          when: { in: [{ ref: 'resource.tags' }, { ref: 'subject.tags' }] },
-        },
-      ],
-    });
+    const p = definePolicy(userPolicy('read', 'doc', { in: [{ ref: 'resource.tags' }, { ref: 'subject.tags' }] }));
     const filter = p.filter({ id: 'u', roles: ['user'], tags: ['public'] }, 'read', 'doc');
     const options = { columns: { tags: { name: 'tags', type: 'text[]' as const } } };
     const clean = toSqlWhere(filter, options);
@@ -249,18 +235,7 @@ describe('lookup tables find only their own entries', () => {
 });
 
 describe('records the library builds for itself have no prototype', () => {
-  const owned: PolicyData = {
-    roles: { user: {} },
-    rules: [
-      {
-        effect: 'allow',
-        roles: ['user'],
-        actions: ['update'],
-        resources: ['doc'],
-        when: { eq: [{ ref: 'resource.ownerId' }, { ref: 'subject.id' }] },
-      },
-    ],
-  };
+  const owned = userPolicy('update', 'doc', { eq: [{ ref: 'resource.ownerId' }, { ref: 'subject.id' }] });
   const mallory = { id: 'mallory', roles: ['user'] };
 
   it('an inherited constant never compiles an ownership test to constant === constant', () => {
@@ -270,18 +245,7 @@ describe('records the library builds for itself have no prototype', () => {
 
   it('an inherited direct never replaces the attribute a nested reference reads', () => {
     const p = polluted({ direct: { fromResource: false, key: 'id' } }, () =>
-      definePolicy({
-        roles: { user: {} },
-        rules: [
-          {
-            effect: 'allow',
-            roles: ['user'],
-            actions: ['delete'],
-            resources: ['doc'],
-            when: { eq: [{ ref: 'resource.owner.id' }, { ref: 'subject.id' }] },
-          },
-        ],
-      }),
+      definePolicy(userPolicy('delete', 'doc', { eq: [{ ref: 'resource.owner.id' }, { ref: 'subject.id' }] })),
     );
     expect(p.can(mallory, 'delete', { type: 'doc', owner: { id: 'alice' } })).toBe(false);
   });
@@ -298,18 +262,9 @@ describe('records the library builds for itself have no prototype', () => {
   });
 
   it('filter: an inherited keepContext never leaves a context reference for SQL to map to a column', () => {
-    const p = definePolicy({
-      roles: { user: {} },
-      rules: [
-        {
-          effect: 'allow',
-          roles: ['user'],
-          actions: ['read'],
-          resources: ['invoice'],
-          when: { eq: [{ ref: 'resource.tenantId' }, { ref: 'context.tenantId' }] },
-        },
-      ],
-    });
+    const p = definePolicy(
+      userPolicy('read', 'invoice', { eq: [{ ref: 'resource.tenantId' }, { ref: 'context.tenantId' }] }),
+    );
     const filter = polluted({ keepContext: true }, () =>
       p.filter({ id: 'u1', roles: ['user'] }, 'read', 'invoice', { tenantId: 't1' }),
     );
@@ -318,23 +273,14 @@ describe('records the library builds for itself have no prototype', () => {
 
   it('an inherited hour12 never moves a time window with a timeZone', () => {
     const p = polluted({ hour12: true }, () =>
-      definePolicy({
-        roles: { staff: {} },
-        rules: [
-          {
-            effect: 'allow',
-            roles: ['staff'],
-            actions: ['read'],
-            resources: ['payroll'],
-            when: {
-              timeWindow: [{ ref: 'context.now' }, { from: '09:00', to: '17:00', timeZone: 'Europe/Berlin' }],
-            },
-          },
-        ],
-      }),
+      definePolicy(
+        userPolicy('read', 'payroll', {
+          timeWindow: [{ ref: 'context.now' }, { from: '09:00', to: '17:00', timeZone: 'Europe/Berlin' }],
+        }),
+      ),
     );
     // 21:30 in Berlin (UTC+1 in January).
-    expect(p.can({ roles: ['staff'] }, 'read', 'payroll', { now: Date.UTC(2026, 0, 7, 20, 30) })).toBe(false);
+    expect(p.can({ roles: ['user'] }, 'read', 'payroll', { now: Date.UTC(2026, 0, 7, 20, 30) })).toBe(false);
   });
 
   it('refund: an inherited cost never gives back more than the call’s own cost', async () => {

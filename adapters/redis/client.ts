@@ -22,16 +22,17 @@ export type RedisClientLike = IoredisLikeClient | NodeRedisLikeClient;
 /** Runs one script: exactly one round trip, plus one EVAL the first time a server has not seen the script. */
 export type ScriptRunner = (script: RedisScript, keys: string[], args: string[]) => Promise<unknown>;
 
-/** Returns a runner for `client`, or undefined when it has neither method shape. */
 /**
  * Whether `o` has a method `name` that is not the one a polluted Object.prototype would lend every object (which
- * would then answer every script call). Compared, not looked up by chain: clients may be Proxies.
+ * would then answer every script call). Compared, not looked up by chain: clients may be Proxies. The core's
+ * `methodOf` is internal, and this adapter uses only bulwark's public API, so the check is spelled out here.
  */
 function hasMethod(o: object, name: string): boolean {
   const value = (o as Record<string, unknown>)[name];
   return typeof value === 'function' && value !== (Object.prototype as Record<string, unknown>)[name];
 }
 
+/** Returns a runner for `client`, or undefined when it has neither method shape. */
 export function toScriptRunner(client: unknown): ScriptRunner | undefined {
   const c = client as Partial<IoredisLikeClient & NodeRedisLikeClient> | null;
   if (typeof c !== 'object' || c === null || !hasMethod(c, 'eval')) return undefined;

@@ -1,6 +1,6 @@
 import { decodeBase64Url, encodeBase64Url } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
-import { ownCopy, ownOptions } from '../internal/assert.js';
+import { ownOptions, withoutPrototype } from '../internal/assert.js';
 import { wipe } from '../internal/bytes.js';
 import { createKeyring, type KeyProvider, type Keyring, type KeyringKeyDefinition } from './keyring.js';
 import { exportKeyring } from './keyring-changes.js';
@@ -49,7 +49,7 @@ export function keyringFromJson(value: unknown, optionsArg: LoadKeyringOptions =
     const definitions: KeyringKeyDefinition[] = keys.map((k: unknown) => {
       if (typeof k !== 'object' || k === null) throw invalid('each key must be an object');
       // Own properties only: an inherited `key` would turn a key held by a provider into local key material.
-      const { id, status, key } = ownCopy(k);
+      const { id, status, key } = withoutPrototype(k as Record<string, unknown>);
       if (key !== undefined && typeof key !== 'string') throw invalid('key material must be base64url text');
       let material: Uint8Array | undefined;
       try {

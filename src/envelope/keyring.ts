@@ -1,6 +1,6 @@
 import { encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
-import { ownCopy } from '../internal/assert.js';
+import { withoutPrototype } from '../internal/assert.js';
 import { isBytes, type OwnedBytes } from '../internal/bytes.js';
 import { type AesGcmKey, importAesGcmKey, randomBytes, takeRandomBytes } from '../runtime/index.js';
 
@@ -189,12 +189,12 @@ function providerBytes(value: unknown): Uint8Array {
  * const keyring = createKeyring({ keys: [{ id: 'k1', key: generateEnvelopeKey(), status: 'primary' }] });
  */
 export function createKeyring(definition: KeyringDefinition): Keyring {
-  // Own properties only: an inherited `provider` would receive every data key (see ownCopy).
-  const own = typeof definition === 'object' && definition !== null ? ownCopy(definition) : undefined;
+  // Own properties only: an inherited `provider` would receive every data key (see withoutPrototype).
+  const own = typeof definition === 'object' && definition !== null ? withoutPrototype(definition) : undefined;
   if (own === undefined || !Array.isArray(own.keys)) {
     throw invalid('keyring definition must be an object with a keys array');
   }
-  const { keys, provider } = own as unknown as KeyringDefinition;
+  const { keys, provider } = own;
   if (keys.length === 0 || keys.length > 1000) throw invalid('a keyring holds 1 to 1000 keys');
   if (provider !== undefined && (typeof provider?.wrapKey !== 'function' || typeof provider.unwrapKey !== 'function')) {
     throw invalid('provider must have wrapKey and unwrapKey functions');
@@ -205,7 +205,7 @@ export function createKeyring(definition: KeyringDefinition): Keyring {
     if (typeof definition !== 'object' || definition === null) throw invalid('each key must be an object', { index });
     // Own properties only: an inherited `key` (a polluted Object.prototype) would turn a key held by the provider
     // into local key material chosen by whoever polluted it.
-    const k = ownCopy(definition) as unknown as KeyringKeyDefinition;
+    const k = withoutPrototype(definition);
     if (!isKeyId(k.id)) throw invalid('key id must be 1-255 characters from A-Z a-z 0-9 . _ : / + = @ -', { index });
     if (entries.has(k.id)) throw invalid('duplicate key id', { id: k.id });
     if (!(KEYRING_KEY_STATUSES as readonly unknown[]).includes(k.status)) {

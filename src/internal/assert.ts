@@ -32,30 +32,23 @@ export function assertOneOf<T extends string>(value: unknown, name: string, allo
 const NO_OPTIONS: object = Object.freeze(Object.create(null));
 
 /**
- * A copy of `o`'s own enumerable string-keyed properties in an object with no prototype. Optional settings are read
- * as `o.x ?? default`; on the caller's object a missing `x` would read through to `Object.prototype.x`, so a polluted
- * prototype could change a default (a longer TOTP window, a weaker cost, a wider rate-limit bucket).
- */
-export function ownCopy(o: object): Record<string, unknown> {
-  const copy: Record<string, unknown> = Object.create(null);
-  for (const key of Object.keys(o)) copy[key] = (o as Record<string, unknown>)[key];
-  return copy;
-}
-
-/**
- * `options` with its own properties only (see {@link ownCopy}) when it is an object; anything else unchanged, for
- * the caller's own checks. For entry points that take optional settings without refusing a non-object.
- */
-export function ownOptions<T>(options: T): T {
-  return typeof options === 'object' && options !== null && !Array.isArray(options) ? (ownCopy(options) as T) : options;
-}
-
-/**
- * A copy of a record the library builds for itself, with no prototype: code that tells variants apart with `in`
- * (`'column' in side`) or reads a member one variant leaves out must never find a polluted Object.prototype key.
+ * A copy of `record`'s own enumerable properties in an object with no prototype. Members are read as
+ * `o.x ?? default` and variants told apart with `in`; on an ordinary object a missing `x` reads through to
+ * `Object.prototype.x`, so a polluted prototype could change a default (a longer TOTP window, a weaker cost), a key
+ * or a branch. Used for callers' options and definitions and for records the library builds for itself.
  */
 export function withoutPrototype<T extends object>(record: T): T {
   return Object.assign(Object.create(null), record);
+}
+
+/**
+ * `options` without a prototype (see {@link withoutPrototype}) when it is an object; anything else unchanged, for
+ * the caller's own checks. For entry points that take optional settings without refusing a non-object.
+ */
+export function ownOptions<T>(options: T): T {
+  return typeof options === 'object' && options !== null && !Array.isArray(options)
+    ? withoutPrototype(options)
+    : options;
 }
 
 /**
@@ -71,11 +64,11 @@ export function methodOf(o: object, name: string): ((...args: never[]) => unknow
 
 /** A frozen lookup table with no prototype: a polluted Object.prototype key is never one of its entries. */
 export function frozenTable<T extends object>(entries: T): Readonly<T> {
-  return Object.freeze(Object.assign(Object.create(null), entries));
+  return Object.freeze(withoutPrototype(entries));
 }
 
 /**
- * Reads an options argument: its own properties only (see {@link ownCopy}); undefined reads as no options;
+ * Reads an options argument without a prototype (see {@link withoutPrototype}); undefined reads as no options;
  * anything that is not a plain object is refused.
  */
 export function readOptions<T extends object>(options: unknown, name = 'options'): Partial<T> {
@@ -83,7 +76,7 @@ export function readOptions<T extends object>(options: unknown, name = 'options'
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new BulwarkError('CONFIG_INVALID', `${name} must be an object`, { details: { parameter: name } });
   }
-  return ownCopy(options) as Partial<T>;
+  return withoutPrototype(options) as Partial<T>;
 }
 
 /** Reads a `now` option (epoch ms clock): `fallback` when absent, CONFIG_INVALID when not a function. */

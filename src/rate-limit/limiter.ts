@@ -84,14 +84,19 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const timeoutMs = assertIntegerInRange(o.timeoutMs ?? DEFAULT_RATE_LIMITER.timeoutMs, 'timeoutMs', 1, 600_000);
   const now = o.now ?? Date.now;
   const store = o.store ?? createRateLimitMemoryStore(o.now === undefined ? {} : { now });
-  if (typeof store?.applyRateLimit !== 'function' || typeof store.resetRateLimit !== 'function') {
+  // Methods count when the store or its class has them, never when a polluted Object.prototype lends them: a
+  // lent bindRateLimitSync would decide for the limiter's whole life.
+  if (
+    typeof store !== 'object' ||
+    store === null ||
+    methodOf(store, 'applyRateLimit') === undefined ||
+    methodOf(store, 'resetRateLimit') === undefined
+  ) {
     throw new BulwarkError('CONFIG_INVALID', 'store must implement RateLimitStore', {
       details: { parameter: 'store' },
     });
   }
   // A store with a synchronous path (memory) decides without a promise of its own, timeout or failure policy.
-  // Found on the store or its class, never on a polluted Object.prototype: a decide function from there would be
-  // kept for the limiter's life.
   const decide =
     methodOf(store, 'bindRateLimitSync') === undefined
       ? undefined

@@ -1,4 +1,5 @@
 import { BulwarkError } from '../errors.js';
+import { withoutPrototype } from '../internal/assert.js';
 import { assertBytes, toArrayView } from '../internal/bytes.js';
 import { importHmacKey } from './hmac.js';
 import { getNodeCrypto, getSubtle } from './platform.js';
@@ -85,7 +86,9 @@ export async function scrypt(password: Uint8Array, salt: Uint8Array, params: Scr
     const failed = (cause: unknown) => new BulwarkError('RUNTIME_UNSUPPORTED', 'native scrypt failed', { cause });
     return new Promise((resolve, reject) => {
       try {
-        node.scrypt(password, salt, dkLen, { N, r, p, maxmem }, (err, key) => {
+        // No prototype: Node also reads the aliases `cost`, `blockSize` and `parallelization`, and an inherited
+        // one (a polluted Object.prototype) would make every hash fail.
+        node.scrypt(password, salt, dkLen, withoutPrototype({ N, r, p, maxmem }), (err, key) => {
           // Bun reports success with `undefined`, not `null`, so test for an error rather than for null.
           if (err) reject(failed(err));
           else resolve(new Uint8Array(key.buffer, key.byteOffset, key.length));
