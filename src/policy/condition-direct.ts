@@ -6,11 +6,14 @@
  * own-property check itself asks the prototype first (`!(key in proto)` means a value found on the object is its
  * own) and calls `Object.hasOwn` only when the prototype chain really holds the key: V8 folds `getPrototypeOf` to a
  * constant where it knows the object's map and answers `in` from an inline cache, while `Object.hasOwn` is always a
- * builtin call (perf: 15 % of an ABAC check). `in` never calls a getter; reading `proto[key]` did, with the
- * prototype as `this`, so a class getter over instance state read `undefined` there and passed as own. Because the
- * value is read before the own check, an inherited getter is still called (with the object as `this`); its value
- * is then refused, and if it throws the decision denies with `invalid-input` (define.ts). Semantics otherwise equal
- * the general comparison path (type-strict, absent and `null` never equal, own properties only).
+ * builtin call (perf: 15 % of an ABAC check). Each prototype is read right after the value it vouches for: V8 knows
+ * the map only until the next call (a string comparison is one), and an unfolded `getPrototypeOf` is a runtime call
+ * (two of them were 16 of the 43 ns of an allowed ownership-and-tenant check; read early, it takes 26 ns). `in`
+ * never calls a getter; reading `proto[key]` did, with the prototype as `this`, so a class getter over instance
+ * state read `undefined` there and passed as own. Because the value is read before the own check, an inherited
+ * getter is still called (with the object as `this`); its value is then refused, and if it throws the decision
+ * denies with `invalid-input` (define.ts). Semantics otherwise equal the general comparison path (type-strict,
+ * absent and `null` never equal, own properties only).
  */
 import { isScalar } from './attributes.js';
 
@@ -51,9 +54,10 @@ export function compileDirectEquality(d: DirectEquality): Test {
     const k = d.constant;
     return (s, r) => {
       const x = fromResource ? r : s;
-      if (typeof x !== 'object' || x === null || (x as Record<string, unknown>)[key] !== k) return false;
+      if (typeof x !== 'object' || x === null) return false;
+      const a = (x as Record<string, unknown>)[key];
       const p: object | null = getPrototypeOf(x);
-      return p === null || !(key in p) || hasOwn(x, key);
+      return a === k && (p === null || !(key in p) || hasOwn(x, key));
     };
   }
   const { fromResource: otherFromResource, key: otherKey } = d.right;
@@ -62,11 +66,12 @@ export function compileDirectEquality(d: DirectEquality): Test {
     const y = otherFromResource ? r : s;
     if (typeof x !== 'object' || x === null || typeof y !== 'object' || y === null) return false;
     const a = (x as Record<string, unknown>)[key];
+    const p: object | null = getPrototypeOf(x);
     // typeof compared in place (not kept in a variable) so V8 turns each test into a type check.
     if (typeof a !== 'string' && typeof a !== 'number' && typeof a !== 'boolean') return false;
-    if ((y as Record<string, unknown>)[otherKey] !== a) return false;
-    const p: object | null = getPrototypeOf(x);
+    const b = (y as Record<string, unknown>)[otherKey];
     const q: object | null = getPrototypeOf(y);
+    if (b !== a) return false;
     return (p === null || !(key in p) || hasOwn(x, key)) && (q === null || !(otherKey in q) || hasOwn(y, otherKey));
   };
 }
@@ -97,29 +102,31 @@ export function compileDirectConjunction(first: DirectEquality, second: DirectEq
     const x1 = (r1 ? r : s) as Record<string, unknown>;
     const y1 = (q1 ? r : s) as Record<string, unknown>;
     const a = x1[k1];
-    if ((typeof a !== 'string' && typeof a !== 'number' && typeof a !== 'boolean') || a !== (ref1 ? y1[j1] : c1))
-      return false;
+    const px1: object | null = getPrototypeOf(x1);
+    if (typeof a !== 'string' && typeof a !== 'number' && typeof a !== 'boolean') return false;
+    let py1: object | null = null;
+    if (ref1) {
+      const b = y1[j1];
+      py1 = getPrototypeOf(y1);
+      if (b !== a) return false;
+    } else if (a !== c1) return false;
     const x2 = (r2 ? r : s) as Record<string, unknown>;
     const y2 = (q2 ? r : s) as Record<string, unknown>;
-    const b = x2[k2];
-    if ((typeof b !== 'string' && typeof b !== 'number' && typeof b !== 'boolean') || b !== (ref2 ? y2[j2] : c2))
-      return false;
-    // Every value matched: now make sure each was an own property. One getPrototypeOf per root (a runtime call when
-    // V8 cannot fold it), shared by the up to four `in` tests below.
-    const ps: object | null = usesSubject ? getPrototypeOf(s) : null;
-    const pr: object | null = usesResource ? getPrototypeOf(r) : null;
-    const p1 = r1 ? pr : ps;
-    if (p1 !== null && k1 in p1 && !hasOwn(x1, k1)) return false;
-    const p2 = r2 ? pr : ps;
-    if (p2 !== null && k2 in p2 && !hasOwn(x2, k2)) return false;
-    if (ref1) {
-      const o1 = q1 ? pr : ps;
-      if (o1 !== null && j1 in o1 && !hasOwn(y1, j1)) return false;
-    }
+    const c = x2[k2];
+    const px2: object | null = getPrototypeOf(x2);
+    if (typeof c !== 'string' && typeof c !== 'number' && typeof c !== 'boolean') return false;
+    let py2: object | null = null;
     if (ref2) {
-      const o2 = q2 ? pr : ps;
-      if (o2 !== null && j2 in o2 && !hasOwn(y2, j2)) return false;
-    }
+      const d = y2[j2];
+      py2 = getPrototypeOf(y2);
+      if (d !== c) return false;
+    } else if (c !== c2) return false;
+    // Every value matched: now make sure each was an own property, against the prototype each object had when it
+    // was read.
+    if (px1 !== null && k1 in px1 && !hasOwn(x1, k1)) return false;
+    if (px2 !== null && k2 in px2 && !hasOwn(x2, k2)) return false;
+    if (py1 !== null && j1 in py1 && !hasOwn(y1, j1)) return false;
+    if (py2 !== null && j2 in py2 && !hasOwn(y2, j2)) return false;
     return true;
   };
 }
