@@ -7,7 +7,7 @@ import { createBoundDecide } from './bound.js';
 import { type CompiledRule, compilePolicy, type RuleBucket } from './compile.js';
 import { collectFields } from './fields.js';
 import { buildFilter, producedFilter } from './filter.js';
-import { findInIndex, toIndexTable } from './lookup-table.js';
+import { findInIndex, type IndexTable, toIndexTable } from './lookup-table.js';
 import { deepFreeze, readPolicyOptions, withoutPrototypes } from './options.js';
 import type {
   Policy,
@@ -119,6 +119,12 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
     return NO_MATCH;
   }
 
+  // The last (type, action) looked up and its role table: consecutive checks of one type and action (each item of
+  // a list, each request to one endpoint) skip the walk through two index levels. Set only together, after both
+  // names were found, so `undefined` names never match and a hit always has its table.
+  let lastType: string | undefined;
+  let lastAction: string | undefined;
+  let lastByRole: IndexTable<RuleBucket> | undefined;
   function decide(subject: unknown, action: string, resource: PolicyResource, context: unknown): PolicyDecision {
     // The common case, one role: a few map lookups, no allocation, often a decision fixed at definition. The
     // own-property reads are written out (not readOwn) because this is the hottest path of the module.
@@ -138,11 +144,19 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
       }
     }
     if (typeof type !== 'string') return UNKNOWN_TYPE;
-    const byAction = findInIndex(table, type);
-    if (byAction === undefined) return UNKNOWN_TYPE;
-    // Checked: a non-string key would be converted with its own toString.
-    const byRole = typeof action === 'string' ? findInIndex(byAction, action) : undefined;
-    if (byRole === undefined) return UNKNOWN_ACTION;
+    let byRole: IndexTable<RuleBucket>;
+    if (type === lastType && action === lastAction) byRole = lastByRole as IndexTable<RuleBucket>;
+    else {
+      const byAction = findInIndex(table, type);
+      if (byAction === undefined) return UNKNOWN_TYPE;
+      // Checked: a non-string key would be converted with its own toString.
+      const found = typeof action === 'string' ? findInIndex(byAction, action) : undefined;
+      if (found === undefined) return UNKNOWN_ACTION;
+      byRole = found;
+      lastType = type;
+      lastAction = action;
+      lastByRole = byRole;
+    }
     if (typeof subject === 'object' && subject !== null) {
       const held = (subject as { roles: unknown }).roles;
       const proto: object | null = Object.getPrototypeOf(subject);

@@ -98,6 +98,33 @@ describe('decisions', () => {
     expect(policy.can({ ...ann, roles: ['admin'] }, 'read', invoice())).toBe(true);
   });
 
+  it('consecutive checks stay exact when the type, the action or both change (last-lookup reuse)', () => {
+    // A fresh policy, so the sequence starts from an empty last-lookup; each step differs from the one before it
+    // in the type, the action or both, and a reuse keyed on only one of them would answer from the wrong table.
+    const fresh = definePolicy(data, { tenant: 'tenantId' });
+    const viewer = { ...ann, roles: ['viewer'] };
+    const auditor = { ...ann, roles: ['auditor'] };
+    const report = { type: 'report', tenantId: 't1' };
+    const steps: [unknown, unknown, unknown, string][] = [
+      [viewer, 'read', invoice(), 'allowed-by-rule'],
+      [viewer, 'read', invoice(), 'allowed-by-rule'],
+      [viewer, 'update', invoice(), 'no-matching-rule'], // same type, new action
+      [auditor, 'read', invoice(), 'allowed-by-rule'],
+      [auditor, 'read', report, 'no-matching-rule'], // same action, new type
+      [viewer, 'read', report, 'allowed-by-rule'],
+      [viewer, 'publish', report, 'unknown-action'],
+      [viewer, 42, report, 'unknown-action'], // a non-string action after a cached one
+      [viewer, 'read', { type: 'nope' }, 'unknown-resource-type'],
+      [viewer, 'read', report, 'allowed-by-rule'],
+      [ann, 'update', invoice(), 'allowed-by-rule'],
+      [ann, 'update', invoice({ ownerId: 'bob' }), 'no-matching-rule'],
+    ];
+    for (const [subject, action, resource, reason] of steps) {
+      expect(fresh.check(subject, action as string, resource as never).reason).toBe(reason);
+      expect(fresh.can(subject, action as string, resource as never)).toBe(reason === 'allowed-by-rule');
+    }
+  });
+
   it('ownership: editors update their own invoices only (BOLA)', () => {
     expect(policy.check(ann, 'update', invoice()).rule?.id).toBe('edit-own');
     expect(policy.check(ann, 'update', invoice({ ownerId: 'bob' }))).toMatchObject({
