@@ -9,7 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { hashPassword, verifyPassword } from 'bulwark/password';
 import { setRuntimeOverrideForTesting } from '../src/runtime/index.js';
-import { compare } from './support.js';
+import { compare, median } from './support.js';
 
 // bcrypt ships no types; these are the two functions used.
 const bcrypt = createRequire(import.meta.url)('bcrypt') as {
@@ -31,8 +31,6 @@ async function rawHash(): Promise<string> {
   const key = await rawScrypt(PASSWORD, salt);
   return `$scrypt$ln=17,r=8,p=1$${salt.toString('base64').replace(/=+$/, '')}$${key.toString('base64').replace(/=+$/, '')}`;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 interface SlowCase {
   name: string;

@@ -9,7 +9,7 @@ import { AbilityBuilder, createMongoAbility, type MongoAbility } from '@casl/abi
 import { AccessControl } from 'accesscontrol';
 import { definePolicy, type PolicyData, type PolicyRule } from 'bulwark/policy';
 import { newEnforcer, newModelFromString, StringAdapter } from 'casbin';
-import { compare } from './support.js';
+import { type Case, compare, compareInterleaved } from './support.js';
 
 const BATCH = 64;
 
@@ -207,44 +207,40 @@ export async function run(): Promise<void> {
   const caslR = R.map(([u, a, t]) => [abilities.get(u.id)!, a, t] as const);
   const boundA = A.map(([u, inv]) => [bound.get(u.id)!, inv] as const);
   const caslA = A.map(([u, inv]) => [abilities.get(u.id)!, inv] as const);
-  await compare(
-    `policy: RBAC check, 3-level hierarchy, 20 permissions, 5 types (${BATCH * R.length} decisions per op)`,
-    [
-      {
-        name: 'bulwark can()',
-        ours: true,
-        fn: () => {
-          for (let k = 0; k < BATCH; k++) for (const [u, a, t] of R) if (policy.can(u, a, t)) sink++;
-        },
+  const rbacCases: Case[] = [
+    {
+      name: 'bulwark can()',
+      ours: true,
+      fn: () => {
+        for (let k = 0; k < BATCH; k++) for (const [u, a, t] of R) if (policy.can(u, a, t)) sink++;
       },
-      {
-        name: 'bulwark forSubject().can() (cached)',
-        fn: () => {
-          for (let k = 0; k < BATCH; k++) for (const [b, a, t] of boundR) if (b.can(a, t)) sink++;
-        },
+    },
+    {
+      name: 'bulwark forSubject().can() (cached)',
+      fn: () => {
+        for (let k = 0; k < BATCH; k++) for (const [b, a, t] of boundR) if (b.can(a, t)) sink++;
       },
-      {
-        name: '@casl/ability (cached ability)',
-        fn: () => {
-          for (let k = 0; k < BATCH; k++) for (const [ability, a, t] of caslR) if (ability.can(a, t)) sink++;
-        },
+    },
+    {
+      name: '@casl/ability (cached ability)',
+      fn: () => {
+        for (let k = 0; k < BATCH; k++) for (const [ability, a, t] of caslR) if (ability.can(a, t)) sink++;
       },
-      {
-        name: 'accesscontrol',
-        fn: () => {
-          for (let k = 0; k < BATCH; k++) for (const [u, a, t] of R) if (accessControlCan(ac, u, a, t)) sink++;
-        },
+    },
+    {
+      name: 'accesscontrol',
+      fn: () => {
+        for (let k = 0; k < BATCH; k++) for (const [u, a, t] of R) if (accessControlCan(ac, u, a, t)) sink++;
       },
-      {
-        name: 'casbin enforceSync',
-        fn: () => {
-          for (let k = 0; k < BATCH; k++) for (const [u, a, t] of R) if (rbac.enforceSync(u.id, t, a)) sink++;
-        },
+    },
+    {
+      name: 'casbin enforceSync',
+      fn: () => {
+        for (let k = 0; k < BATCH; k++) for (const [u, a, t] of R) if (rbac.enforceSync(u.id, t, a)) sink++;
       },
-    ],
-  );
-
-  await compare(`policy: ABAC ownership + tenant, editor updates an invoice (${BATCH * A.length} decisions per op)`, [
+    },
+  ];
+  const abacCases: Case[] = [
     {
       name: 'bulwark can()',
       ours: true,
@@ -280,7 +276,19 @@ export async function run(): Promise<void> {
         for (let k = 0; k < BATCH; k++) for (const [u, inv] of A) if (abac.enforceSync(u, inv, 'update')) sink++;
       },
     },
-  ]);
+  ];
+  await compare(
+    `policy: RBAC check, 3-level hierarchy, 20 permissions, 5 types (${BATCH * R.length} decisions per op)`,
+    rbacCases,
+  );
+  await compare(
+    `policy: ABAC ownership + tenant, editor updates an invoice (${BATCH * A.length} decisions per op)`,
+    abacCases,
+  );
+  // The same cases in alternating rounds: the ratios to trust when the machine has slow spells.
+  const interleaved = (c: Case) => !c.name.startsWith('accesscontrol');
+  compareInterleaved(`policy: RBAC, ${BATCH * R.length} decisions per op`, rbacCases.filter(interleaved));
+  compareInterleaved(`policy: ABAC, ${BATCH * A.length} decisions per op`, abacCases.filter(interleaved));
 
   await compare(`policy: check() with explanation, and filter() (${BATCH * A.length} per op)`, [
     {
