@@ -2,7 +2,8 @@
  * The hottest condition shapes, ownership and tenant checks, compiled to closures that read attributes inline:
  * `eq` of a one-segment subject/resource attribute with a literal scalar or with another such attribute, and the
  * conjunction of two of them (the ownership-and-tenant rule). Values are compared first and the own-property
- * checks run only after every value matched: a mismatch is false whether or not a property is inherited. The
+ * checks run only after every value matched: a mismatch is false whether or not a property is inherited (each
+ * object's prototype is read along with its value, so a Proxy whose `getPrototypeOf` trap throws denies). The
  * own-property check itself asks the prototype first (`!(key in proto)` means a value found on the object is its
  * own) and calls `Object.hasOwn` only when the prototype chain really holds the key: V8 folds `getPrototypeOf` to a
  * constant where it knows the object's map and answers `in` from an inline cache, while `Object.hasOwn` is always a
