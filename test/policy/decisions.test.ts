@@ -106,6 +106,7 @@ describe('decisions', () => {
     const auditor = { ...ann, roles: ['auditor'] };
     const report = { type: 'report', tenantId: 't1' };
     const steps: [unknown, unknown, unknown, string][] = [
+      [viewer, undefined, { id: 1 }, 'unknown-resource-type'], // neither name a string, before any lookup
       [viewer, 'read', invoice(), 'allowed-by-rule'],
       [viewer, 'read', invoice(), 'allowed-by-rule'],
       [viewer, 'update', invoice(), 'no-matching-rule'], // same type, new action
@@ -125,6 +126,15 @@ describe('decisions', () => {
       expect(fresh.check(subject, action as string, resource as never).reason).toBe(reason);
       expect(fresh.check(subject, action as string, resource as never).reason).toBe(reason);
       expect(fresh.can(subject, action as string, resource as never)).toBe(reason === 'allowed-by-rule');
+    }
+    // The same steps through each subject's forSubject binding, which caches each (type, action) per subject.
+    const bound = new Map<unknown, ReturnType<typeof fresh.forSubject>>();
+    for (const [subject, action, resource, reason] of steps) {
+      if (!bound.has(subject)) bound.set(subject, fresh.forSubject(subject));
+      const b = bound.get(subject)!;
+      expect(b.check(action as string, resource as never).reason).toBe(reason);
+      expect(b.check(action as string, resource as never).reason).toBe(reason);
+      expect(b.can(action as string, resource as never)).toBe(reason === 'allowed-by-rule');
     }
   });
 
