@@ -76,9 +76,13 @@ export function flattenRoles(
       } else list.push([parent, i]);
     });
   }
-  reportCycles(parents, problems);
-  for (const name of names) closure.set(name, ancestorsOf(name, parents));
-  return closure;
+  const order = reportCycles(parents, problems);
+  if (order === undefined) {
+    // Invalid anyway: every role receives only its own grants, so later checks still run but cost nothing extra.
+    for (const name of names) closure.set(name, new Set([name]));
+    return closure;
+  }
+  return ancestorClosure(order, parents);
 }
 
 function describeType(value: unknown): string {
@@ -87,23 +91,43 @@ function describeType(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-function ancestorsOf(name: string, parents: Map<string, [string, number][]>): Set<string> {
-  const seen = new Set<string>([name]);
-  const stack = [name];
-  while (stack.length > 0) {
-    for (const [p] of parents.get(stack.pop()!) ?? []) {
-      if (!seen.has(p)) {
-        seen.add(p);
-        stack.push(p);
-      }
+/**
+ * Each role's ancestors (itself included), in one pass over the roles in `order` (every role after its parents) with
+ * a bit set per role: a parent's set is merged with one OR per 32 roles, so even 1,000 roles that each inherit every
+ * earlier one (half a million edges) take milliseconds, where a search per role took seconds.
+ */
+function ancestorClosure(order: string[], parents: Map<string, [string, number][]>): Map<string, Set<string>> {
+  const position = new Map(order.map((name, i) => [name, i]));
+  const words = (order.length + 31) >>> 5;
+  const bits = new Uint32Array(order.length * words);
+  order.forEach((name, i) => {
+    const own = i * words;
+    bits[own + (i >>> 5)]! |= 1 << (i & 31);
+    for (const [parent] of parents.get(name) ?? []) {
+      const from = (position.get(parent) as number) * words;
+      for (let w = 0; w < words; w++) bits[own + w]! |= bits[from + w]!;
     }
-  }
-  return seen;
+  });
+  const closure = new Map<string, Set<string>>();
+  order.forEach((name, i) => {
+    const set = new Set<string>();
+    for (let j = 0; j < order.length; j++) if ((bits[i * words + (j >>> 5)]! >>> (j & 31)) & 1) set.add(order[j]!);
+    closure.set(name, set);
+  });
+  return closure;
 }
 
-/** Iterative depth-first search with colours; reports each cycle once, at the edge that closes it. */
-function reportCycles(parents: Map<string, [string, number][]>, problems: PolicyProblem[]): void {
+/** Most inheritance cycles reported: each report spells its cycle out, so an unbounded count was cubic work. */
+const MAX_CYCLES_REPORTED = 100;
+
+/**
+ * Iterative depth-first search with colours; reports each cycle once, at the edge that closes it (at most
+ * MAX_CYCLES_REPORTED of them). Returns the roles with every role after its parents, or undefined for a cycle.
+ */
+function reportCycles(parents: Map<string, [string, number][]>, problems: PolicyProblem[]): string[] | undefined {
   const state = new Map<string, 'open' | 'done'>();
+  const order: string[] = [];
+  let cycles = 0;
   for (const start of parents.keys()) {
     if (state.has(start)) continue;
     const trail: string[] = [start];
@@ -115,6 +139,7 @@ function reportCycles(parents: Map<string, [string, number][]>, problems: Policy
       const position = positions[positions.length - 1]!;
       if (position === edges.length) {
         state.set(name, 'done');
+        order.push(name);
         trail.pop();
         positions.pop();
         continue;
@@ -122,6 +147,7 @@ function reportCycles(parents: Map<string, [string, number][]>, problems: Policy
       positions[positions.length - 1] = position + 1;
       const [parent, index] = edges[position]!;
       if (state.get(parent) === 'open') {
+        if (++cycles > MAX_CYCLES_REPORTED) continue;
         const cycle = [...trail.slice(trail.indexOf(parent)), parent].join(' → ');
         problems.push({
           path: childPath(childPath(childPath('$.roles', name), 'inherits'), index),
@@ -134,4 +160,8 @@ function reportCycles(parents: Map<string, [string, number][]>, problems: Policy
       }
     }
   }
+  if (cycles > MAX_CYCLES_REPORTED) {
+    problems.push({ path: '$.roles', message: `${cycles - MAX_CYCLES_REPORTED} more inheritance cycles not listed` });
+  }
+  return cycles === 0 ? order : undefined;
 }

@@ -137,6 +137,7 @@ export function validatePolicy(data: unknown, limits: PolicyLimits) {
   const ids = new Set<string>();
   const heirCounts = countHeirs(roles);
   let entries = 0;
+  let checked = 0;
   forEachItem(rules, '$.rules', problems, (item, i) => {
     const path = childPath('$.rules', i);
     if (problems.length > MAX_PROBLEMS) return;
@@ -166,15 +167,19 @@ export function validatePolicy(data: unknown, limits: PolicyLimits) {
     const actions = validateNames(rule.actions, childPath(path, 'actions'), problems, 'action', limits);
     const fields =
       rule.fields === undefined ? [] : validateNames(rule.fields, childPath(path, 'fields'), problems, 'field', limits);
-    // Bounds first: refused here, before checkDeclared (types × actions) runs or compile allocates the index.
+    // Bounds first: refused here, before checkDeclared (types × actions) runs or compile allocates the index. The
+    // check against `resources` walks types × (actions + fields) of every rule, even one whose roles are all
+    // undeclared (it adds no index entry), so that walk has the same bound.
     entries += indexEntries(named, types, actions, heirCounts, roles.size);
-    if (entries > limits.maxIndexEntries) {
+    if (declared !== undefined) checked += types.length * (actions.length + fields.length);
+    if (entries > limits.maxIndexEntries || checked > limits.maxIndexEntries) {
       throwProblems([
         {
           path: '$.rules',
           message:
             `the compiled index would exceed limits.maxIndexEntries (${limits.maxIndexEntries}) entries: ` +
-            'each rule adds resource types × actions × the roles it reaches (inheritance included)',
+            'each rule adds resource types × actions × the roles it reaches (inheritance included), and ' +
+            'resource types × (actions + fields) to check against the declared resources',
         },
       ]);
     }
@@ -229,6 +234,8 @@ function checkDeclared(
   problems: PolicyProblem[],
 ): void {
   for (const [type, j] of types) {
+    // One rule can name a thousand types and a thousand actions: stop once the report is full.
+    if (problems.length > MAX_PROBLEMS) return;
     const definition = declared.get(type);
     if (definition === undefined) {
       problems.push({ path: childPath(childPath(path, 'resources'), j), message: 'undeclared resource type' });
