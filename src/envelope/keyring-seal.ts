@@ -1,6 +1,6 @@
 import { decodeBase64Url, decodeUtf8, encodeBase64Url, encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
-import { ownOptions } from '../internal/assert.js';
+import { assertIntegerInRange, ownOptions } from '../internal/assert.js';
 import { isBytes, wipe } from '../internal/bytes.js';
 import { importAesGcmKey, isScryptNWithinRfcBound, randomBytes, scrypt, scryptMemory } from '../runtime/index.js';
 import { encodeContext } from './context.js';
@@ -29,6 +29,12 @@ export interface SealKeyringOptions {
 export interface OpenKeyringOptions extends LoadKeyringOptions {
   /** Largest scrypt memory a sealed keyring may ask for, in bytes (default 256 MiB): bounds a hostile file. */
   maxScryptMemoryBytes?: number;
+  /**
+   * Largest scrypt work a sealed keyring may ask for, 128·N·r·p bytes processed (default 1 GiB, 8× the default
+   * cost): `p` multiplies the time without adding memory, so a hostile file within the memory bound could
+   * otherwise ask for seconds of CPU per open.
+   */
+  maxScryptWorkBytes?: number;
 }
 
 /** Default scrypt cost for sealing. */
@@ -36,6 +42,7 @@ export const DEFAULT_KEYRING_SCRYPT: Readonly<KeyringScryptParams> = Object.free
 const FORMAT = 'bulwark-keyring-sealed';
 const MAX_SEALED_CHARS = 2 * 1024 * 1024;
 const DEFAULT_MAX_MEMORY = 256 * 1024 * 1024;
+const DEFAULT_MAX_WORK = 2 ** 30;
 /** Salt bounds when opening: sealKeyring writes 16 bytes; anything far longer is a hostile or corrupt file. */
 const MIN_SALT_BYTES = 16;
 const MAX_SALT_BYTES = 64;
@@ -46,7 +53,7 @@ function invalid(message: string, cause?: unknown): BulwarkError {
   return new BulwarkError('KEYRING_INVALID', message, cause === undefined ? {} : { cause });
 }
 
-function checkScrypt(params: KeyringScryptParams, maxMemory: number, minN: number): void {
+function checkScrypt(params: KeyringScryptParams, maxMemory: number, maxWork: number, minN: number): void {
   const { N, r, p } = params;
   const ok =
     Number.isInteger(N) &&
@@ -60,10 +67,11 @@ function checkScrypt(params: KeyringScryptParams, maxMemory: number, minN: numbe
     p >= 1 &&
     p <= 16 &&
     isScryptNWithinRfcBound(N, r) &&
-    scryptMemory(N, r, p) <= maxMemory;
+    scryptMemory(N, r, p) <= maxMemory &&
+    128 * N * r * p <= maxWork;
   if (!ok)
     throw invalid(
-      `scrypt parameters out of bounds (N power of two ≥ ${minN} and below 2^(16·r), r ≤ 32, p ≤ 16, memory limit)`,
+      `scrypt parameters out of bounds (N power of two ≥ ${minN} and below 2^(16·r), r ≤ 32, p ≤ 16, memory and work limits)`,
     );
 }
 
@@ -125,7 +133,12 @@ export async function sealKeyring(
   let header: Header;
   if (typeof secret === 'object' && secret !== null && 'passphrase' in secret) {
     const params = options.scrypt ?? DEFAULT_KEYRING_SCRYPT;
-    checkScrypt(params, Number.MAX_SAFE_INTEGER, options.unsafeAllowWeakScrypt === true ? 2 : 2 ** 15);
+    checkScrypt(
+      params,
+      Number.MAX_SAFE_INTEGER,
+      Number.MAX_SAFE_INTEGER,
+      options.unsafeAllowWeakScrypt === true ? 2 : 2 ** 15,
+    );
     header = {
       format: FORMAT,
       version: 1,
@@ -160,6 +173,19 @@ export async function openKeyring(
   optionsArg: OpenKeyringOptions = {},
 ): Promise<Keyring> {
   const options = ownOptions(optionsArg);
+  // Checked before the file is read: a bad bound is the caller's configuration, not a malformed keyring.
+  const maxMemory = assertIntegerInRange(
+    options.maxScryptMemoryBytes ?? DEFAULT_MAX_MEMORY,
+    'maxScryptMemoryBytes',
+    1,
+    2 ** 40,
+  );
+  const maxWork = assertIntegerInRange(
+    options.maxScryptWorkBytes ?? DEFAULT_MAX_WORK,
+    'maxScryptWorkBytes',
+    1,
+    2 ** 44,
+  );
   if (typeof sealed !== 'string' || sealed.length > MAX_SEALED_CHARS)
     throw invalid('sealed keyring must be a string up to 2 MiB');
   let value: Record<string, unknown>;
@@ -180,7 +206,7 @@ export async function openKeyring(
     if (value.kdf === 'none') header = { format: FORMAT, version: 1, kdf: 'none' };
     else if (value.kdf === 'scrypt') {
       const { N, r, p, salt } = value as { N: number; r: number; p: number; salt: string };
-      checkScrypt({ N, r, p }, options.maxScryptMemoryBytes ?? DEFAULT_MAX_MEMORY, 2);
+      checkScrypt({ N, r, p }, maxMemory, maxWork, 2);
       const saltBytes = typeof salt === 'string' && salt.length <= MAX_SALT_CHARS ? decodeBase64Url(salt).length : 0;
       if (saltBytes < MIN_SALT_BYTES || saltBytes > MAX_SALT_BYTES) {
         throw invalid(`salt must be ${MIN_SALT_BYTES} to ${MAX_SALT_BYTES} bytes`);

@@ -184,6 +184,26 @@ describe('sealed keyrings', () => {
     }
     const big = JSON.stringify({ ...sealed, N: 2 ** 18 });
     await expectBulwarkError(() => openKeyring(big, { passphrase: 'p' }), 'KEYRING_INVALID');
+    // Within the memory bound (235 MB) but 16 times the work: p adds time, not memory, so work has its own bound.
+    const slow = JSON.stringify({ ...sealed, N: 2 ** 18, r: 7, p: 16 });
+    const refused = await expectBulwarkError(() => openKeyring(slow, { passphrase: 'p' }), 'KEYRING_INVALID');
+    expect(refused.message).toMatch(/out of bounds .*work/);
+    const doubled = JSON.stringify({ ...sealed, p: 2 });
+    const work = 128 * sealed.N * sealed.r;
+    const tight = await expectBulwarkError(
+      () => openKeyring(doubled, { passphrase: 'p' }, { maxScryptWorkBytes: work }),
+      'KEYRING_INVALID',
+    );
+    expect(tight.message).toMatch(/out of bounds/);
+    // Under the default bound the same file is worked on, and fails only as the wrong derived key.
+    const worked = await expectBulwarkError(() => openKeyring(doubled, { passphrase: 'p' }), 'KEYRING_INVALID');
+    expect(worked.message).toMatch(/cannot be opened/);
+    for (const maxScryptWorkBytes of [0, 1.5, 'x', 2 ** 45]) {
+      await expectBulwarkError(
+        () => openKeyring(doubled, { passphrase: 'p' }, { maxScryptWorkBytes } as never),
+        'CONFIG_INVALID',
+      );
+    }
     for (const text of [
       'nope',
       '{}',
