@@ -245,11 +245,18 @@ export function createLoginGuard(options?: LoginGuardOptions): LoginGuard {
       if (accountReserved) await release(k.accountGroup, k.accountKeys).catch(ignore);
       if (ipReserved) await release(k.ipGroup, k.ipKeys).catch(ignore);
     }
-    if (account.status === 'rejected') return onFailure(account.reason);
-    if (ip.status === 'rejected') return onFailure(ip.reason);
-    const allowed = accountReserved && ipReserved;
-    const [pairCount, accountCount] = account.value.counts as [LoginFailureCount, LoginFailureCount];
-    return decide(pairCount, accountCount, ip.value.counts[0] as LoginFailureCount, allowed);
+    // A group that answered "refuse" decides, whatever the other did: under 'allow', an outage of one group (on
+    // Cluster, of one node) must not unlock an account the other group has locked. Only then do errors count.
+    const accountRefused = account.status === 'fulfilled' && !account.value.reserved;
+    const ipRefused = ip.status === 'fulfilled' && !ip.value.reserved;
+    if (account.status === 'rejected' && !ipRefused) return onFailure(account.reason);
+    if (ip.status === 'rejected' && !accountRefused) return onFailure(ip.reason);
+    const [pairCount, accountCount] =
+      account.status === 'fulfilled'
+        ? (account.value.counts as [LoginFailureCount, LoginFailureCount])
+        : [UNKNOWN_COUNT, UNKNOWN_COUNT];
+    const ipCount = ip.status === 'fulfilled' ? (ip.value.counts[0] as LoginFailureCount) : UNKNOWN_COUNT;
+    return decide(pairCount, accountCount, ipCount, accountReserved && ipReserved);
   }
 
   // failure and success settle both groups' calls before answering (allSettled, not all): a caller that sees one
@@ -279,6 +286,15 @@ export function createLoginGuard(options?: LoginGuardOptions): LoginGuard {
     },
   };
 }
+
+/** The counts of a group whose store call failed, when the other group's refusal decides: they add no wait. */
+const UNKNOWN_COUNT: LoginFailureCount = Object.freeze({
+  failures: 0,
+  inFlight: 0,
+  elapsedMs: 0,
+  failuresLeftMs: 0,
+  inFlightLeftMs: 0,
+});
 
 /** A failed release changes no decision: the reservation expires by itself. Misuse errors still surface. */
 function ignore(error: unknown): void {

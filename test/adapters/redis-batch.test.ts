@@ -163,6 +163,33 @@ describe('batching without a server', () => {
     expect(await other.consume('k')).toMatchObject({ allowed: false, reason: 'store-error' });
   });
 
+  it('a client that throws synchronously is a store error for every decision, never an uncaught exception', async () => {
+    const uncaught: unknown[] = [];
+    const record = (e: unknown) => uncaught.push(e);
+    process.on('uncaughtException', record);
+    try {
+      for (const method of ['evalsha', 'evalSha'] as const) {
+        const client: Record<string, unknown> = {
+          [method]: () => {
+            throw new Error('Connection is closed');
+          },
+          eval: () => {
+            throw new Error('Connection is closed');
+          },
+        };
+        const limiter = createRateLimiter({ limit: 3, windowMs: 1000, store: createRedisStore({ client }) });
+        const results = await Promise.all(Array.from({ length: 9 }, (_, i) => limiter.consume(`k${i % 3}`)));
+        for (const r of results) {
+          expect(r).toMatchObject({ allowed: false, reason: 'store-error' });
+          expect((r.error as { code?: string }).code).toBe('STORE_UNAVAILABLE');
+        }
+      }
+    } finally {
+      process.off('uncaughtException', record);
+    }
+    expect(uncaught).toEqual([]);
+  });
+
   it('a malformed login-counter reply is a store error, and the guard fails closed on it', async () => {
     const malformed = fakeClient(async () => [0]);
     const guard = createLoginGuard({ store: createRedisStore({ client: malformed.client }) });

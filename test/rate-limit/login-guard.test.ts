@@ -94,6 +94,32 @@ describe('createLoginGuard', () => {
     expect(await guard.check(who)).toMatchObject({ allowed: true, reason: 'ok', failures: 0 });
   });
 
+  it("a group's refusal decides even when the other group fails, under 'allow' too (no unlock by outage)", async () => {
+    const memory = createRateLimitMemoryStore();
+    const down = { ip: false, account: false };
+    const store: LoginGuardStore = {
+      ...memory,
+      reserveLoginAttempt: (group, keys, rules, ttl) =>
+        (down.ip && group.includes(':i:')) || (down.account && group.includes(':a:'))
+          ? refused()
+          : memory.reserveLoginAttempt(group, keys, rules, ttl),
+    };
+    const who = { account: 'a', ip: '192.0.2.1' };
+    for (const onStoreError of ['allow', 'deny'] as const) {
+      const guard = createLoginGuard({ store, onStoreError, freeFailures: 0, accountMaxFailures: 2, ipMaxFailures: 2 });
+      await guard.success(who);
+      await guard.failure(who);
+      await guard.failure(who);
+      down.ip = true;
+      expect(await guard.check(who)).toMatchObject({ allowed: false, reason: 'account-locked' });
+      down.ip = false;
+      down.account = true;
+      // The IP group has seen the same two failures against its own ceiling of two.
+      expect(await guard.check(who)).toMatchObject({ allowed: false, reason: 'ip-limit' });
+      down.account = false;
+    }
+  });
+
   it('failure() and success() answer only after both groups have settled, even when one fails at once', async () => {
     const memory = createRateLimitMemoryStore();
     const landed: string[] = [];
