@@ -36,23 +36,30 @@ function hasMethod(o: object, name: string): boolean {
 export function toScriptRunner(client: unknown): ScriptRunner | undefined {
   const c = client as Partial<IoredisLikeClient & NodeRedisLikeClient> | null;
   if (typeof c !== 'object' || c === null || !hasMethod(c, 'eval')) return undefined;
+  // Async runners: a client (a wrapper, a fake) that throws synchronously, or returns a plain value, still yields a
+  // promise, so a throw never escapes the batch's flush (a microtask) as an uncaught exception.
   if (hasMethod(c, 'evalSha')) {
     const node = c as NodeRedisLikeClient;
-    return (script, keys, args) => {
+    return async (script, keys, args) => {
       const options = { keys, arguments: args };
-      return node.evalSha(script.sha, options).then(undefined, (error: unknown) => {
+      try {
+        return await node.evalSha(script.sha, options);
+      } catch (error) {
         if (!isRedisError(error, 'NOSCRIPT')) throw error;
         return node.eval(script.source, options);
-      });
+      }
     };
   }
   if (hasMethod(c, 'evalsha')) {
     const io = c as IoredisLikeClient;
-    return (script, keys, args) =>
-      io.evalsha(script.sha, keys.length, ...keys, ...args).then(undefined, (error: unknown) => {
+    return async (script, keys, args) => {
+      try {
+        return await io.evalsha(script.sha, keys.length, ...keys, ...args);
+      } catch (error) {
         if (!isRedisError(error, 'NOSCRIPT')) throw error;
         return io.eval(script.source, keys.length, ...keys, ...args);
-      });
+      }
+    };
   }
   return undefined;
 }
