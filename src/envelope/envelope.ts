@@ -48,6 +48,17 @@ export function readMaxBytes(options: EnvelopeOptions | undefined): number {
   return value;
 }
 
+/**
+ * Refuses an envelope, bytes or text, longer than any envelope of a `maxBytes` payload can be, before it is decoded
+ * or parsed (base64url: 4 characters per 3 bytes, plus the prefix).
+ */
+export function assertEnvelopeWithin(envelope: Uint8Array | string, maxBytes: number): void {
+  const limit = maxBytes + MAX_OVERHEAD;
+  if (typeof envelope === 'string' ? envelope.length > (limit * 4) / 3 + 8 : envelope.length > limit) {
+    throw tooLarge(maxBytes);
+  }
+}
+
 function tooLarge(maxBytes: number): BulwarkError {
   return new BulwarkError('ENVELOPE_TOO_LARGE', 'input exceeds maxBytes: use encryptStream for large data', {
     details: { maxBytes },
@@ -239,7 +250,7 @@ function openBounded(
   maxBytes: number,
 ): Uint8Array | Promise<Uint8Array> {
   // The cheap bound refuses a huge input before parsing; the exact one (payload vs maxBytes) needs the header.
-  if (assertBytes(envelope, 'envelope').length > maxBytes + MAX_OVERHEAD) throw tooLarge(maxBytes);
+  assertEnvelopeWithin(assertBytes(envelope, 'envelope'), maxBytes);
   const aad = dataAad(context);
   const { header, iv, sealed } = readEnvelope(envelope);
   if (sealed.length - TAG_BYTES > maxBytes) throw tooLarge(maxBytes);
@@ -368,6 +379,6 @@ export function openEnvelopeText(
 ): Uint8Array | Promise<Uint8Array> {
   keyringState(keyring);
   const maxBytes = readMaxBytes(options);
-  if (typeof text === 'string' && text.length > ((maxBytes + MAX_OVERHEAD) * 4) / 3 + 8) throw tooLarge(maxBytes);
+  if (typeof text === 'string') assertEnvelopeWithin(text, maxBytes);
   return openBounded(keyring, envelopeFromText(text), context, maxBytes);
 }

@@ -1,5 +1,6 @@
 import { BulwarkError, isBulwarkError } from '../errors.js';
 import { assertIntegerInRange, readOptions } from '../internal/assert.js';
+import { readMaxBytes } from './envelope.js';
 import { type Keyring, keyringState } from './keyring.js';
 import { needsRotation, rewrap, type StoredEnvelope } from './rotation.js';
 
@@ -31,6 +32,8 @@ export interface RotateAllOptions<Id> {
   onProgress?: (progress: Readonly<RotationProgress>) => void;
   /** Failures kept in the result (all are counted), 0 to 1,000,000; default 1000. */
   maxFailures?: number;
+  /** Largest payload a record's envelope may carry (default 64 MiB); a longer one is that record's failure. */
+  maxBytes?: number;
 }
 
 const DEFAULT_MAX_FAILURES = 1000;
@@ -48,8 +51,8 @@ function isIterable(value: unknown): boolean {
  * generator (a database cursor): memory stays flat. A failing record (tampered, unknown key, save error) is
  * recorded and the run goes on. Every argument is checked before the first record is read.
  * @throws BulwarkError INPUT_INVALID when `records` is not an iterable or async iterable object; CONFIG_INVALID
- * for a keyring not from createKeyring, a missing `save`, an `onProgress` that is not a function or a
- * `maxFailures` outside 0..1,000,000 (`details.parameter` names it)
+ * for a keyring not from createKeyring, a missing `save`, an `onProgress` that is not a function, a
+ * `maxFailures` outside 0..1,000,000 or a bad `maxBytes` (`details.parameter` names it)
  * @example
  * const result = await rotateAll(rows, keyring, { save: (id, envelope) => db.update(id, envelope) });
  */
@@ -74,13 +77,14 @@ export async function rotateAll<Id>(
     throw new BulwarkError('CONFIG_INVALID', 'onProgress must be a function', { details: { parameter: 'onProgress' } });
   }
   const maxFailures = assertIntegerInRange(o.maxFailures ?? DEFAULT_MAX_FAILURES, 'maxFailures', 0, MAX_MAX_FAILURES);
+  const maxBytes = readMaxBytes(o);
   const result: RotateAllResult<Id> = { processed: 0, rewrapped: 0, skipped: 0, failed: 0, failures: [] };
   for await (const record of records) {
     try {
       const envelope = record.envelope;
       if (!needsRotation(envelope, keyring)) result.skipped++;
       else {
-        await o.save(record.id, await rewrap(envelope, keyring));
+        await o.save(record.id, await rewrap(envelope, keyring, { maxBytes }));
         result.rewrapped++;
       }
     } catch (e) {

@@ -1,12 +1,14 @@
 import { ownOptions } from '../internal/assert.js';
 import { concatBytes, wipe } from '../internal/bytes.js';
 import {
+  assertEnvelopeWithin,
   type EnvelopeOptions,
   envelopeFromText,
   envelopeToText,
   openEnvelope,
   openEnvelopeText,
   readEnvelope,
+  readMaxBytes,
   sealEnvelope,
   sealEnvelopeToText,
 } from './envelope.js';
@@ -37,6 +39,11 @@ export interface RewrapOptions {
    * the given array and return that array, instead of copying the payload. For rotation jobs that own the buffer.
    */
   inPlace?: boolean;
+  /**
+   * Largest payload the envelope may carry, as for decryption (default 64 MiB): a longer envelope is refused before
+   * any work. The payload is not decrypted here, so without a bound a junk tail of any length would be copied.
+   */
+  maxBytes?: number;
 }
 
 const PREFIX_CHARS = ENVELOPE_TEXT_PREFIX.length;
@@ -99,7 +106,7 @@ function replaceTextKeyPart(text: string, head: Uint8Array, oldEnd: number, keyP
  * text whose key id keeps its length mod 3, or bytes with `inPlace`). Returns the input form; an envelope
  * already under the primary is returned as is. The payload is neither decrypted nor validated here (decryption
  * authenticates it); the data key is.
- * @throws BulwarkError ENVELOPE_MALFORMED, ENVELOPE_DECRYPT_FAILED, KEY_NOT_FOUND, KEY_DISABLED
+ * @throws BulwarkError ENVELOPE_MALFORMED, ENVELOPE_TOO_LARGE, ENVELOPE_DECRYPT_FAILED, KEY_NOT_FOUND, KEY_DISABLED
  * @example
  * const rotated = await rewrap(stored, keyring);
  */
@@ -110,6 +117,10 @@ export async function rewrap<T extends StoredEnvelope>(
 ): Promise<T> {
   const options = ownOptions(optionsArg);
   const { primary } = keyringState(keyring);
+  // Strings and bytes only; anything else reaches readHead's own type check.
+  if (typeof envelope === 'string' || envelope instanceof Uint8Array) {
+    assertEnvelopeWithin(envelope, readMaxBytes(options));
+  }
   const { bytes, header } = readHead(envelope);
   if (header.keyId === primary.id) return envelope;
   const dataKey = await unwrapDataKey(findKey(keyring, header.keyId), header);

@@ -177,7 +177,11 @@ describe('batching without a server', () => {
             throw new Error('Connection is closed');
           },
         };
-        const limiter = createRateLimiter({ limit: 3, windowMs: 1000, store: createRedisStore({ client }) });
+        const limiter = createRateLimiter({
+          limit: 3,
+          windowMs: 1000,
+          store: createRedisStore({ client: client as never }),
+        });
         const results = await Promise.all(Array.from({ length: 9 }, (_, i) => limiter.consume(`k${i % 3}`)));
         for (const r of results) {
           expect(r).toMatchObject({ allowed: false, reason: 'store-error' });

@@ -51,6 +51,37 @@ describe('needsRotation, rewrap, reencrypt', () => {
     await expectBulwarkError(() => reencrypt(`bwe1.${'A'.repeat(4000)}`, next, { maxBytes: 8 }), 'ENVELOPE_TOO_LARGE');
   });
 
+  it('rewrap and rotateAll refuse an envelope longer than maxBytes allows, before any work, in both forms', async () => {
+    const old = singleKeyring('k1');
+    const next = rotateKeyring(old, { id: 'k2' });
+    const payload = 'p'.repeat(2000);
+    const bytes = await encryptEnvelope(old, payload);
+    const text = await encryptEnvelopeToString(old, payload);
+    for (const envelope of [bytes, text]) {
+      await expectBulwarkError(() => rewrap(envelope, next, { maxBytes: 100 }), 'ENVELOPE_TOO_LARGE');
+      const rotated = await rewrap(envelope, next, { maxBytes: 2000 });
+      expect(needsRotation(rotated, next)).toBe(false);
+    }
+    // Text with a junk tail: not decrypted by rewrap, so only the bound stops it being copied whole.
+    const junk = `${text}${'A'.repeat(4000)}`;
+    await expectBulwarkError(() => rewrap(junk, next, { maxBytes: 2000 }), 'ENVELOPE_TOO_LARGE');
+    const saved: unknown[] = [];
+    const result = await rotateAll(
+      [
+        { id: 1, envelope: text },
+        { id: 2, envelope: bytes },
+      ],
+      next,
+      {
+        save: (_id, envelope) => void saved.push(envelope),
+        maxBytes: 100,
+      },
+    );
+    expect(result).toMatchObject({ processed: 2, rewrapped: 0, failed: 2 });
+    expect(result.failures.map((f) => f.code)).toEqual(['ENVELOPE_TOO_LARGE', 'ENVELOPE_TOO_LARGE']);
+    expect(saved).toEqual([]);
+  });
+
   it('refuses malformed, unknown-key, disabled-key and tampered-key-part envelopes', async () => {
     const old = singleKeyring('k1');
     const next = rotateKeyring(old, { id: 'k2' });
@@ -165,6 +196,9 @@ describe('rotateAll', () => {
       await refuses('CONFIG_INVALID', 'onProgress', cursor(), { save, onProgress: bad });
     for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '3', 1_000_001]) {
       await refuses('CONFIG_INVALID', 'maxFailures', cursor(), { save, onProgress, maxFailures: bad });
+    }
+    for (const bad of [-1, 1.5, '3', 2 ** 31]) {
+      await refuses('CONFIG_INVALID', 'maxBytes', cursor(), { save, onProgress, maxBytes: bad });
     }
     for (const bad of [null, undefined, {}, 42, 'rows', { next: () => ({ done: true }) }]) {
       await refuses('INPUT_INVALID', 'records', bad, { save, onProgress });
