@@ -232,7 +232,15 @@ export async function openKeyring(
     const json = await importAesGcmKey(key, true).open(iv, ciphertext, aad);
     if (json === null) throw invalid('sealed keyring cannot be opened: wrong master key or passphrase, or modified');
     try {
-      return keyringFromJson(JSON.parse(decodeUtf8(json)), options);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(decodeUtf8(json));
+      } catch {
+        // Authentic yet not JSON: only a holder of the master key could seal that. No cause: V8's JSON error quotes
+        // the text it failed on, and that text is key material.
+        throw invalid('sealed keyring content is not JSON');
+      }
+      return keyringFromJson(parsed, options);
     } finally {
       wipe(json);
     }

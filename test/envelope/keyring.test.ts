@@ -1,3 +1,5 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
 import { decodeUtf8 } from 'bulwark/encoding';
 import {
   changeKeyStatus,
@@ -15,6 +17,7 @@ import {
 } from 'bulwark/envelope';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as encoding from '../../src/encoding/index.js';
+import { encodeContext } from '../../src/envelope/context.js';
 import { BulwarkError } from '../../src/errors.js';
 import * as runtime from '../../src/runtime/index.js';
 import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
@@ -160,6 +163,23 @@ describe('sealed keyrings', () => {
       () => openKeyring(flipped, { passphrase: 'correct horse battery staple' }),
       'KEYRING_INVALID',
     );
+  });
+
+  it('an authentic sealed keyring whose content is not JSON is KEYRING_INVALID, quoting none of it', async () => {
+    // Only a holder of the master key can seal such a file; the error must still not echo the decrypted text.
+    const masterKey = new Uint8Array(32).fill(7);
+    const header = { format: 'bulwark-keyring-sealed', version: 1, kdf: 'none' };
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', masterKey, iv);
+    cipher.setAAD(encodeContext(header));
+    const body = Buffer.concat([cipher.update('{"keys": k3y-m4t3r14l', 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    const sealed = JSON.stringify({
+      ...header,
+      iv: encoding.encodeBase64Url(iv),
+      ciphertext: encoding.encodeBase64Url(body),
+    });
+    const error = await expectBulwarkError(() => openKeyring(sealed, { masterKey }), 'KEYRING_INVALID');
+    expect(inspect(error, { depth: 5, showHidden: true })).not.toContain('k3y');
   });
 
   it('bounds scrypt parameters: weak ones need the unsafe flag, hostile ones are refused before any work', async () => {
