@@ -77,7 +77,9 @@ function normalizeValue(value: string, normalize: BlindIndexNormalize): string {
   }
   if (normalize === 'none') return value;
   if (normalize === 'nfc') return value.normalize('NFC');
-  if (normalize === 'lowercase') return value.normalize('NFC').trim().toLowerCase();
+  // NFC again after lower-casing: lower case can leave a sequence NFC composes (J + U+030C lowers to j + U+030C,
+  // whose NFC is U+01F0), and then 'J\u030Cohn' and '\u01F0ohn' would index differently.
+  if (normalize === 'lowercase') return value.normalize('NFC').trim().toLowerCase().normalize('NFC');
   throw new BulwarkError('CONFIG_INVALID', 'normalize must be none, nfc, lowercase or a function', {
     details: { parameter: 'normalize' },
   });

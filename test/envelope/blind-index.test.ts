@@ -37,6 +37,10 @@ describe('blindIndex options', () => {
   it('normalizes as asked and separates contexts', async () => {
     const lower = { normalize: 'lowercase' } as const;
     expect(await blindIndex(' Alice@Example.COM ', key, lower)).toBe(await blindIndex('alice@example.com', key, lower));
+    // Lower-casing J + U+030C gives j + U+030C, which NFC composes to U+01F0: all three spellings must meet.
+    const composed = await blindIndex('\u01F0ohn', key, lower);
+    expect(await blindIndex('J\u030Cohn', key, lower)).toBe(composed);
+    expect(await blindIndex('j\u030Cohn', key, lower)).toBe(composed);
     expect(await blindIndex('Alice', key)).not.toBe(await blindIndex('alice', key));
     expect(await blindIndex('caf\u00e9', key)).toBe(await blindIndex('cafe\u0301', key));
     expect(await blindIndex('caf\u00e9', key, { normalize: 'none' })).not.toBe(
