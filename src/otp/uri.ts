@@ -46,9 +46,11 @@ export const OTPAUTH_SCHEME = 'otpauth://';
 
 /**
  * Control characters (C0, DEL and C1: U+0085 is a line break, U+009B a terminal escape), line and paragraph
- * separators, and the invisible direction controls that make displayed text read other than it is stored.
+ * separators, and every format character (\p{Cf}: the direction controls, zero-width spaces and joiners, the soft
+ * hyphen, the BOM, tag characters), which make displayed text read other than it is stored: "Goo\u200Bgle" shows
+ * as "Google" and is not equal to it.
  */
-const UNSAFE_TEXT = /[\p{Cc}\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+const UNSAFE_TEXT = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 
 /** Whether a label part holds a character an authenticator app or a log must never be shown. */
 export function hasControlCharacter(value: string): boolean {
@@ -81,7 +83,8 @@ function encode(value: string, name: string): string {
 
 /**
  * An otpauth:// URI for authenticator apps: issuer in the label and as a parameter, every part percent-encoded.
- * @throws BulwarkError INPUT_INVALID (issuer, account), OTP_SECRET_INVALID, CONFIG_INVALID
+ * @throws BulwarkError INPUT_INVALID (issuer, account, or a URI over 4096 characters once encoded),
+ * OTP_SECRET_INVALID, CONFIG_INVALID
  * @example
  * createOtpauthUri({ issuer: 'ACME Co', account: 'jane@example.com', secret });
  * // 'otpauth://totp/ACME%20Co:jane%40example.com?secret=...&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30'
@@ -107,5 +110,14 @@ export function createOtpauthUri(options: CreateOtpauthUriOptions): string {
       : `counter=${assertCounter(o.counter)}`;
   const secret = encodeBase32(readOtpSecret(o.secret, o.unsafeAllowShortSecret === true));
   const uriName = OTP_ALGORITHMS[algorithm].uriName;
-  return `${OTPAUTH_SCHEME}${type}/${issuer}:${account}?secret=${secret}&issuer=${issuer}&algorithm=${uriName}&digits=${digits}&${last}`;
+  const uri = `${OTPAUTH_SCHEME}${type}/${issuer}:${account}?secret=${secret}&issuer=${issuer}&algorithm=${uriName}&digits=${digits}&${last}`;
+  // The part limits count characters before percent-encoding (an "é" becomes 6): never emit what parse refuses.
+  if (uri.length > OTPAUTH_URI_LIMITS.maxUriLength) {
+    throw new BulwarkError(
+      'INPUT_INVALID',
+      `issuer and account make the URI longer than ${OTPAUTH_URI_LIMITS.maxUriLength} characters once encoded`,
+      { details: { parameter: 'account' } },
+    );
+  }
+  return uri;
 }

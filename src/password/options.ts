@@ -196,6 +196,12 @@ export function resolvePasswordOptions(options: unknown): ResolvedPasswordOption
     }
     o.previousPeppers.forEach((p, i) => {
       const checked = checkPepper(p, `previousPeppers[${i}]`);
+      // A repeated id would keep only the last key, and hashes made under the first would stop verifying.
+      if (peppers.has(checked.id)) {
+        throw new BulwarkError('CONFIG_INVALID', `previousPeppers[${i}].id repeats an earlier id`, {
+          details: { parameter: `previousPeppers[${i}]` },
+        });
+      }
       peppers.set(checked.id, checked.key);
     });
   }

@@ -257,7 +257,11 @@ export async function checkPasswordPolicy(
   const options = ownOptions(optionsArg);
   const result = evaluate(password, options);
   const fetchRange = options?.fetchBreachRange;
-  if (fetchRange === undefined || result.problems.some((p) => p.code === 'TOO_LONG')) return result;
+  // Not asked for what cannot be hashed anyway: too long, or malformed (a lone surrogate has no UTF-8 form, and
+  // the breach query would throw on it where the policy must answer).
+  if (fetchRange === undefined || result.problems.some((p) => p.code === 'TOO_LONG' || p.code === 'MALFORMED')) {
+    return result;
+  }
   // The NFKC form is what hashPassword stores and what verifyPassword accepts first: a breached password typed in
   // full-width letters would otherwise pass here and then let the plain breached one sign in. The form as typed is
   // asked too when it differs (a corpus holds what people typed).

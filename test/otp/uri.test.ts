@@ -44,6 +44,14 @@ describe('createOtpauthUri', () => {
       { account: 'jane\u2028' },
       { account: 'evil\u202egpj.exe' },
       { issuer: 'AC\u2066ME' },
+      // Format characters display as nothing: "Goo\u200Bgle" shows as "Google" and is not equal to it.
+      { issuer: 'Goo\u200bgle' },
+      { issuer: 'Goo\ufeffgle' },
+      { issuer: 'Goo\u00adgle' },
+      { account: 'jane\u2060' },
+      { account: 'jane\u{e0041}' },
+      // Within the 256-character part limits, but over the 4096-character URI limit once percent-encoded.
+      { issuer: '\u00e9'.repeat(256), account: '\u00e9'.repeat(256) },
     ]) {
       expectBulwarkErrorSync(() => createOtpauthUri({ ...base, ...bad } as never), 'INPUT_INVALID');
     }
@@ -123,6 +131,8 @@ describe('parseOtpauthUri', () => {
       ['ACME:jane%C2%9B31m', ''],
       ['ACME:evil%E2%80%AEgpj', ''],
       ['jane', '&issuer=AC%E2%80%A8ME'],
+      ['Goo%E2%80%8Bgle:jane', ''],
+      ['jane', '&issuer=Goo%EF%BB%BFgle'],
       // A colon in the issuer parameter: create refuses it, so read refuses it too.
       ['jane', '&issuer=Evil%3ACo'],
       ['jane', '&issuer=Evil:Co'],

@@ -121,6 +121,7 @@ describe('hashPassword', () => {
     [{ pepper: { id: 'k1', key: 'not bytes' } }],
     [{ previousPeppers: { id: 'k1', key: new Uint8Array(32) } }],
     [{ pepper: pepperA, previousPeppers: [{ id: pepperA.id, key: pepperB.key }] }],
+    [{ previousPeppers: [pepperA, { id: pepperA.id, key: pepperB.key }] }], // one id, two keys: the first lost
     [null],
     ['options'],
   ])('refuses invalid options (case %#) before any work', async (options) => {

@@ -216,6 +216,18 @@ describe('breach check', () => {
     expect(asked[0]).toBe('5BAA6');
   });
 
+  it('answers MALFORMED for a lone surrogate without asking the corpus (it has no UTF-8 form to hash)', async () => {
+    let asked = 0;
+    const result = await checkPasswordPolicy('correct horse battery \ud800 staple', {
+      fetchBreachRange: async () => {
+        asked++;
+        return '';
+      },
+    });
+    expect(result.problems.map((p) => p.code)).toEqual(['MALFORMED']);
+    expect(asked).toBe(0);
+  });
+
   it('passes a password the corpus does not know, and ignores padding lines', async () => {
     const result = await checkPasswordPolicy('password', {
       mfa: true,
