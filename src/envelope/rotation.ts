@@ -1,5 +1,5 @@
 import { ownOptions } from '../internal/assert.js';
-import { concatBytes, wipe } from '../internal/bytes.js';
+import { assertBytes, concatBytes, wipe } from '../internal/bytes.js';
 import {
   assertEnvelopeWithin,
   type EnvelopeOptions,
@@ -117,10 +117,10 @@ export async function rewrap<T extends StoredEnvelope>(
 ): Promise<T> {
   const options = ownOptions(optionsArg);
   const { primary } = keyringState(keyring);
-  // Strings and bytes only; anything else reaches readHead's own type check.
-  if (typeof envelope === 'string' || envelope instanceof Uint8Array) {
-    assertEnvelopeWithin(envelope, readMaxBytes(options));
-  }
+  assertEnvelopeWithin(
+    typeof envelope === 'string' ? envelope : assertBytes(envelope, 'envelope'),
+    readMaxBytes(options),
+  );
   const { bytes, header } = readHead(envelope);
   if (header.keyId === primary.id) return envelope;
   const dataKey = await unwrapDataKey(findKey(keyring, header.keyId), header);

@@ -224,6 +224,12 @@ describe('sealed keyrings', () => {
         'CONFIG_INVALID',
       );
     }
+    for (const maxScryptMemoryBytes of [0, 1.5, 'x', 2 ** 41]) {
+      await expectBulwarkError(
+        () => openKeyring(doubled, { passphrase: 'p' }, { maxScryptMemoryBytes } as never),
+        'CONFIG_INVALID',
+      );
+    }
     for (const text of [
       'nope',
       '{}',
