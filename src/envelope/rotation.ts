@@ -7,7 +7,6 @@ import {
   envelopeToText,
   openEnvelope,
   openEnvelopeText,
-  readEnvelope,
   readMaxBytes,
   sealEnvelope,
   sealEnvelopeToText,
@@ -24,9 +23,10 @@ import {
   readKeyHeader,
   TAG_BYTES,
   unwrapDataKey,
+  writeKeyAad,
   writeKeyHeader,
 } from './format.js';
-import { type Keyring, keyringState } from './keyring.js';
+import { type KeyEntry, type Keyring, keyringState } from './keyring.js';
 import { encodeEnvelopeBase64 } from './text.js';
 
 /** An envelope in either form; rotation functions return the form they were given. */
@@ -52,17 +52,20 @@ const HEAD_CHARS = 1736;
 
 /** The key part of an envelope, decoding only the head of a long text form. */
 function readHead(envelope: StoredEnvelope): { bytes: Uint8Array; header: KeyHeader } {
-  if (typeof envelope !== 'string') return { bytes: envelope, header: readEnvelope(envelope).header };
+  if (typeof envelope !== 'string') return { bytes: envelope, header: readKeyPart(envelope, envelope.length) };
   if (envelope.length <= PREFIX_CHARS + HEAD_CHARS) {
     const bytes = envelopeFromText(envelope);
-    return { bytes, header: readEnvelope(bytes).header };
+    return { bytes, header: readKeyPart(bytes, bytes.length) };
   }
   const bytes = envelopeFromText(envelope.slice(0, PREFIX_CHARS + HEAD_CHARS));
-  const header = readKeyHeader(bytes, ENVELOPE_VERSION);
-  if (Math.floor(((envelope.length - PREFIX_CHARS) * 3) / 4) < header.end + IV_BYTES + TAG_BYTES) {
-    throw malformedEnvelope();
-  }
-  return { bytes, header };
+  return { bytes, header: readKeyPart(bytes, Math.floor(((envelope.length - PREFIX_CHARS) * 3) / 4)) };
+}
+
+/** The key part of an envelope `length` bytes long (its head in `bytes`), which must leave room for IV and tag. */
+function readKeyPart(bytes: Uint8Array, length: number): KeyHeader {
+  const header = readKeyHeader(assertBytes(bytes, 'envelope'), ENVELOPE_VERSION);
+  if (length < header.end + IV_BYTES + TAG_BYTES) throw malformedEnvelope();
+  return header;
 }
 
 /**
@@ -123,18 +126,47 @@ export async function rewrap<T extends StoredEnvelope>(
   );
   const { bytes, header } = readHead(envelope);
   if (header.keyId === primary.id) return envelope;
-  const dataKey = await unwrapDataKey(findKey(keyring, header.keyId), header);
+  // Awaited only when it is a promise: a local key unwraps and wraps synchronously, with no microtask in between.
+  const unwrapped = unwrapDataKey(findKey(keyring, header.keyId), header);
+  const dataKey = unwrapped instanceof Promise ? await unwrapped : unwrapped;
   let keyPart: Uint8Array;
   try {
-    const keyAad = keyAadFor(ENVELOPE_VERSION, primary);
-    const wrapped = primary.wrapSync(dataKey, keyAad) ?? (await primary.wrap(dataKey, keyAad));
-    keyPart = new Uint8Array(keyHeaderLength(primary, wrapped));
-    writeKeyHeader(keyPart, keyAad, wrapped);
+    keyPart = keyPartSync(primary, dataKey) ?? (await keyPartAsync(primary, dataKey));
   } finally {
     wipe(dataKey);
   }
+  // A key part from keyPartSync is a view of a shared scratch: it is used up below, before anything can yield.
   if (typeof envelope === 'string') return replaceTextKeyPart(envelope, bytes, header.end, keyPart) as T;
   return replaceKeyPart(bytes, header.end, keyPart, options.inPlace === true) as T;
+}
+
+/** Room for the largest local key part: version, id length, id (≤ 255), wrapped length, wrapped key. */
+const keyPartScratch = new Uint8Array(new ArrayBuffer(4 + 255 + 128));
+
+/**
+ * The new key part for a local primary, built in one reused off-heap array: its key additional data reaches
+ * native code as a view of it (a fresh small array would be moved off-heap first, which costs more than the
+ * wrap's own allocations), and the wrapped key is written in place. Undefined where wrapping is not synchronous.
+ */
+function keyPartSync(primary: KeyEntry, dataKey: Uint8Array): Uint8Array | undefined {
+  const wrappedBytes = primary.wrappedBytes;
+  if (wrappedBytes === undefined || 4 + primary.idBytes.length + wrappedBytes > keyPartScratch.length) {
+    return undefined;
+  }
+  const keyAadEnd = writeKeyAad(keyPartScratch, ENVELOPE_VERSION, primary);
+  keyPartScratch[keyAadEnd] = wrappedBytes >>> 8;
+  keyPartScratch[keyAadEnd + 1] = wrappedBytes & 255;
+  const keyAad = keyPartScratch.subarray(0, keyAadEnd);
+  if (!primary.wrapSyncInto(dataKey, keyAad, keyPartScratch, keyAadEnd + 2)) return undefined;
+  return keyPartScratch.subarray(0, keyAadEnd + 2 + wrappedBytes);
+}
+
+async function keyPartAsync(primary: KeyEntry, dataKey: Uint8Array): Promise<Uint8Array> {
+  const keyAad = keyAadFor(ENVELOPE_VERSION, primary);
+  const wrapped = await primary.wrap(dataKey, keyAad);
+  const keyPart = new Uint8Array(keyHeaderLength(primary, wrapped));
+  writeKeyHeader(keyPart, keyAad, wrapped);
+  return keyPart;
 }
 
 /**

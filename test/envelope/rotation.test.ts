@@ -1,6 +1,7 @@
 import { decodeUtf8 } from 'bulwark/encoding';
 import {
   changeKeyStatus,
+  createKeyring,
   decryptEnvelope,
   decryptEnvelopeFromString,
   encryptEnvelope,
@@ -14,7 +15,7 @@ import {
 } from 'bulwark/envelope';
 import { describe, expect, it } from 'vitest';
 import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
-import { singleKeyring } from './helpers.js';
+import { keyBytes, singleKeyring, stubKms } from './helpers.js';
 
 const context = { table: 'users', id: 7 };
 
@@ -49,6 +50,36 @@ describe('needsRotation, rewrap, reencrypt', () => {
     expect(decodeUtf8(await decryptEnvelopeFromString(next, freshText, { context }))).toBe('payload');
     await expectBulwarkError(() => reencrypt(text, next, { context: { other: 1 } }), 'ENVELOPE_DECRYPT_FAILED');
     await expectBulwarkError(() => reencrypt(`bwe1.${'A'.repeat(4000)}`, next, { maxBytes: 8 }), 'ENVELOPE_TOO_LARGE');
+  });
+
+  it('rewraps many envelopes at once between local and provider keys, each keeping its own data key', async () => {
+    // Local wraps build the key part in a shared scratch array; concurrent rewraps interleaved by a provider's
+    // awaits must each still get their own.
+    const provider = stubKms();
+    const keyring = (primary: string) =>
+      createKeyring({
+        keys: ['local-1', 'kms-1', 'local-2'].map((id, i) =>
+          id === 'kms-1'
+            ? { id, status: id === primary ? 'primary' : 'active' }
+            : { id, key: keyBytes(i + 1), status: id === primary ? 'primary' : 'active' },
+        ),
+        provider,
+      });
+    const plaintexts = Array.from({ length: 24 }, (_, i) => `record ${i} `.repeat(i + 1));
+    let bytes = await Promise.all(plaintexts.map((p) => encryptEnvelope(keyring('local-1'), p, { context })));
+    let texts = await Promise.all(plaintexts.map((p) => encryptEnvelopeToString(keyring('local-1'), p, { context })));
+    for (const primary of ['kms-1', 'local-2', 'local-1']) {
+      const next = keyring(primary);
+      [bytes, texts] = await Promise.all([
+        Promise.all(bytes.map((b, i) => rewrap(b, next, { inPlace: i % 2 === 0 }))),
+        Promise.all(texts.map((t) => rewrap(t, next))),
+      ]);
+      for (let i = 0; i < plaintexts.length; i++) {
+        expect(needsRotation(bytes[i] as Uint8Array, next)).toBe(false);
+        expect(decodeUtf8(await decryptEnvelope(next, bytes[i] as Uint8Array, { context }))).toBe(plaintexts[i]);
+        expect(decodeUtf8(await decryptEnvelopeFromString(next, texts[i] as string, { context }))).toBe(plaintexts[i]);
+      }
+    }
   });
 
   it('rewrap and rotateAll refuse an envelope longer than maxBytes allows, before any work, in both forms', async () => {
