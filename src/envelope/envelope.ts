@@ -254,7 +254,12 @@ function openBounded(
   const aad = dataAad(context);
   const { header, iv, sealed } = readEnvelope(envelope);
   if (sealed.length - TAG_BYTES > maxBytes) throw tooLarge(maxBytes);
-  const dataKey = unwrapDataKey(findKey(keyring, header.keyId), header);
+  const entry = findKey(keyring, header.keyId);
+  if (envelope.buffer === textDecodeScratch.buffer && (entry.wrappedBytes === undefined || !hasSyncAesGcm())) {
+    // A provider key or WebCrypto awaits while holding views of the envelope: give it an array of its own.
+    return openBounded(keyring, envelope.slice(), context, maxBytes);
+  }
+  const dataKey = unwrapDataKey(entry, header);
   if (dataKey instanceof Promise) return dataKey.then((key) => openPayload(key, iv, sealed, aad));
   return openPayload(dataKey, iv, sealed, aad);
 }
@@ -331,10 +336,13 @@ export function envelopeToText(envelope: Uint8Array): string {
   return ENVELOPE_TEXT_PREFIX + encodeEnvelopeBase64(envelope);
 }
 
-/** Bytes of an envelope's text form, or ENVELOPE_MALFORMED (wrong prefix, bad base64url). */
-export function envelopeFromText(text: string): Uint8Array {
+/**
+ * Bytes of an envelope's text form, or ENVELOPE_MALFORMED (wrong prefix, bad base64url); decoded into `scratch`
+ * when given and long enough.
+ */
+export function envelopeFromText(text: string, scratch?: Uint8Array): Uint8Array {
   if (typeof text !== 'string' || !text.startsWith(ENVELOPE_TEXT_PREFIX)) throw malformedEnvelope();
-  const bytes = decodeEnvelopeBase64(text, ENVELOPE_TEXT_PREFIX.length);
+  const bytes = decodeEnvelopeBase64(text, ENVELOPE_TEXT_PREFIX.length, scratch);
   if (bytes === undefined) throw malformedEnvelope();
   return bytes;
 }
@@ -380,5 +388,12 @@ export function openEnvelopeText(
   keyringState(keyring);
   const maxBytes = readMaxBytes(options);
   if (typeof text === 'string') assertEnvelopeWithin(text, maxBytes);
-  return openBounded(keyring, envelopeFromText(text), context, maxBytes);
+  return openBounded(keyring, envelopeFromText(text, textDecodeScratch), context, maxBytes);
 }
+
+/**
+ * Envelope bytes decoded from text, reused: a new array of a small envelope's size (over 64 bytes) lives outside the
+ * JavaScript heap and costs more to allocate than the decoding. Only the synchronous path reads it; openBounded
+ * copies the envelope out before anything can yield.
+ */
+const textDecodeScratch = new Uint8Array(new ArrayBuffer(4096));

@@ -34,6 +34,15 @@ describe.each(CRYPTO_PATHS)('one-shot envelopes via %s', (_name, override) => {
     expect((await decryptEnvelope(keyring, await encryptEnvelope(keyring, new Uint8Array(0)))).length).toBe(0);
   });
 
+  it('decrypts many text forms at once, each to its own plaintext', async () => {
+    setRuntimeOverrideForTesting(override);
+    const keyring = singleKeyring();
+    const plaintexts = Array.from({ length: 20 }, (_, i) => `row ${i} `.repeat(1 + (i % 5)));
+    const texts = await Promise.all(plaintexts.map((p) => encryptEnvelopeToString(keyring, p, { context })));
+    const opened = await Promise.all(texts.map((t) => decryptEnvelopeFromString(keyring, t, { context })));
+    expect(opened.map((b) => decodeUtf8(b))).toEqual(plaintexts);
+  });
+
   it('uses a fresh data key and IV per message', async () => {
     setRuntimeOverrideForTesting(override);
     const keyring = singleKeyring();
@@ -183,6 +192,38 @@ describe('KeyProvider (a stand-in KMS)', () => {
     expect(decodeUtf8(await decryptEnvelope(keyring, sealed, { context }))).toBe('via kms');
     expect(provider.calls).toEqual(['wrap kms-1', 'unwrap kms-1']);
     await expectBulwarkError(() => createKeyring({ keys: [{ id: 'kms-1', status: 'primary' }] }), 'KEYRING_INVALID');
+  });
+
+  it('decrypts text forms under provider and local keys all at once, each to its own plaintext', async () => {
+    // Text is decoded into one reused array on the synchronous path; a provider awaits while holding views of the
+    // envelope, so its envelopes must be copied out first or a concurrent decryption would overwrite them.
+    const provider = stubKms();
+    const keyring = createKeyring({
+      keys: [
+        { id: 'kms-1', status: 'primary' },
+        { id: 'local', key: keyBytes(3), status: 'active' },
+      ],
+      provider,
+    });
+    const local = createKeyring({
+      keys: [
+        { id: 'local', key: keyBytes(3), status: 'primary' },
+        { id: 'kms-1', status: 'active' },
+      ],
+      provider,
+    });
+    const plaintexts = Array.from({ length: 30 }, (_, i) => `value ${i} `.repeat(1 + (i % 7)));
+    const texts = await Promise.all(
+      plaintexts.map((p, i) => encryptEnvelopeToString(i % 2 === 0 ? keyring : local, p, { context })),
+    );
+    const opened = await Promise.all(texts.map((t) => decryptEnvelopeFromString(keyring, t, { context })));
+    expect(opened.map((b) => decodeUtf8(b))).toEqual(plaintexts);
+    // Failures leave nothing behind for the next decryption either.
+    await expectBulwarkError(
+      () => decryptEnvelopeFromString(keyring, texts[0] as string, { context: {} }),
+      'ENVELOPE_DECRYPT_FAILED',
+    );
+    expect(decodeUtf8(await decryptEnvelopeFromString(keyring, texts[1] as string, { context }))).toBe(plaintexts[1]);
   });
 
   it('maps a provider refusal to ENVELOPE_DECRYPT_FAILED and refuses oversized wrapped keys', async () => {
