@@ -106,7 +106,7 @@ local function step(key, alg, limit, w, burst)
     end
     local expires = t + reset
     reset, retry = behind(t, ok, reset, retry)
-    return ok, rem, reset, retry, write, t, debt, 0, expires
+    return ok, rem, reset, retry, write, (debt > 0) and t or -1, debt, 0, expires
   end
   local start = math.floor(t / w)
   if start * w > t then start = start - 1 elseif (start + 1) * w <= t then start = start + 1 end

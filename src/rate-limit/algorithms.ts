@@ -6,7 +6,7 @@
  * State per key (`a`, `b`, `c`), empty state is `a = -1, b = 0, c = 0`:
  * - fixed-window:   a = start of the aligned window, b = cost used in it
  * - sliding-window: a = start of the aligned current window, b = cost in it, c = cost in the previous window
- * - token-bucket:   a = time of the last update, b = debt in units where one token is `windowMs` and the debt
+ * - token-bucket:   a = time of the last update (-1 at zero debt), b = debt in units where one token is `windowMs` and the debt
  *                   drains by `limit` per millisecond (exact integer GCRA: a request fits while debt ≤ burst·windowMs)
  * Sliding-log keeps one timestamp per cost unit and lives in the stores.
  */
@@ -203,7 +203,8 @@ export function stepTokenBucket(
   out.remaining = floorDivide(capacity - debt, w);
   out.resetMs = ceilDivide(debt, rate);
   out.retryAfterMs = out.allowed ? 0 : ceilDivide(debt + cost * w - capacity, rate);
-  return storeState(out, now, debt, 0, now + out.resetMs);
+  // A full bucket is the empty state (a = -1), as in the Lua script, which deletes it: no latest time to keep.
+  return storeState(out, debt > 0 ? now : -1, debt, 0, now + out.resetMs);
 }
 
 /**

@@ -325,6 +325,26 @@ export function rateLimitStoreContract(
       }
     });
 
+    it('a token bucket refunded to full is a fresh key, also when the clock then steps back', async () => {
+      // Memory and Redis once disagreed here: Redis deletes a full bucket, the memory store kept its latest time.
+      const t0 = 1_700_000_000_000;
+      const clock = createFakeClock(t0);
+      const limiter = createRateLimiter({
+        name: `contract-${Date.now()}-${sequence++}`,
+        algorithm: 'token-bucket',
+        limit: 1,
+        windowMs: 100,
+        store: makeStore(clock),
+      });
+      await limiter.consume('k');
+      await limiter.refund('k');
+      clock.set(t0 - 50);
+      expect(await limiter.consume('k')).toMatchObject({ allowed: true, resetMs: 100 });
+      clock.set(t0);
+      expect(await limiter.peek('k')).toMatchObject({ allowed: false, retryAfterMs: 50, resetMs: 50 });
+      await limiter.reset('k');
+    });
+
     it('takes any string as a key: lone surrogates stay apart from U+FFFD and from each other', async () => {
       const clock = createFakeClock();
       const limiter = createRateLimiter({
