@@ -1,6 +1,6 @@
 import { encodeBase64Url, encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
-import { ownOptions } from '../internal/assert.js';
+import { readOptions } from '../internal/assert.js';
 import { isBytes, type OwnedBytes } from '../internal/bytes.js';
 import { getSubtle, hmacSync, importHmacKey, randomBytes } from '../runtime/index.js';
 import { type EncryptionContext, encodeContext } from './context.js';
@@ -97,7 +97,7 @@ export async function blindIndex(
   key: BlindIndexKey,
   optionsArg: BlindIndexOptions = {},
 ): Promise<string> {
-  const options = ownOptions(optionsArg);
+  const options = readOptions<BlindIndexOptions>(optionsArg);
   const material = typeof key === 'object' && key !== null ? materials.get(key) : undefined;
   if (material === undefined) {
     throw new BulwarkError('INPUT_INVALID', 'key must come from createBlindIndexKey of this copy of bulwark', {

@@ -45,7 +45,8 @@ export function encodeContext(context: unknown, reservedAllowed = false, lead = 
   assertPlainContext(context);
   const keys = Object.keys(context);
   if (keys.length === 0) return new Uint8Array(lead + 1);
-  if (keys.length > ENCRYPTION_CONTEXT_LIMITS.maxEntries)
+  // The reserved entry encryptFields adds (reservedAllowed) is ours: it does not take one of the caller's 32.
+  if (keys.length > ENCRYPTION_CONTEXT_LIMITS.maxEntries + (reservedAllowed ? 1 : 0))
     throw invalid(`may hold at most ${ENCRYPTION_CONTEXT_LIMITS.maxEntries} entries`);
   const fast = encodeAscii(context as Record<string, unknown>, keys, reservedAllowed, lead);
   if (fast !== undefined) return fast;

@@ -55,11 +55,11 @@ export function readMaxBytes(options: EnvelopeOptions | undefined): number {
 export function assertEnvelopeWithin(envelope: Uint8Array | string, maxBytes: number): void {
   const limit = maxBytes + MAX_OVERHEAD;
   if (typeof envelope === 'string' ? envelope.length > (limit * 4) / 3 + 8 : envelope.length > limit) {
-    throw tooLarge(maxBytes);
+    throw envelopeTooLarge(maxBytes);
   }
 }
 
-function tooLarge(maxBytes: number): BulwarkError {
+export function envelopeTooLarge(maxBytes: number): BulwarkError {
   return new BulwarkError('ENVELOPE_TOO_LARGE', 'input exceeds maxBytes: use encryptStream for large data', {
     details: { maxBytes },
   });
@@ -121,9 +121,9 @@ function seal(
   const { primary } = keyringState(keyring);
   const maxBytes = readMaxBytes(options);
   // Each UTF-16 unit encodes to at least one UTF-8 byte: a string longer than maxBytes is refused unencoded.
-  if (typeof plaintext === 'string' && plaintext.length > maxBytes) throw tooLarge(maxBytes);
+  if (typeof plaintext === 'string' && plaintext.length > maxBytes) throw envelopeTooLarge(maxBytes);
   const data = plaintextBytes(plaintext);
-  if (data.length > maxBytes) throw tooLarge(maxBytes);
+  if (data.length > maxBytes) throw envelopeTooLarge(maxBytes);
   const aad = dataAad(context);
   const fresh = takeRandomBytes(DATA_KEY_BYTES + IV_BYTES);
   if (primary.wrappedBytes !== undefined && hasSyncAesGcm()) return sealInOneBuffer(primary, fresh, data, aad, scratch);
@@ -253,7 +253,7 @@ function openBounded(
   assertEnvelopeWithin(assertBytes(envelope, 'envelope'), maxBytes);
   const aad = dataAad(context);
   const { header, iv, sealed } = readEnvelope(envelope);
-  if (sealed.length - TAG_BYTES > maxBytes) throw tooLarge(maxBytes);
+  if (sealed.length - TAG_BYTES > maxBytes) throw envelopeTooLarge(maxBytes);
   const entry = findKey(keyring, header.keyId);
   if (envelope.buffer === textDecodeScratch.buffer && (entry.wrappedBytes === undefined || !hasSyncAesGcm())) {
     // A provider key or WebCrypto awaits while holding views of the envelope: give it an array of its own.

@@ -1,6 +1,6 @@
 import { decodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
-import { ownOptions } from '../internal/assert.js';
+import { readOptions } from '../internal/assert.js';
 import { type EncryptionContext, extendContext } from './context.js';
 import { openEnvelopeText, sealEnvelopeToText } from './envelope.js';
 import type { Keyring } from './keyring.js';
@@ -28,18 +28,45 @@ function checkFields(object: unknown, fields: readonly string[]): Record<string,
   return object as Record<string, unknown>;
 }
 
-/** JSON text, not bytes: the envelope then refuses a text longer than maxBytes before encoding it. */
+/**
+ * JSON text, not bytes: the envelope then refuses a text longer than maxBytes before encoding it. Only JSON values
+ * are taken: JSON.stringify alone would turn NaN into null, a Date into a string, a Map or Set into {} and drop a
+ * function, so decryptFields would hand back something else than was stored, without a word.
+ */
 function jsonText(value: unknown, field: string): string {
   let text: string | undefined;
   try {
-    text = JSON.stringify(value);
-  } catch {
+    text = JSON.stringify(value, onlyJson);
+  } catch (e) {
+    if (e === NOT_JSON) throw notJson(field);
     text = undefined;
   }
-  if (text === undefined) {
-    throw new BulwarkError('INPUT_INVALID', 'field value must be JSON-serializable', { details: { field } });
-  }
+  if (text === undefined) throw notJson(field);
   return text;
+}
+
+const NOT_JSON = Symbol('not JSON');
+
+/** A JSON.stringify replacer that throws on anything but null, booleans, finite numbers, strings, arrays and plain objects. */
+function onlyJson(this: unknown, key: string, value: unknown): unknown {
+  // `value` is after toJSON; the holder still has the original.
+  const original = (this as Record<string, unknown>)[key];
+  if (typeof value === 'number' && !Number.isFinite(value)) throw NOT_JSON;
+  if (typeof original === 'function' || typeof original === 'symbol') throw NOT_JSON;
+  if (original === undefined && Array.isArray(this)) throw NOT_JSON;
+  if (typeof original === 'object' && original !== null && !Array.isArray(original)) {
+    const proto = Object.getPrototypeOf(original);
+    if (proto !== Object.prototype && proto !== null) throw NOT_JSON;
+  }
+  return value;
+}
+
+function notJson(field: string): BulwarkError {
+  return new BulwarkError(
+    'INPUT_INVALID',
+    'field value must be JSON: null, a boolean, a finite number, a string, or arrays and plain objects of them',
+    { details: { field } },
+  );
 }
 
 /**
@@ -55,13 +82,13 @@ export async function encryptFields<T extends object, K extends keyof T & string
   fields: readonly K[],
   optionsArg: EncryptFieldsOptions,
 ): Promise<Omit<T, K> & { [P in K]: string }> {
-  const options = ownOptions(optionsArg);
+  const options = readOptions<EncryptFieldsOptions>(optionsArg);
   const source = checkFields(object, fields);
   const out: Record<string, unknown> = { ...source };
   for (const field of new Set(fields)) {
     if (!Object.hasOwn(source, field) || source[field] === undefined) continue;
-    const aad = extendContext(options?.context, '$field', field);
-    out[field] = await sealEnvelopeToText(options.keyring, jsonText(source[field], field), aad, options);
+    const aad = extendContext(options.context, '$field', field);
+    out[field] = await sealEnvelopeToText(options.keyring as Keyring, jsonText(source[field], field), aad, options);
   }
   return out as Omit<T, K> & { [P in K]: string };
 }
@@ -79,13 +106,13 @@ export async function decryptFields<T = Record<string, unknown>>(
   fields: readonly string[],
   optionsArg: EncryptFieldsOptions,
 ): Promise<T> {
-  const options = ownOptions(optionsArg);
+  const options = readOptions<EncryptFieldsOptions>(optionsArg);
   const source = checkFields(object, fields);
   const out: Record<string, unknown> = { ...source };
   for (const field of new Set(fields)) {
     if (!Object.hasOwn(source, field) || source[field] === undefined) continue;
-    const aad = extendContext(options?.context, '$field', field);
-    const plaintext = await openEnvelopeText(options.keyring, source[field] as string, aad, options);
+    const aad = extendContext(options.context, '$field', field);
+    const plaintext = await openEnvelopeText(options.keyring as Keyring, source[field] as string, aad, options);
     // Authentic data we wrote with JSON.stringify: parsing cannot fail unless the key was misused elsewhere.
     try {
       out[field] = JSON.parse(decodeUtf8(plaintext));

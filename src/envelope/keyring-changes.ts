@@ -1,5 +1,5 @@
 import { BulwarkError } from '../errors.js';
-import { ownOptions } from '../internal/assert.js';
+import { readOptions } from '../internal/assert.js';
 import {
   createKeyring,
   generateEnvelopeKey,
@@ -37,13 +37,13 @@ export function rotateKeyring(
   keyring: Keyring,
   optionsArg: { id: string; key?: Uint8Array; previousStatus?: 'active' | 'decrypt-only' | 'disabled' },
 ): Keyring {
-  const options = ownOptions(optionsArg);
+  const options = readOptions<{ id: string; key?: Uint8Array; previousStatus?: KeyringKeyStatus }>(optionsArg);
   const definition = exportKeyring(keyring);
   const previous = options.previousStatus ?? 'decrypt-only';
   const keys: KeyringKeyDefinition[] = definition.keys.map((k) =>
     k.status === 'primary' ? { ...k, status: previous } : k,
   );
-  keys.push({ id: options.id, key: options.key ?? generateEnvelopeKey(), status: 'primary' });
+  keys.push({ id: options.id as string, key: options.key ?? generateEnvelopeKey(), status: 'primary' });
   return createKeyring({ ...definition, keys });
 }
 

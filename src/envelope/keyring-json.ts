@@ -1,6 +1,6 @@
 import { decodeBase64Url, encodeBase64Url } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
-import { ownOptions, withoutPrototype } from '../internal/assert.js';
+import { readOptions, withoutPrototype } from '../internal/assert.js';
 import { wipe } from '../internal/bytes.js';
 import { createKeyring, type KeyProvider, type Keyring, type KeyringKeyDefinition } from './keyring.js';
 import { exportKeyring } from './keyring-changes.js';
@@ -37,7 +37,7 @@ export function serializeKeyring(keyring: Keyring): string {
 
 /** Builds a keyring from the parsed JSON value; shared by parseKeyring and openKeyring. */
 export function keyringFromJson(value: unknown, optionsArg: LoadKeyringOptions = {}): Keyring {
-  const options = ownOptions(optionsArg);
+  const options = readOptions<LoadKeyringOptions>(optionsArg);
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw invalid('keyring JSON must be an object');
   const { version, keys } = value as { version?: unknown; keys?: unknown };

@@ -1,6 +1,6 @@
 import { decodeBase64Url, decodeUtf8, encodeBase64Url, encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
-import { assertIntegerInRange, ownOptions } from '../internal/assert.js';
+import { assertIntegerInRange, readOptions } from '../internal/assert.js';
 import { isBytes, wipe } from '../internal/bytes.js';
 import { importAesGcmKey, isScryptNWithinRfcBound, randomBytes, scrypt, scryptMemory } from '../runtime/index.js';
 import { encodeContext } from './context.js';
@@ -128,35 +128,37 @@ export async function sealKeyring(
   secret: KeyringSecret,
   optionsArg: SealKeyringOptions = {},
 ): Promise<string> {
-  const options = ownOptions(optionsArg);
+  const options = readOptions<SealKeyringOptions>(optionsArg);
   const json = encodeUtf8(serializeKeyring(keyring));
-  let header: Header;
-  if (typeof secret === 'object' && secret !== null && 'passphrase' in secret) {
-    const params = options.scrypt ?? DEFAULT_KEYRING_SCRYPT;
-    checkScrypt(
-      params,
-      Number.MAX_SAFE_INTEGER,
-      Number.MAX_SAFE_INTEGER,
-      options.unsafeAllowWeakScrypt === true ? 2 : 2 ** 15,
-    );
-    header = {
-      format: FORMAT,
-      version: 1,
-      kdf: 'scrypt',
-      N: params.N,
-      r: params.r,
-      p: params.p,
-      salt: encodeBase64Url(randomBytes(16)),
-    };
-  } else header = { format: FORMAT, version: 1, kdf: 'none' };
-  const key = await wrappingKey(secret, header);
+  let key: Uint8Array | undefined;
+  // From here every exit wipes the encoded keyring, a refused secret or scrypt setting included.
   try {
+    let header: Header;
+    if (typeof secret === 'object' && secret !== null && 'passphrase' in secret) {
+      const params = options.scrypt ?? DEFAULT_KEYRING_SCRYPT;
+      checkScrypt(
+        params,
+        Number.MAX_SAFE_INTEGER,
+        Number.MAX_SAFE_INTEGER,
+        options.unsafeAllowWeakScrypt === true ? 2 : 2 ** 15,
+      );
+      header = {
+        format: FORMAT,
+        version: 1,
+        kdf: 'scrypt',
+        N: params.N,
+        r: params.r,
+        p: params.p,
+        salt: encodeBase64Url(randomBytes(16)),
+      };
+    } else header = { format: FORMAT, version: 1, kdf: 'none' };
+    key = await wrappingKey(secret, header);
     const iv = randomBytes(12);
     // Borrowed: the handle does not outlive this block, and `key` is wiped below, leaving no copy behind.
     const sealed = await importAesGcmKey(key, true).seal(iv, json, aadOf(header));
     return JSON.stringify({ ...header, iv: encodeBase64Url(iv), ciphertext: encodeBase64Url(sealed) });
   } finally {
-    wipe(key);
+    if (key !== undefined) wipe(key);
     wipe(json);
   }
 }
@@ -172,7 +174,7 @@ export async function openKeyring(
   secret: KeyringSecret,
   optionsArg: OpenKeyringOptions = {},
 ): Promise<Keyring> {
-  const options = ownOptions(optionsArg);
+  const options = readOptions<OpenKeyringOptions>(optionsArg);
   // Checked before the file is read: a bad bound is the caller's configuration, not a malformed keyring.
   const maxMemory = assertIntegerInRange(
     options.maxScryptMemoryBytes ?? DEFAULT_MAX_MEMORY,

@@ -91,7 +91,7 @@ export async function rotateAll<Id>(
       result.failed++;
       if (result.failures.length < maxFailures) {
         const code = isBulwarkError(e) ? e.code : 'UNKNOWN';
-        result.failures.push({ id: record?.id, code, message: e instanceof Error ? e.message : String(e) });
+        result.failures.push({ id: record?.id, code, message: describeThrown(e) });
       }
     }
     result.processed++;
@@ -103,4 +103,13 @@ export async function rotateAll<Id>(
     });
   }
   return result;
+}
+
+/** A thrown value's message; never throws itself (a prototype-less object has no string form). */
+function describeThrown(e: unknown): string {
+  try {
+    return e instanceof Error ? String(e.message) : String(e);
+  } catch {
+    return 'a value with no string form was thrown';
+  }
 }

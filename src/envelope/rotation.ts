@@ -1,9 +1,10 @@
-import { ownOptions } from '../internal/assert.js';
+import { ownOptions, readOptions } from '../internal/assert.js';
 import { assertBytes, concatBytes, wipe } from '../internal/bytes.js';
 import {
   assertEnvelopeWithin,
   type EnvelopeOptions,
   envelopeFromText,
+  envelopeTooLarge,
   envelopeToText,
   openEnvelope,
   openEnvelopeText,
@@ -50,20 +51,25 @@ const PREFIX_CHARS = ENVELOPE_TEXT_PREFIX.length;
 /** 1302 bytes: the largest key part (4 + 255 + 1024) and then some; a multiple of 4 characters, so valid alone. */
 const HEAD_CHARS = 1736;
 
-/** The key part of an envelope, decoding only the head of a long text form. */
-function readHead(envelope: StoredEnvelope): { bytes: Uint8Array; header: KeyHeader } {
-  if (typeof envelope !== 'string') return { bytes: envelope, header: readKeyPart(envelope, envelope.length) };
+/** The key part of an envelope and its length in bytes, decoding only the head of a long text form. */
+function readHead(envelope: StoredEnvelope): { bytes: Uint8Array; header: KeyHeader; length: number } {
+  if (typeof envelope !== 'string') {
+    const bytes = assertBytes(envelope, 'envelope');
+    return { bytes, header: readKeyPart(bytes, bytes.length), length: bytes.length };
+  }
   if (envelope.length <= PREFIX_CHARS + HEAD_CHARS) {
     const bytes = envelopeFromText(envelope);
-    return { bytes, header: readKeyPart(bytes, bytes.length) };
+    return { bytes, header: readKeyPart(bytes, bytes.length), length: bytes.length };
   }
   const bytes = envelopeFromText(envelope.slice(0, PREFIX_CHARS + HEAD_CHARS));
-  return { bytes, header: readKeyPart(bytes, Math.floor(((envelope.length - PREFIX_CHARS) * 3) / 4)) };
+  // Unpadded base64url: n characters carry floor(3n / 4) bytes.
+  const length = Math.floor(((envelope.length - PREFIX_CHARS) * 3) / 4);
+  return { bytes, header: readKeyPart(bytes, length), length };
 }
 
 /** The key part of an envelope `length` bytes long (its head in `bytes`), which must leave room for IV and tag. */
 function readKeyPart(bytes: Uint8Array, length: number): KeyHeader {
-  const header = readKeyHeader(assertBytes(bytes, 'envelope'), ENVELOPE_VERSION);
+  const header = readKeyHeader(bytes, ENVELOPE_VERSION);
   if (length < header.end + IV_BYTES + TAG_BYTES) throw malformedEnvelope();
   return header;
 }
@@ -118,13 +124,13 @@ export async function rewrap<T extends StoredEnvelope>(
   keyring: Keyring,
   optionsArg: RewrapOptions = {},
 ): Promise<T> {
-  const options = ownOptions(optionsArg);
+  const options = readOptions<RewrapOptions>(optionsArg);
   const { primary } = keyringState(keyring);
-  assertEnvelopeWithin(
-    typeof envelope === 'string' ? envelope : assertBytes(envelope, 'envelope'),
-    readMaxBytes(options),
-  );
-  const { bytes, header } = readHead(envelope);
+  const maxBytes = readMaxBytes(options);
+  assertEnvelopeWithin(typeof envelope === 'string' ? envelope : assertBytes(envelope, 'envelope'), maxBytes);
+  const { bytes, header, length } = readHead(envelope);
+  // The exact bound, as decryption applies it: the payload this envelope carries.
+  if (length - header.end - IV_BYTES - TAG_BYTES > maxBytes) throw envelopeTooLarge(maxBytes);
   if (header.keyId === primary.id) return envelope;
   // Awaited only when it is a promise: a local key unwraps and wraps synchronously, with no microtask in between.
   const unwrapped = unwrapDataKey(findKey(keyring, header.keyId), header);

@@ -1,5 +1,5 @@
 import { BulwarkError } from '../errors.js';
-import { ownOptions, withoutPrototype } from '../internal/assert.js';
+import { readOptions, withoutPrototype } from '../internal/assert.js';
 import { assertBytes, concatBytes, type OwnedBytes, wipe } from '../internal/bytes.js';
 import { type AesGcmKey, importAesGcmKey, takeRandomBytes } from '../runtime/index.js';
 import { type EncryptionContext, encodeContext } from './context.js';
@@ -253,7 +253,7 @@ export function encryptStream(
   keyring: Keyring,
   optionsArg: EnvelopeStreamOptions = {},
 ): TransformStream<Uint8Array, OwnedBytes> {
-  const options = ownOptions(optionsArg);
+  const options = readOptions<EnvelopeStreamOptions>(optionsArg);
   const { primary } = keyringState(keyring);
   const segmentBytes = readSegmentBytes(options.segmentBytes, 'segmentBytes');
   const context = encodeContext(options.context);
@@ -345,7 +345,7 @@ export function decryptStream(
   keyring: Keyring,
   optionsArg: EnvelopeStreamOptions = {},
 ): TransformStream<Uint8Array, OwnedBytes> {
-  const options = ownOptions(optionsArg);
+  const options = readOptions<EnvelopeStreamOptions>(optionsArg);
   keyringState(keyring);
   const maxSegmentBytes = readSegmentBytes(options.maxSegmentBytes, 'maxSegmentBytes');
   const context = encodeContext(options.context);
