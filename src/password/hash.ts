@@ -35,10 +35,11 @@ export async function hashPassword(password: PasswordInput, options?: PasswordHa
 /**
  * Checks a password against a stored `$scrypt$` hash (ours, passlib's, or any system writing the same format),
  * comparing the derived key in constant time. Accepts the NFKC form of the password and, when that differs, the
- * password exactly as typed (other systems hash without normalizing). A wrong password resolves to false, and so
- * does a submitted one that no hash can match (over `maxPasswordBytes`, or text with a lone surrogate): that input
- * comes from the client, so it is a failed sign-in, not an exception. A malformed, foreign or over-costly hash
- * throws before any work.
+ * password exactly as typed (other systems hash without normalizing; when only the NFKC form is over
+ * `maxPasswordBytes`, only this one is tried). A wrong password resolves to false, and so does a submitted one that
+ * no hash can match (over `maxPasswordBytes` as typed, or text with a lone surrogate): that input comes from the
+ * client, so it is a failed sign-in, not an exception. A malformed, foreign or over-costly hash throws before any
+ * work.
  * @throws BulwarkError PASSWORD_HASH_MALFORMED, PASSWORD_HASH_UNSUPPORTED, PASSWORD_HASH_PARAMS_OUT_OF_BOUNDS,
  *   PASSWORD_PEPPER_NOT_FOUND, INPUT_INVALID (a password that is neither a string nor bytes, a hash that is not a
  *   string), CONFIG_INVALID
@@ -53,20 +54,24 @@ export async function verifyPassword(
   const o = resolvePasswordOptions(options);
   const parsed = parseScryptHash(hash, o.limits);
   const pepperKey = findPepper(o.peppers, parsed.pepperId);
-  let candidates: Uint8Array[];
-  try {
-    candidates = passwordCandidates(password, o.maxPasswordBytes);
-  } catch (error) {
-    // hashPassword refuses the same input, so no hash made here can match it (nor one from passlib: same bound).
-    if (isBulwarkError(error, 'PASSWORD_TOO_LONG') || isSubmittedTextInvalid(error, password)) return false;
-    throw error;
-  }
-  return matchesAny(candidates, parsed, pepperKey);
+  return matchesAny(submittedCandidates(password, o.maxPasswordBytes), parsed, pepperKey);
 }
 
-/** A string with a lone surrogate (INPUT_INVALID from its UTF-8), as opposed to a value of the wrong type. */
-function isSubmittedTextInvalid(error: unknown, password: unknown): boolean {
-  return typeof password === 'string' && isBulwarkError(error, 'INPUT_INVALID');
+/**
+ * The candidates of a submitted password, or none for client input that must fail rather than throw: text with a
+ * lone surrogate (no UTF-8, so no hash of it exists), or over `maxPasswordBytes` as typed. hashPassword refuses the
+ * latter, but other systems bound differently or not at all (Node's scrypt has no bound), so a migrated hash of so
+ * long a password verifies only with `maxPasswordBytes` raised. A value of the wrong type is the caller's bug and
+ * still throws.
+ */
+function submittedCandidates(password: PasswordInput, maxPasswordBytes: number): Uint8Array[] {
+  try {
+    return passwordCandidates(password, maxPasswordBytes, 'verify');
+  } catch (error) {
+    if (isBulwarkError(error, 'PASSWORD_TOO_LONG')) return [];
+    if (typeof password === 'string' && isBulwarkError(error, 'INPUT_INVALID')) return [];
+    throw error;
+  }
 }
 
 async function matchesAny(candidates: Uint8Array[], parsed: ScryptHash, pepperKey: Uint8Array | undefined) {
@@ -102,7 +107,8 @@ export function needsRehash(hash: string, options?: PasswordHashOptions): boolea
 
 /**
  * True when the password verifies against any of the user's previous hashes (password history). Checks them in
- * order and stops at the first match; each check costs one scrypt, so keep the history short.
+ * order and stops at the first match; each check costs one scrypt, so keep the history short. Like
+ * {@link verifyPassword}, false for a password no hash can match (too long, a lone surrogate).
  * @throws BulwarkError INPUT_INVALID (more than 64 hashes), and whatever {@link verifyPassword} throws
  * @example
  * if (await isPasswordReused(newPassword, user.previousHashes)) return 'choose a password you have not used';
@@ -121,7 +127,7 @@ export async function isPasswordReused(
   // Parse and bound every hash before computing any: one bad row fails fast instead of after minutes of work.
   const parsed = previousHashes.map((h) => parseScryptHash(h, o.limits));
   const pepperKeys = parsed.map((p) => findPepper(o.peppers, p.pepperId));
-  const candidates = passwordCandidates(password, o.maxPasswordBytes);
+  const candidates = submittedCandidates(password, o.maxPasswordBytes);
   for (let i = 0; i < parsed.length; i++) {
     if (await matchesAny(candidates, parsed[i] as ScryptHash, pepperKeys[i])) return true;
   }

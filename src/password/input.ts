@@ -31,9 +31,15 @@ export function utf8(text: string): Uint8Array {
  * The byte strings a password may have been hashed from, preferred first: the NFKC form, then (when it differs) the
  * text exactly as given, which is what systems that do not normalize hashed. Bytes pass through unchanged.
  * The length bound is checked before normalizing (NFKC of a huge string is itself work) and after (NFKC can expand).
+ * With `purpose: 'verify'`, an NFKC form over the bound is dropped instead of refused: no hash of ours can be of it,
+ * but a foreign hash of the form as typed can still match.
  * @throws BulwarkError INPUT_INVALID, PASSWORD_TOO_LONG
  */
-export function passwordCandidates(password: PasswordInput, maxPasswordBytes: number): Uint8Array[] {
+export function passwordCandidates(
+  password: PasswordInput,
+  maxPasswordBytes: number,
+  purpose: 'hash' | 'verify' = 'hash',
+): Uint8Array[] {
   if (isBytes(password)) {
     if (password.length > maxPasswordBytes) throw tooLong(maxPasswordBytes);
     return [password];
@@ -46,10 +52,13 @@ export function passwordCandidates(password: PasswordInput, maxPasswordBytes: nu
   // Every UTF-16 code unit takes at least one UTF-8 byte, so this bound is safe to apply first.
   if (password.length > maxPasswordBytes) throw tooLong(maxPasswordBytes);
   const raw = utf8(password);
+  if (raw.length > maxPasswordBytes) throw tooLong(maxPasswordBytes);
   const normalized = password.normalize('NFKC');
-  const nfkc = normalized === password ? raw : utf8(normalized);
-  if (raw.length > maxPasswordBytes || nfkc.length > maxPasswordBytes) throw tooLong(maxPasswordBytes);
-  return nfkc === raw ? [raw] : [nfkc, raw];
+  if (normalized === password) return [raw];
+  const nfkc = utf8(normalized);
+  if (nfkc.length <= maxPasswordBytes) return [nfkc, raw];
+  if (purpose === 'verify') return [raw];
+  throw tooLong(maxPasswordBytes);
 }
 
 /** HMAC-SHA256 of the password under the pepper key: what scrypt then hashes. Without a pepper, the bytes as is. */

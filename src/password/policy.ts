@@ -75,6 +75,9 @@ const MESSAGES: Readonly<Record<PasswordProblemCode, string>> = Object.freeze({
   MALFORMED: 'This password contains an invalid character; type it again.',
 });
 
+// TOO_LONG from maxPasswordBytes: the password can be within maxLength, so the character-count message would be false.
+const TOO_LONG_TO_STORE = 'This password is too long to store (some characters count as several); use a shorter one.';
+
 const MIN_TOKEN = 4;
 const MIN_WHOLE_WORD = 3;
 const LETTER = /\p{L}/u;
@@ -125,13 +128,13 @@ function patternProblem({ repeated, sequential, length }: PatternCounts): Passwo
  * lone surrogate (MALFORMED) and more than `maxPasswordBytes` as typed or after NFKC (TOO_LONG), so a password the
  * policy accepts can always be hashed.
  */
-function unhashable(password: string, maxPasswordBytes: number): PasswordProblemCode | undefined {
+function unhashable(password: string, maxPasswordBytes: number): PasswordProblem | undefined {
   try {
     passwordCandidates(password, maxPasswordBytes);
     return undefined;
   } catch (error) {
-    if (isBulwarkError(error, 'PASSWORD_TOO_LONG')) return 'TOO_LONG';
-    if (isBulwarkError(error, 'INPUT_INVALID')) return 'MALFORMED';
+    if (isBulwarkError(error, 'PASSWORD_TOO_LONG')) return { code: 'TOO_LONG', message: TOO_LONG_TO_STORE };
+    if (isBulwarkError(error, 'INPUT_INVALID')) return problem('MALFORMED');
     throw error;
   }
 }
@@ -222,7 +225,7 @@ function evaluate(password: string, options: PasswordPolicyOptions | undefined):
   // Bound the work before normalizing: a string longer than 4 code units per allowed character cannot fit.
   if (password.length > maxLength * 4) return { ok: false, problems: [problem('TOO_LONG', minLength, maxLength)] };
   const refused = unhashable(password, maxPasswordBytes);
-  if (refused !== undefined) return { ok: false, problems: [problem(refused, minLength, maxLength)] };
+  if (refused !== undefined) return { ok: false, problems: [refused] };
   const lower = password.normalize('NFKC').toLowerCase();
   // Characters are code points of the NFC form (what was typed, a decomposed accent counted once) or of the NFKC
   // form, whichever is fewer: NFKC must not lengthen a password (U+FDFA is one key press and 18 code points after

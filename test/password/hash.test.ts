@@ -189,6 +189,18 @@ describe('Unicode', () => {
     expect(await verifyPassword('caf\u00e9', hash, low)).toBe(false);
     expect(await verifyPassword(Buffer.from(bytes), hash, low)).toBe(true);
   });
+
+  it('verifies a foreign hash with the form as typed when only the NFKC form is over maxPasswordBytes', async () => {
+    // 383 bytes as typed, 4,103 after NFKC (U+FDFA becomes 18 code points): hashed as typed by Node's scrypt.
+    const typed = `my prayer: ${'\uFDFA'.repeat(124)}`;
+    const salt = Buffer.from('0123456789abcdef');
+    const key = scryptSync(typed, salt, 32, { N: 16, r: 8, p: 1 });
+    const foreign = `$scrypt$ln=4,r=8,p=1$${salt.toString('base64').replace(/=+$/, '')}$${key.toString('base64').replace(/=+$/, '')}`;
+    expect(await verifyPassword(typed, foreign, low)).toBe(true);
+    expect(await verifyPassword(`${typed}x`, foreign, low)).toBe(false);
+    // hashPassword still refuses it: what it would store is the NFKC form.
+    await expectBulwarkError(() => hashPassword(typed, low), 'PASSWORD_TOO_LONG');
+  });
 });
 
 describe('verifyPassword', () => {
@@ -354,6 +366,17 @@ describe('isPasswordReused', () => {
     expect(scrypt).not.toHaveBeenCalled();
     expect(await isPasswordReused('pw', [plain, peppered], { ...low, previousPeppers: [pepperA] })).toBe(true);
     expect(scrypt).toHaveBeenCalledTimes(1); // stops at the first match
+  });
+
+  it('answers false, before any work, for a password no hash can match (as verifyPassword does)', async () => {
+    const history = [await hashPassword('pw', low)];
+    const scrypt = vi.spyOn(runtime, 'scrypt');
+    for (const password of ['x'.repeat(5000), 'é'.repeat(2049), new Uint8Array(4097), 'pw\ud800']) {
+      expect(await isPasswordReused(password, history, low)).toBe(false);
+      expect(await isPasswordReused(password, [], low)).toBe(false);
+    }
+    expect(scrypt).not.toHaveBeenCalled();
+    await expectBulwarkError(() => isPasswordReused(42 as any, history, low), 'INPUT_INVALID');
   });
 
   it('bounds the history', async () => {

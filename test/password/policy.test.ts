@@ -59,6 +59,18 @@ describe('length (NIST SP 800-63B Rev. 4)', () => {
     expectBulwarkErrorSync(() => checkPasswordPolicySync('x', { maxPasswordBytes: 0 }), 'CONFIG_INVALID');
   });
 
+  it('says why a password within maxLength is TOO_LONG when it is over maxPasswordBytes after NFKC', () => {
+    // 125 characters typed, 2,250 code points and 4,125 UTF-8 bytes after NFKC.
+    const { problems } = checkPasswordPolicySync('\uFDFA'.repeat(125));
+    expect(problems).toEqual([
+      {
+        code: 'TOO_LONG',
+        message: 'This password is too long to store (some characters count as several); use a shorter one.',
+      },
+    ]);
+    expect(checkPasswordPolicySync('x'.repeat(129)).problems[0]?.message).toBe('Use at most 128 characters.');
+  });
+
   it('answers MALFORMED for a lone surrogate (which hashPassword refuses), never ok', () => {
     expect(codes('correct horse battery \ud800 staple')).toEqual(['MALFORMED']);
     expect(codes('\udc00'.repeat(20))).toEqual(['MALFORMED']);
