@@ -52,6 +52,9 @@ export const DEFAULT_TOTP_OPTIONS = Object.freeze({
   replayTimeoutMs: 1000,
 } as const);
 
+/** The widest `pastSteps` and `futureSteps` allowed. */
+const MAX_WINDOW_STEPS = 10;
+
 interface TotpClock {
   periodMs: number;
   nowMs: number;
@@ -73,7 +76,14 @@ function readClock(o: Partial<TotpOptions>): TotpClock {
     });
   }
   const periodMs = periodSeconds * 1000;
-  return { periodMs, nowMs, step: Math.floor(nowMs / periodMs) };
+  const step = Math.floor(nowMs / periodMs);
+  // Past 2^53-1 steps are rounded, not counted: codes would repeat across steps and the replay store would refuse
+  // the step. hotp refuses such counters too; the bound leaves room for the widest future window.
+  if (!Number.isSafeInteger(step + MAX_WINDOW_STEPS)) {
+    const rule = `now() must return a time whose step plus ${MAX_WINDOW_STEPS} is at most 2^53-1`;
+    throw new BulwarkError('CONFIG_INVALID', rule, { details: { parameter: 'now' } });
+  }
+  return { periodMs, nowMs, step };
 }
 
 /**
@@ -157,8 +167,13 @@ export type TotpMatch =
  * benchmark and for callers that measure the async boundary; not a public subpath export.
  */
 export function matchTotp(code: string, secret: OtpSecret, o: Partial<VerifyTotpOptions>): TotpMatch {
-  const past = assertIntegerInRange(o.pastSteps ?? DEFAULT_TOTP_OPTIONS.pastSteps, 'pastSteps', 0, 10);
-  const future = assertIntegerInRange(o.futureSteps ?? DEFAULT_TOTP_OPTIONS.futureSteps, 'futureSteps', 0, 10);
+  const past = assertIntegerInRange(o.pastSteps ?? DEFAULT_TOTP_OPTIONS.pastSteps, 'pastSteps', 0, MAX_WINDOW_STEPS);
+  const future = assertIntegerInRange(
+    o.futureSteps ?? DEFAULT_TOTP_OPTIONS.futureSteps,
+    'futureSteps',
+    0,
+    MAX_WINDOW_STEPS,
+  );
   const clock = readClock(o);
   const setup = readOtpSetup(secret, o);
   const submitted = parseSubmittedCode(code, setup.digits);

@@ -59,11 +59,22 @@ function readLabel(label: string): { issuer: string | undefined; account: string
   return { issuer, account };
 }
 
-/** What createOtpauthUri refuses to write is refused when read: control characters, a leading space. */
+/**
+ * A UTF-16 surrogate not paired with its other half (\p{Cs} matches only those under the u flag). Percent-encoded
+ * ones already fail decodeURIComponent, but raw ones pass through it untouched. A regex rather than
+ * String.prototype.isWellFormed, which older browsers and runtimes lack.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * What createOtpauthUri refuses to write is refused when read: control characters, a leading space, text that is
+ * not well-formed Unicode.
+ */
 function checkLabelText(value: string | undefined): void {
   if (value === undefined) return;
   if (value.startsWith(' ')) throw malformed('has a label part starting with a space');
   if (hasControlCharacter(value)) throw malformed('has a control character in the label or issuer');
+  if (LONE_SURROGATE.test(value)) throw malformed('has a label or issuer that is not well-formed Unicode');
 }
 
 function readInteger(value: string | undefined, fallback: number, name: string, min: number, max: number): number {

@@ -84,6 +84,37 @@ describe('totp', () => {
   });
 });
 
+describe('the TOTP step bound', () => {
+  // With periodSeconds 1 this clock is step 2^53 + 5, which a double cannot hold exactly.
+  const unsafe = { now: () => 2 ** 53 * 1000 + 5000, periodSeconds: 1 } as const;
+  // The last step that still leaves room for a 10-step future window.
+  const lastSafe = { now: () => (2 ** 53 - 11) * 1000 + 500, periodSeconds: 1 } as const;
+
+  it('refuses a clock whose step (plus the widest window) passes 2^53-1 with CONFIG_INVALID naming now', async () => {
+    const a = expectBulwarkErrorSync(() => totp(SECRET, unsafe), 'CONFIG_INVALID');
+    expect(a.details).toEqual({ parameter: 'now' });
+    const early = { now: () => (2 ** 53 - 10) * 1000, periodSeconds: 1 } as const;
+    expectBulwarkErrorSync(() => totp(SECRET, early), 'CONFIG_INVALID');
+    const b = await expectBulwarkError(
+      () => verifyTotp('123456', SECRET, { ...unsafe, unsafeAllowReplay: true }),
+      'CONFIG_INVALID',
+    );
+    expect(b.details).toEqual({ parameter: 'now' });
+    const store = createMemoryOtpStore();
+    const c = await expectBulwarkError(
+      () => verifyTotp('123456', SECRET, { ...unsafe, replay: { store, key: 'u' } }),
+      'CONFIG_INVALID',
+    );
+    expect(c.details).toEqual({ parameter: 'now' });
+  });
+
+  it('still accepts the last step below the bound, with the widest future window and a replay store', async () => {
+    const code = totp(SECRET, lastSafe);
+    const options = { ...lastSafe, futureSteps: 10, replay: { store: createMemoryOtpStore(), key: 'u' } };
+    expect(await verifyTotp(code, SECRET, options)).toEqual({ valid: true, delta: 0, step: 2 ** 53 - 11 });
+  });
+});
+
 describe('verifyTotp', () => {
   it('returns delta and step for codes inside the window', async () => {
     const step = Math.floor(T / 30_000);

@@ -141,6 +141,29 @@ describe('parseOtpauthUri', () => {
     }
   });
 
+  it('refuses raw lone surrogates in the issuer or account, which create refuses to write', () => {
+    const p =
+      (label: string, query = '') =>
+      () =>
+        parseOtpauthUri(`otpauth://totp/${label}?secret=${SECRET}${query}`);
+    for (const [label, query] of [
+      ['ACME:jane\uD800', '&issuer=ACME'],
+      ['ACME:\uDFFFjane', ''],
+      ['AC\uDC00ME:jane', ''],
+      ['jane', '&issuer=AC\uDC00ME'],
+      ['jane', '&issuer=ACME\uD83D'],
+    ] as const) {
+      expect(p(label, query)).toThrow(expect.objectContaining({ code: 'OTP_URI_MALFORMED' }));
+    }
+    // A surrogate pair is one well-formed character, raw or percent-encoded.
+    expect(parseOtpauthUri(`otpauth://totp/ACME:jane\uD83D\uDE00?secret=${SECRET}`)).toMatchObject({
+      account: 'jane\u{1F600}',
+    });
+    expect(parseOtpauthUri(`otpauth://totp/jane?secret=${SECRET}&issuer=AC%F0%9F%98%80ME`)).toMatchObject({
+      issuer: 'AC\u{1F600}ME',
+    });
+  });
+
   it('rejects malformed URIs with OTP_URI_MALFORMED, never echoing the secret', () => {
     const bad = [
       'https://totp/ACME:jane?secret=GEZDGNBVGY3TQOJQ',
