@@ -65,14 +65,19 @@ export function envelopeTooLarge(maxBytes: number): BulwarkError {
   });
 }
 
-/** Additional data of the payload: the version and the context, never the key part (so rewrap can change it). */
+/**
+ * Additional data of the payload: the version and the context, never the key part (so rewrap can change it). Written
+ * into the reused off-heap `aadScratch` (see offHeap): a synchronous native call reads it from there, and whatever
+ * may yield first takes a copy (ownAad).
+ */
 function dataAad(context: EncryptionContext | EncodedContext | undefined): Uint8Array {
   if (!(context instanceof EncodedContext)) {
-    const aad = encodeContext(context, false, 1);
+    const aad = encodeContext(context, false, 1, aadScratch);
     aad[0] = ENVELOPE_VERSION;
     return aad;
   }
-  const aad = new Uint8Array(1 + context.bytes.length);
+  const n = 1 + context.bytes.length;
+  const aad = n > SMALL_PLAINTEXT && n <= aadScratch.length ? aadScratch.subarray(0, n) : new Uint8Array(n);
   aad[0] = ENVELOPE_VERSION;
   aad.set(context.bytes, 1);
   return aad;
@@ -127,7 +132,7 @@ function seal(
   const aad = dataAad(context);
   const fresh = takeRandomBytes(DATA_KEY_BYTES + IV_BYTES);
   if (primary.wrappedBytes !== undefined && hasSyncAesGcm()) return sealInOneBuffer(primary, fresh, data, aad, scratch);
-  return sealEnvelopeAsync(primary, fresh, data, aad);
+  return sealEnvelopeAsync(primary, fresh, data, ownAad(aad));
 }
 
 /**
@@ -145,9 +150,14 @@ const syncDataKey = new Uint8Array(new ArrayBuffer(DATA_KEY_BYTES));
 const aadScratch = new Uint8Array(new ArrayBuffer(2048));
 const SMALL_PLAINTEXT = 64;
 function offHeap(aad: Uint8Array): Uint8Array {
-  if (aad.length > aadScratch.length) return aad;
+  if (aad.length > aadScratch.length || aad.buffer === aadScratch.buffer) return aad;
   aadScratch.set(aad);
   return aadScratch.subarray(0, aad.length);
+}
+
+/** `aad` in an array of its own when it is a view of aadScratch: for anything that awaits before reading it. */
+function ownAad(aad: Uint8Array): Uint8Array {
+  return aad.buffer === aadScratch.buffer ? aad.slice() : aad;
 }
 
 /**
@@ -260,7 +270,10 @@ function openBounded(
     return openBounded(keyring, envelope.slice(), context, maxBytes);
   }
   const dataKey = unwrapDataKey(entry, header);
-  if (dataKey instanceof Promise) return dataKey.then((key) => openPayload(key, iv, sealed, aad));
+  if (dataKey instanceof Promise) {
+    const own = ownAad(aad);
+    return dataKey.then((key) => openPayload(key, iv, sealed, own));
+  }
   return openPayload(dataKey, iv, sealed, aad);
 }
 
@@ -280,7 +293,7 @@ function openPayload(
     throw e;
   }
   if (now === undefined) {
-    return aes.open(iv, sealed, aad).then(
+    return aes.open(iv, sealed, ownAad(aad)).then(
       (plaintext) => authentic(plaintext, dataKey),
       (e) => {
         wipe(dataKey);

@@ -34,13 +34,34 @@ describe.each(CRYPTO_PATHS)('one-shot envelopes via %s', (_name, override) => {
     expect((await decryptEnvelope(keyring, await encryptEnvelope(keyring, new Uint8Array(0)))).length).toBe(0);
   });
 
-  it('decrypts many text forms at once, each to its own plaintext', async () => {
+  it('encrypts and decrypts many at once, each to its own plaintext, with short and long (UUID) contexts', async () => {
+    // Text and contexts over 64 bytes go through reused arrays on the synchronous path; whatever awaits must copy.
     setRuntimeOverrideForTesting(override);
     const keyring = singleKeyring();
     const plaintexts = Array.from({ length: 20 }, (_, i) => `row ${i} `.repeat(1 + (i % 5)));
-    const texts = await Promise.all(plaintexts.map((p) => encryptEnvelopeToString(keyring, p, { context })));
-    const opened = await Promise.all(texts.map((t) => decryptEnvelopeFromString(keyring, t, { context })));
+    const contextOf = (i: number) =>
+      i % 2 === 0
+        ? context
+        : { table: 'users', column: 'email', id: `8c4e6f1a-0b7d-4e55-9a3c-${String(i).padStart(12, '0')}` };
+    const texts = await Promise.all(
+      plaintexts.map((p, i) => encryptEnvelopeToString(keyring, p, { context: contextOf(i) })),
+    );
+    const opened = await Promise.all(
+      texts.map((t, i) => decryptEnvelopeFromString(keyring, t, { context: contextOf(i) })),
+    );
     expect(opened.map((b) => decodeUtf8(b))).toEqual(plaintexts);
+    // One at a time and in reverse order too: a shared buffer read late would bind every message to one context
+    // and still pass a symmetric all-at-once check.
+    for (let i = texts.length - 1; i >= 0; i--) {
+      const one = await decryptEnvelopeFromString(keyring, texts[i] as string, { context: contextOf(i) });
+      expect(decodeUtf8(one)).toBe(plaintexts[i]);
+    }
+    for (const [i, t] of texts.entries()) {
+      await expectBulwarkError(
+        () => decryptEnvelopeFromString(keyring, t, { context: contextOf(i + 1) }),
+        'ENVELOPE_DECRYPT_FAILED',
+      );
+    }
   });
 
   it('uses a fresh data key and IV per message', async () => {
@@ -213,17 +234,24 @@ describe('KeyProvider (a stand-in KMS)', () => {
       provider,
     });
     const plaintexts = Array.from({ length: 30 }, (_, i) => `value ${i} `.repeat(1 + (i % 7)));
+    const long = (i: number) => ({ ...context, row: `8c4e6f1a-0b7d-4e55-9a3c-${String(i).padStart(12, '0')}` });
     const texts = await Promise.all(
-      plaintexts.map((p, i) => encryptEnvelopeToString(i % 2 === 0 ? keyring : local, p, { context })),
+      plaintexts.map((p, i) => encryptEnvelopeToString(i % 2 === 0 ? keyring : local, p, { context: long(i) })),
     );
-    const opened = await Promise.all(texts.map((t) => decryptEnvelopeFromString(keyring, t, { context })));
+    const opened = await Promise.all(texts.map((t, i) => decryptEnvelopeFromString(keyring, t, { context: long(i) })));
     expect(opened.map((b) => decodeUtf8(b))).toEqual(plaintexts);
+    for (let i = texts.length - 1; i >= 0; i--) {
+      const one = await decryptEnvelopeFromString(keyring, texts[i] as string, { context: long(i) });
+      expect(decodeUtf8(one)).toBe(plaintexts[i]);
+    }
     // Failures leave nothing behind for the next decryption either.
     await expectBulwarkError(
       () => decryptEnvelopeFromString(keyring, texts[0] as string, { context: {} }),
       'ENVELOPE_DECRYPT_FAILED',
     );
-    expect(decodeUtf8(await decryptEnvelopeFromString(keyring, texts[1] as string, { context }))).toBe(plaintexts[1]);
+    expect(decodeUtf8(await decryptEnvelopeFromString(keyring, texts[1] as string, { context: long(1) }))).toBe(
+      plaintexts[1],
+    );
   });
 
   it('maps a provider refusal to ENVELOPE_DECRYPT_FAILED and refuses oversized wrapped keys', async () => {
