@@ -6,7 +6,6 @@ export {
   decodeBase32,
   decodeBase64,
   decodeBase64Url,
-  decodeBase64UrlInto,
   decodeHex,
   decodeUtf8,
   encodeBase32,

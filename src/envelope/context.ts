@@ -40,7 +40,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * never share an encoding: `{ id: 42 }` and `{ id: '42' }` differ, as do `{ a: 'b,c' }` and `{ a: 'b', c: '' }`.
  * @throws BulwarkError INPUT_INVALID for a non-object, a nested value, a non-finite number, or a bound exceeded
  */
-export function encodeContext(context: unknown, reservedAllowed = false, lead = 0, target?: Uint8Array): Uint8Array {
+export function encodeContext(context: unknown, reservedAllowed = false, lead = 0): Uint8Array {
   if (context === undefined) return new Uint8Array(lead + 1);
   assertPlainContext(context);
   const keys = Object.keys(context);
@@ -48,7 +48,7 @@ export function encodeContext(context: unknown, reservedAllowed = false, lead = 
   // The reserved entry encryptFields adds (reservedAllowed) is ours: it does not take one of the caller's 32.
   if (keys.length > ENCRYPTION_CONTEXT_LIMITS.maxEntries + (reservedAllowed ? 1 : 0))
     throw invalid(`may hold at most ${ENCRYPTION_CONTEXT_LIMITS.maxEntries} entries`);
-  const fast = encodeAscii(context as Record<string, unknown>, keys, reservedAllowed, lead, target);
+  const fast = encodeAscii(context as Record<string, unknown>, keys, reservedAllowed, lead);
   if (fast !== undefined) return fast;
   const entries: Entry[] = [];
   let total = lead + 1;
@@ -66,7 +66,7 @@ export function encodeContext(context: unknown, reservedAllowed = false, lead = 
   // UTF-8 byte order equals code point order; sorting the byte strings makes the encoding independent of the
   // order the object's keys were written in.
   if (entries.length > 1) entries.sort((a, b) => compareBytes(a.key, b.key));
-  const out = outputArray(total, target);
+  const out = new Uint8Array(total);
   out[lead] = entries.length;
   let o = lead + 1;
   for (const e of entries) {
@@ -88,20 +88,6 @@ export function encodeContext(context: unknown, reservedAllowed = false, lead = 
   return out;
 }
 
-/** Typed arrays up to this many bytes live on the V8 heap, and are cheap to allocate. */
-const ON_HEAP_BYTES = 64;
-
-/**
- * Where an encoding is written: a new array, or the start of `target` when the encoding is too long to live on the
- * heap and fits (both encoders write every byte from `lead` on). Allocating an array outside the heap, as a context
- * over 64 bytes needs (a UUID row id makes one), costs more than encoding it.
- */
-function outputArray(total: number, target: Uint8Array | undefined): Uint8Array {
-  return target !== undefined && total > ON_HEAP_BYTES && total <= target.length
-    ? target.subarray(0, total)
-    : new Uint8Array(total);
-}
-
 /**
  * The common case, ASCII keys and strings, without per-entry objects or TextEncoder calls (a context is encoded on
  * every call). Undefined for anything else, which the general path then encodes or refuses. For ASCII, UTF-16
@@ -112,7 +98,6 @@ function encodeAscii(
   keys: string[],
   reservedAllowed: boolean,
   lead: number,
-  target: Uint8Array | undefined,
 ): Uint8Array | undefined {
   // Keys come from Object.keys (our own array): sorting it in place is free of side effects. Insertion sort: a
   // context has a handful of keys, where it beats Array.prototype.sort's call overhead; same UTF-16 order.
@@ -140,7 +125,7 @@ function encodeAscii(
     else return undefined;
     values[k] = v;
   }
-  const out = outputArray(total, target);
+  const out = new Uint8Array(total);
   out[lead] = keys.length;
   let o = lead + 1;
   // Sized as if every character were ASCII; `all` collects the bits of every character written, and anything

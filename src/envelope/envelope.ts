@@ -1,7 +1,7 @@
 import { encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
 import { ownOptions } from '../internal/assert.js';
-import { assertBytes, type OwnedBytes, wipe } from '../internal/bytes.js';
+import { assertBytes, type OwnedBytes, plainBytes, wipe } from '../internal/bytes.js';
 import { hasSyncAesGcm, importAesGcmKey, takeRandomBytes } from '../runtime/index.js';
 import { EncodedContext, type EncryptionContext, encodeContext } from './context.js';
 import {
@@ -65,26 +65,21 @@ export function envelopeTooLarge(maxBytes: number): BulwarkError {
   });
 }
 
-/**
- * Additional data of the payload: the version and the context, never the key part (so rewrap can change it). Written
- * into the reused off-heap `aadScratch` (see offHeap): a synchronous native call reads it from there, and whatever
- * may yield first takes a copy (ownAad).
- */
+/** Additional data of the payload: the version and the context, never the key part (so rewrap can change it). */
 function dataAad(context: EncryptionContext | EncodedContext | undefined): Uint8Array {
   if (!(context instanceof EncodedContext)) {
-    const aad = encodeContext(context, false, 1, aadScratch);
+    const aad = encodeContext(context, false, 1);
     aad[0] = ENVELOPE_VERSION;
     return aad;
   }
-  const n = 1 + context.bytes.length;
-  const aad = n > SMALL_PLAINTEXT && n <= aadScratch.length ? aadScratch.subarray(0, n) : new Uint8Array(n);
+  const aad = new Uint8Array(1 + context.bytes.length);
   aad[0] = ENVELOPE_VERSION;
   aad.set(context.bytes, 1);
   return aad;
 }
 
 function plaintextBytes(plaintext: Uint8Array | string): Uint8Array {
-  return typeof plaintext === 'string' ? encodeUtf8(plaintext) : assertBytes(plaintext, 'plaintext');
+  return typeof plaintext === 'string' ? encodeUtf8(plaintext) : plainBytes(plaintext, 'plaintext');
 }
 
 /**
@@ -132,7 +127,7 @@ function seal(
   const aad = dataAad(context);
   const fresh = takeRandomBytes(DATA_KEY_BYTES + IV_BYTES);
   if (primary.wrappedBytes !== undefined && hasSyncAesGcm()) return sealInOneBuffer(primary, fresh, data, aad, scratch);
-  return sealEnvelopeAsync(primary, fresh, data, ownAad(aad));
+  return sealEnvelopeAsync(primary, fresh, data, aad);
 }
 
 /**
@@ -150,14 +145,9 @@ const syncDataKey = new Uint8Array(new ArrayBuffer(DATA_KEY_BYTES));
 const aadScratch = new Uint8Array(new ArrayBuffer(2048));
 const SMALL_PLAINTEXT = 64;
 function offHeap(aad: Uint8Array): Uint8Array {
-  if (aad.length > aadScratch.length || aad.buffer === aadScratch.buffer) return aad;
+  if (aad.length > aadScratch.length) return aad;
   aadScratch.set(aad);
   return aadScratch.subarray(0, aad.length);
-}
-
-/** `aad` in an array of its own when it is a view of aadScratch: for anything that awaits before reading it. */
-function ownAad(aad: Uint8Array): Uint8Array {
-  return aad.buffer === aadScratch.buffer ? aad.slice() : aad;
 }
 
 /**
@@ -260,20 +250,13 @@ function openBounded(
   maxBytes: number,
 ): Uint8Array | Promise<Uint8Array> {
   // The cheap bound refuses a huge input before parsing; the exact one (payload vs maxBytes) needs the header.
-  assertEnvelopeWithin(assertBytes(envelope, 'envelope'), maxBytes);
+  const bytes = plainBytes(envelope, 'envelope');
+  assertEnvelopeWithin(bytes, maxBytes);
   const aad = dataAad(context);
-  const { header, iv, sealed } = readEnvelope(envelope);
+  const { header, iv, sealed } = readEnvelope(bytes);
   if (sealed.length - TAG_BYTES > maxBytes) throw envelopeTooLarge(maxBytes);
-  const entry = findKey(keyring, header.keyId);
-  if (envelope.buffer === textDecodeScratch.buffer && (entry.wrappedBytes === undefined || !hasSyncAesGcm())) {
-    // A provider key or WebCrypto awaits while holding views of the envelope: give it an array of its own.
-    return openBounded(keyring, envelope.slice(), context, maxBytes);
-  }
-  const dataKey = unwrapDataKey(entry, header);
-  if (dataKey instanceof Promise) {
-    const own = ownAad(aad);
-    return dataKey.then((key) => openPayload(key, iv, sealed, own));
-  }
+  const dataKey = unwrapDataKey(findKey(keyring, header.keyId), header);
+  if (dataKey instanceof Promise) return dataKey.then((key) => openPayload(key, iv, sealed, aad));
   return openPayload(dataKey, iv, sealed, aad);
 }
 
@@ -293,7 +276,7 @@ function openPayload(
     throw e;
   }
   if (now === undefined) {
-    return aes.open(iv, sealed, ownAad(aad)).then(
+    return aes.open(iv, sealed, aad).then(
       (plaintext) => authentic(plaintext, dataKey),
       (e) => {
         wipe(dataKey);
@@ -349,13 +332,10 @@ export function envelopeToText(envelope: Uint8Array): string {
   return ENVELOPE_TEXT_PREFIX + encodeEnvelopeBase64(envelope);
 }
 
-/**
- * Bytes of an envelope's text form, or ENVELOPE_MALFORMED (wrong prefix, bad base64url); decoded into `scratch`
- * when given and long enough.
- */
-export function envelopeFromText(text: string, scratch?: Uint8Array): Uint8Array {
+/** Bytes of an envelope's text form, or ENVELOPE_MALFORMED (wrong prefix, bad base64url). */
+export function envelopeFromText(text: string): Uint8Array {
   if (typeof text !== 'string' || !text.startsWith(ENVELOPE_TEXT_PREFIX)) throw malformedEnvelope();
-  const bytes = decodeEnvelopeBase64(text, ENVELOPE_TEXT_PREFIX.length, scratch);
+  const bytes = decodeEnvelopeBase64(text, ENVELOPE_TEXT_PREFIX.length);
   if (bytes === undefined) throw malformedEnvelope();
   return bytes;
 }
@@ -401,12 +381,5 @@ export function openEnvelopeText(
   keyringState(keyring);
   const maxBytes = readMaxBytes(options);
   if (typeof text === 'string') assertEnvelopeWithin(text, maxBytes);
-  return openBounded(keyring, envelopeFromText(text, textDecodeScratch), context, maxBytes);
+  return openBounded(keyring, envelopeFromText(text), context, maxBytes);
 }
-
-/**
- * Envelope bytes decoded from text, reused: a new array of a small envelope's size (over 64 bytes) lives outside the
- * JavaScript heap and costs more to allocate than the decoding. Only the synchronous path reads it; openBounded
- * copies the envelope out before anything can yield.
- */
-const textDecodeScratch = new Uint8Array(new ArrayBuffer(4096));

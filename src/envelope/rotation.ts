@@ -1,5 +1,5 @@
 import { ownOptions, readOptions } from '../internal/assert.js';
-import { assertBytes, concatBytes, wipe } from '../internal/bytes.js';
+import { concatBytes, plainBytes, wipe } from '../internal/bytes.js';
 import {
   assertEnvelopeWithin,
   type EnvelopeOptions,
@@ -54,7 +54,7 @@ const HEAD_CHARS = 1736;
 /** The key part of an envelope and its length in bytes, decoding only the head of a long text form. */
 function readHead(envelope: StoredEnvelope): { bytes: Uint8Array; header: KeyHeader; length: number } {
   if (typeof envelope !== 'string') {
-    const bytes = assertBytes(envelope, 'envelope');
+    const bytes = plainBytes(envelope, 'envelope');
     return { bytes, header: readKeyPart(bytes, bytes.length), length: bytes.length };
   }
   if (envelope.length <= PREFIX_CHARS + HEAD_CHARS) {
@@ -127,8 +127,10 @@ export async function rewrap<T extends StoredEnvelope>(
   const options = readOptions<RewrapOptions>(optionsArg);
   const { primary } = keyringState(keyring);
   const maxBytes = readMaxBytes(options);
-  assertEnvelopeWithin(typeof envelope === 'string' ? envelope : assertBytes(envelope, 'envelope'), maxBytes);
-  const { bytes, header, length } = readHead(envelope);
+  // A plain view first: no caller code (a subclass's getters) runs once rewrapping starts.
+  const input = typeof envelope === 'string' ? envelope : plainBytes(envelope, 'envelope');
+  assertEnvelopeWithin(input, maxBytes);
+  const { bytes, header, length } = readHead(input);
   // The exact bound, as decryption applies it: the payload this envelope carries.
   if (length - header.end - IV_BYTES - TAG_BYTES > maxBytes) throw envelopeTooLarge(maxBytes);
   if (header.keyId === primary.id) return envelope;
@@ -143,7 +145,9 @@ export async function rewrap<T extends StoredEnvelope>(
   }
   // A key part from keyPartSync is a view of a shared scratch: it is used up below, before anything can yield.
   if (typeof envelope === 'string') return replaceTextKeyPart(envelope, bytes, header.end, keyPart) as T;
-  return replaceKeyPart(bytes, header.end, keyPart, options.inPlace === true) as T;
+  const out = replaceKeyPart(bytes, header.end, keyPart, options.inPlace === true);
+  // In place, the caller's own array comes back (bytes is a plain view of it, see plainBytes).
+  return (out === bytes ? envelope : out) as T;
 }
 
 /** Room for the largest local key part: version, id length, id (≤ 255), wrapped length, wrapped key. */

@@ -1,4 +1,4 @@
-import { decodeBase64Url, decodeBase64UrlInto, encodeBase64Url } from '../encoding/index.js';
+import { decodeBase64Url, encodeBase64Url } from '../encoding/index.js';
 import { isBulwarkError } from '../errors.js';
 
 /**
@@ -9,19 +9,12 @@ export function encodeEnvelopeBase64(bytes: Uint8Array): string {
   return encodeBase64Url(bytes);
 }
 
-/**
- * Decoded bytes (in a new array, or in `scratch` when it is long enough), or undefined for text that is not
- * canonical unpadded base64url.
- */
-export function decodeEnvelopeBase64(text: string, start: number, scratch?: Uint8Array): Uint8Array | undefined {
+/** Decoded bytes, or undefined for text that is not canonical unpadded base64url. */
+export function decodeEnvelopeBase64(text: string, start: number): Uint8Array | undefined {
   // decodeBase64Url also accepts padding; envelope text is never padded, so one text means one envelope.
   if (text.charCodeAt(text.length - 1) === 61) return undefined;
   try {
-    const body = text.slice(start);
-    // Three bytes per four characters at most: a text that may not fit is decoded into a new array.
-    return scratch !== undefined && body.length <= (scratch.length / 3) * 4
-      ? decodeBase64UrlInto(body, scratch)
-      : decodeBase64Url(body);
+    return decodeBase64Url(text.slice(start));
   } catch (e) {
     if (isBulwarkError(e, 'ENCODING_INVALID')) return undefined;
     throw e;

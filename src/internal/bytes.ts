@@ -20,6 +20,41 @@ export function isBytes(value: unknown): value is Uint8Array {
   );
 }
 
+const TYPED_ARRAY_PROTOTYPE = Object.getPrototypeOf(Uint8Array.prototype) as object;
+function intrinsicGetter(name: string): (this: unknown) => unknown {
+  return Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTOTYPE, name)?.get as (this: unknown) => unknown;
+}
+const getBuffer = intrinsicGetter('buffer');
+const getByteOffset = intrinsicGetter('byteOffset');
+const getByteLength = intrinsicGetter('byteLength');
+/** What bulwark reads or calls on a byte array; `constructor` because subarray and slice look up a species. */
+const OVERRIDABLE = ['length', 'subarray', 'set', 'slice', 'fill', 'buffer', 'byteOffset', 'byteLength', 'constructor'];
+
+/**
+ * `value` (checked as by assertBytes) as a plain Uint8Array over the same memory. A subclass (a Node Buffer too) or
+ * an instance with own accessors can run caller code on `length`, `subarray` or `set`, in the middle of an operation
+ * that holds shared scratch arrays, where a nested bulwark call would overwrite them; the plain view is built with
+ * the built-in getters, so no caller code runs. A plain array is returned as it is: touching `.buffer` would move a
+ * small one off the V8 heap, which costs more than the whole operation.
+ * @throws BulwarkError INPUT_INVALID
+ */
+export function plainBytes(value: unknown, name: string): Uint8Array {
+  const bytes = assertBytes(value, name);
+  if (Object.getPrototypeOf(bytes) === Uint8Array.prototype && !OVERRIDABLE.some((k) => Object.hasOwn(bytes, k))) {
+    return bytes;
+  }
+  try {
+    return new Uint8Array(
+      getBuffer.call(bytes) as ArrayBuffer,
+      getByteOffset.call(bytes) as number,
+      getByteLength.call(bytes) as number,
+    );
+  } catch {
+    // A Proxy passes the instanceof check but has no typed-array internals.
+    throw new BulwarkError('INPUT_INVALID', `${name} must be a Uint8Array`, { details: { parameter: name } });
+  }
+}
+
 /** Throws INPUT_INVALID unless `value` is a Uint8Array; returns it typed. */
 export function assertBytes(value: unknown, name: string): Uint8Array {
   if (!isBytes(value)) {

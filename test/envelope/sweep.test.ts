@@ -2,7 +2,9 @@
 import {
   blindIndex,
   createBlindIndexKey,
+  createKeyring,
   decryptEnvelope,
+  decryptEnvelopeFromString,
   decryptFields,
   decryptStream,
   encryptEnvelope,
@@ -20,7 +22,7 @@ import {
 } from 'bulwark/envelope';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
-import { singleKeyring } from './helpers.js';
+import { singleKeyring, stubKms } from './helpers.js';
 
 const old = singleKeyring('a', 1);
 const next = rotateKeyring(old, { id: 'b' });
@@ -152,5 +154,75 @@ describe('encryptFields values and context', () => {
       () => encryptFields({ email: 'a' }, ['email'], { keyring: old, context: ctx33 }),
       'INPUT_INVALID',
     );
+  });
+});
+
+describe('re-entrancy: caller code that calls bulwark in the middle of an operation', () => {
+  // Found by a review of the shared scratch arrays (2026-11-24): each case let a nested call overwrite a scratch
+  // the outer call still held (a payload sealed under an all-zero data key, a context binding checked against the
+  // nested call's context, another record's plaintext returned).
+  const uuid = (n: number) => `8c4e6f1a-0b7d-4e55-9a3c-${String(n).padStart(12, '0')}`;
+  const ctxOf = (n: number) => ({ table: 'users', column: 'email', id: uuid(n) });
+  const other = singleKeyring('z', 9);
+  const lengthOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'length')
+    ?.get as () => number;
+  let nested = 0;
+  class Reentrant extends Uint8Array {
+    override get length(): number {
+      nested++;
+      void encryptEnvelope(other, 'nested', { context: ctxOf(99) });
+      return lengthOf.call(this);
+    }
+  }
+
+  it('a Uint8Array subclass whose length getter re-enters bulwark changes nothing', async () => {
+    const sealed = await encryptEnvelope(old, new Reentrant(new TextEncoder().encode('tenant 1 secret')), {
+      context: ctxOf(1),
+    });
+    expect(new TextDecoder().decode(await decryptEnvelope(old, sealed, { context: ctxOf(1) }))).toBe('tenant 1 secret');
+    await expectBulwarkError(() => decryptEnvelope(old, sealed, { context: ctxOf(99) }), 'ENVELOPE_DECRYPT_FAILED');
+    const two = await encryptEnvelope(old, 'tenant 2 secret', { context: ctxOf(2) });
+    await expectBulwarkError(
+      () => decryptEnvelope(old, new Reentrant(two), { context: ctxOf(1) }),
+      'ENVELOPE_DECRYPT_FAILED',
+    );
+    const held = new Reentrant(await encryptEnvelope(old, 'row A', { context: ctxOf(3) }));
+    const rotated = await rewrap(held, next, { inPlace: true });
+    expect(rotated).toBe(held);
+    expect(new TextDecoder().decode(await decryptEnvelope(next, rotated, { context: ctxOf(3) }))).toBe('row A');
+    // The subclass getter never ran inside bulwark (it would have on every length read).
+    expect(nested).toBe(0);
+  });
+
+  it('a context getter that decrypts another record meanwhile does not swap the plaintext', async () => {
+    const context = { table: 'users', id: 1 };
+    const a = await encryptEnvelopeToString(old, 'alice-secret', { context });
+    const b = await encryptEnvelopeToString(old, 'mallory-evil', { context });
+    let fired = false;
+    const lazy = {
+      table: 'users',
+      get id() {
+        if (!fired) {
+          fired = true;
+          void decryptEnvelopeFromString(old, b, { context });
+        }
+        return 1;
+      },
+    };
+    expect(new TextDecoder().decode(await decryptEnvelopeFromString(old, a, { context: lazy }))).toBe('alice-secret');
+  });
+
+  it('a key provider that seals an audit record while unwrapping keeps each context bound', async () => {
+    const provider = stubKms();
+    const unwrapKey = provider.unwrapKey.bind(provider);
+    provider.unwrapKey = (keyId, wrapped, aad) => {
+      void encryptEnvelope(other, 'audit', { context: ctxOf(7) });
+      return unwrapKey(keyId, wrapped, aad);
+    };
+    const kms = createKeyring({ keys: [{ id: 'kms-1', status: 'primary' }], provider });
+    const sealed = await encryptEnvelope(kms, 'tenant 2 secret', { context: ctxOf(2) });
+    expect(new TextDecoder().decode(await decryptEnvelope(kms, sealed, { context: ctxOf(2) }))).toBe('tenant 2 secret');
+    await expectBulwarkError(() => decryptEnvelope(kms, sealed, { context: ctxOf(7) }), 'ENVELOPE_DECRYPT_FAILED');
+    await expectBulwarkError(() => decryptEnvelope(kms, sealed, { context: ctxOf(1) }), 'ENVELOPE_DECRYPT_FAILED');
   });
 });
