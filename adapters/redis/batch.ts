@@ -97,21 +97,43 @@ export function createBatcher(run: ScriptRunner, now: () => string, acrossSlots:
 }
 
 function settle(item: BatchItem, reply: unknown[], offset: number): void {
-  const rule = item.rules[Number(reply[offset + 1])];
-  if (rule === undefined) {
+  const allowed = replyInteger(reply[offset]);
+  const rule = item.rules[replyInteger(reply[offset + 1])];
+  const remaining = replyInteger(reply[offset + 2]);
+  const resetMs = replyInteger(reply[offset + 3]);
+  const retryAfterMs = replyInteger(reply[offset + 4]);
+  // A reply that is not what the script returns (a broken client or proxy) is an outage, never a decision: a null
+  // read as 0 would otherwise be a denial reported as a normal limit.
+  if (
+    rule === undefined ||
+    (allowed !== 0 && allowed !== 1) ||
+    !(remaining >= 0 && resetMs >= 0 && retryAfterMs >= 0)
+  ) {
     item.reject(new BulwarkError('STORE_UNAVAILABLE', REPLY_FAILED));
     return;
   }
-  const allowed = Number(reply[offset]) === 1;
   item.resolve({
-    allowed,
+    allowed: allowed === 1,
     limit: rule.limit,
-    remaining: Number(reply[offset + 2]),
-    resetMs: Number(reply[offset + 3]),
-    retryAfterMs: Number(reply[offset + 4]),
+    remaining,
+    resetMs,
+    retryAfterMs,
     windowMs: rule.windowMs,
-    reason: allowed ? 'ok' : 'limit',
+    reason: allowed === 1 ? 'ok' : 'limit',
   });
+}
+
+/**
+ * A Redis integer reply as a number: clients return numbers, or decimal strings (ioredis with `stringNumbers`);
+ * anything else (null, an array, a float) is NaN, so every comparison a caller makes with it fails.
+ */
+export function replyInteger(value: unknown): number {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : Number.NaN;
+  if (typeof value === 'string' && /^-?\d{1,16}$/.test(value)) {
+    const n = Number(value);
+    return Number.isSafeInteger(n) ? n : Number.NaN;
+  }
+  return Number.NaN;
 }
 
 /** The Redis Cluster hash slot of a hash tag: CRC16/XMODEM of its bytes, modulo 16384 (ASCII tags only). */

@@ -9,7 +9,7 @@ import {
   type RateLimitRule,
   type RateLimitStore,
 } from 'bulwark/rate-limit';
-import { createBatcher, REPLY_FAILED } from './batch.js';
+import { createBatcher, REPLY_FAILED, replyInteger } from './batch.js';
 import { isSingleServerClient, type RedisClientLike, toScriptRunner } from './client.js';
 import {
   DELETE_SCRIPT,
@@ -145,6 +145,12 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   return {
     prefix,
     applyRateLimit(key, rules, cost, mode: RateLimitMode): Promise<RateLimitResult> {
+      // The limiter checks all of these; a direct caller's bad decision must fail alone, not abort the script
+      // halfway through a shared batch (Redis keeps the writes of the decisions before it).
+      const problem = decisionProblem(key, rules, cost, mode);
+      if (problem !== undefined) {
+        return Promise.reject(new BulwarkError('INPUT_INVALID', problem, { details: { parameter: 'rateLimit' } }));
+      }
       const tag = tagOf(key, rules);
       const args = [mode, String(cost), String(rules.length)];
       for (const rule of rules) for (const a of partsOf(rule).args) args.push(a);
@@ -166,10 +172,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         );
       }
       const reply = await run(LOGIN_RESERVE_SCRIPT, loginKeys(group, keys), args);
-      if (!Array.isArray(reply) || (reply[0] !== 0 && reply[0] !== 1)) {
-        throw new BulwarkError('STORE_UNAVAILABLE', REPLY_FAILED);
-      }
-      return { reserved: reply[0] === 1, counts: toCounts(reply.slice(1), keys.length) };
+      const reserved = Array.isArray(reply) ? replyInteger(reply[0]) : Number.NaN;
+      if (reserved !== 0 && reserved !== 1) throw new BulwarkError('STORE_UNAVAILABLE', REPLY_FAILED);
+      return { reserved: reserved === 1, counts: toCounts((reply as unknown[]).slice(1), keys.length) };
     },
     async recordLoginFailure(group, keys, rules) {
       const args = [now(), ...rules.map((r) => String(r.ttlMs))];
@@ -186,7 +191,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       if (!Number.isSafeInteger(step) || step < 0) throw outOfRange('step');
       if (!Number.isInteger(ttlMs) || ttlMs < 1 || ttlMs > 2 ** 31 - 1) throw outOfRange('ttlMs');
       const reply = await run(OTP_STEP_SCRIPT, [`${prefix}otp:{${encodePart(key)}}`], [String(step), String(ttlMs)]);
-      return Number(reply) === 1;
+      return replyFlag(reply);
     },
     async markRecoveryCodeUsed(key, codeId) {
       checkOtpKey(key, 'key');
@@ -198,7 +203,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         // distinct (a lone surrogate would otherwise reach Redis as U+FFFD).
         [encodePart(codeId), String(recoveryMarkTtlMs)],
       );
-      return Number(reply) === 1;
+      return replyFlag(reply);
     },
   };
 }
@@ -255,13 +260,32 @@ function outOfRange(name: string): BulwarkError {
 
 /** Five integers per counter, in the order of {@link LoginFailureCount}. */
 function toCounts(reply: unknown, count: number): LoginFailureCount[] {
-  if (!Array.isArray(reply) || reply.length !== 5 * count || !reply.every(Number.isSafeInteger)) {
+  const values = Array.isArray(reply) ? reply.map(replyInteger) : [];
+  if (values.length !== 5 * count || !values.every(Number.isSafeInteger)) {
     throw new BulwarkError('STORE_UNAVAILABLE', REPLY_FAILED);
   }
   const out: LoginFailureCount[] = [];
   for (let i = 0; i < 5 * count; i += 5) {
-    const [failures, inFlight, elapsedMs, failuresLeftMs, inFlightLeftMs] = reply.slice(i, i + 5) as number[];
+    const [failures, inFlight, elapsedMs, failuresLeftMs, inFlightLeftMs] = values.slice(i, i + 5) as number[];
     out.push({ failures, inFlight, elapsedMs, failuresLeftMs, inFlightLeftMs } as LoginFailureCount);
   }
   return out;
+}
+
+/** A script's 0/1 answer; anything else is an outage (STORE_UNAVAILABLE), never read as "already used". */
+function replyFlag(reply: unknown): boolean {
+  const n = replyInteger(reply);
+  if (n !== 0 && n !== 1) throw new BulwarkError('STORE_UNAVAILABLE', REPLY_FAILED);
+  return n === 1;
+}
+
+const MODES: readonly unknown[] = ['consume', 'peek', 'refund'];
+
+/** Why a rate-limit decision passed to the store directly is invalid, or undefined (see applyRateLimit). */
+function decisionProblem(key: unknown, rules: unknown, cost: unknown, mode: unknown): string | undefined {
+  if (typeof key !== 'string') return 'key must be a string';
+  if (!Array.isArray(rules) || rules.length === 0 || rules.length > 16) return 'rules must be 1 to 16 limiter rules';
+  if (!Number.isSafeInteger(cost) || (cost as number) < 1) return 'cost must be a positive integer';
+  if (!MODES.includes(mode)) return 'mode must be consume, peek or refund';
+  return undefined;
 }

@@ -1,10 +1,11 @@
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../adapters/redis/index.js';
 import { createLoginGuard, createRateLimiter, type RateLimitAlgorithm } from '../../src/rate-limit/index.js';
 import { loginGuardStoreContract } from '../stores/contract.js';
 import { rateLimitStoreContract } from '../stores/rate-limit-contract.js';
 import { expectBulwarkErrorSync } from '../support/errors.js';
-import { clientKinds, keysUnder, redisTestsEnabled, uniquePrefix, useRedisClients } from './redis/support.js';
+import { clientKinds, keysUnder, redisTestsEnabled, redisUrl, uniquePrefix, useRedisClients } from './redis/support.js';
 
 const enabled = await redisTestsEnabled();
 const ALGORITHMS: RateLimitAlgorithm[] = ['sliding-window', 'sliding-log', 'token-bucket', 'fixed-window'];
@@ -177,6 +178,73 @@ describe.skipIf(!enabled)('Redis store', () => {
       delete proto.evalSha;
     }
     expect(forged).toBe(0);
+  });
+
+  it('fails a direct decision with bad inputs alone: the rest of its batch decides and is charged once', async () => {
+    const p = `${prefix}direct-bad:`;
+    const store = createRedisStore({ client: redis.ioredis, prefix: p });
+    const limiter = createRateLimiter({ limit: 5, windowMs: 60_000, store });
+    const outcomes = await Promise.allSettled([
+      store.applyRateLimit('A', limiter.rules, 1, 'consume'),
+      store.applyRateLimit('B', [], 1, 'consume'),
+      store.applyRateLimit('C', limiter.rules, -3, 'consume'),
+      store.applyRateLimit('D', limiter.rules, 1, 'take' as never),
+      store.applyRateLimit('E', limiter.rules, 1, 'consume'),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected', 'fulfilled']);
+    for (const o of outcomes) {
+      if (o.status === 'rejected') expect((o.reason as { code?: string }).code).toBe('INPUT_INVALID');
+    }
+    expect((await limiter.peek('A')).remaining).toBe(4);
+    expect((await limiter.peek('C')).remaining).toBe(5);
+    expect((await limiter.peek('E')).remaining).toBe(4);
+  });
+
+  it('reads integer replies given as strings (ioredis stringNumbers) on every script', async () => {
+    const client = new Redis(redisUrl, { stringNumbers: true });
+    client.on('error', () => {});
+    try {
+      const store = createRedisStore({ client, prefix: `${prefix}string-numbers:` });
+      const limiter = createRateLimiter({ limit: 1, windowMs: 60_000, store });
+      expect(await limiter.consume('k')).toMatchObject({ allowed: true, remaining: 0, reason: 'ok' });
+      expect(await limiter.consume('k')).toMatchObject({ allowed: false, reason: 'limit' });
+      const guard = createLoginGuard({ store, freeFailures: 1 });
+      const attempt = { account: 'alice', ip: '192.0.2.1' };
+      expect((await guard.check(attempt)).allowed).toBe(true);
+      await guard.failure(attempt);
+      await guard.failure(attempt);
+      expect(await guard.check(attempt)).toMatchObject({ allowed: false, reason: 'delay' });
+      expect(await store.markOtpStepUsed('u', 5, 90_000)).toBe(true);
+      expect(await store.markOtpStepUsed('u', 5, 90_000)).toBe(false);
+      expect(await store.markRecoveryCodeUsed('u', 'c1')).toBe(true);
+      expect(await store.markRecoveryCodeUsed('u', 'c1')).toBe(false);
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('treats a reply of the wrong shape as an outage, never as a decision or a replay', async () => {
+    for (const bad of [
+      null,
+      'OK',
+      [null, null, null, null, null],
+      [1, 0, 1.5, 0, 0],
+      [2, 0, 0, 0, 0],
+      [1, 0, -1, 0, 0],
+    ]) {
+      const client = {
+        evalsha: async () => (Array.isArray(bad) || bad === null ? bad : bad),
+        eval: async () => bad,
+        script: async () => 'sha',
+      };
+      const store = createRedisStore({ client: client as never, prefix: `${prefix}bad-reply:` });
+      const limiter = createRateLimiter({ limit: 5, windowMs: 60_000, store });
+      expect(await limiter.consume('k'), JSON.stringify(bad)).toMatchObject({ reason: 'store-error' });
+      const guard = createLoginGuard({ store });
+      expect((await guard.check({ account: 'a', ip: '192.0.2.1' })).reason, JSON.stringify(bad)).toBe('store-error');
+      await expect(store.markOtpStepUsed('u', 1, 1000)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      await expect(store.markRecoveryCodeUsed('u', 'c')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    }
   });
 
   it('does nothing on construction', () => {
