@@ -8,6 +8,7 @@ import { type CompiledRule, compilePolicy, type RuleBucket } from './compile.js'
 import { collectFields } from './fields.js';
 import { buildFilter, producedFilter } from './filter.js';
 import { findInIndex, type IndexTable, toIndexTable } from './lookup-table.js';
+import { checkInputList } from './operators.js';
 import { deepFreeze, readPolicyOptions, withoutPrototypes } from './options.js';
 import type {
   Policy,
@@ -83,6 +84,7 @@ export function definePolicy(data: PolicyData, options?: PolicyOptions): Policy 
     if (byRole === undefined) return UNKNOWN_ACTION;
     const held = readOwn(subject, 'roles');
     if (!Array.isArray(held)) return NO_ROLE;
+    checkInputList(held);
     const buckets: RuleBucket[] = [];
     let known = false;
     // Own indexes only: a hole would read through to a polluted Array or Object prototype (a role nobody granted).

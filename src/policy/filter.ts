@@ -11,6 +11,7 @@ import { type ConditionValidation, isReference, validateCondition } from './cond
 import {
   COMPARISON_OPERATORS,
   type ComparisonOperator,
+  checkInputList,
   EVALUATE,
   fitsKind,
   OPERAND_KINDS,
@@ -67,6 +68,7 @@ function resolve(operand: unknown, inputs: FilterInputs): unknown {
 /** A substituted value as a literal of the condition language (lists keep only the items that can ever match). */
 function toLiteral(value: unknown): unknown {
   if (!Array.isArray(value)) return value;
+  checkInputList(value);
   const items: unknown[] = [];
   // Own indexes only (`filter` would take what a hole inherits from a polluted prototype).
   for (let i = 0; i < value.length; i++) {

@@ -1,3 +1,4 @@
+import { BulwarkError } from '../errors.js';
 /**
  * The meaning of every comparison, written once. The compiled closures, the query-filter folding and
  * `matchesFilter` all call these, so the in-memory decision and the filter cannot drift apart.
@@ -24,6 +25,23 @@ export const COMPARISON_OPERATORS: readonly ComparisonOperator[] = [
 ];
 
 /** The positive operator each comparison is (possibly negated) form of. */
+/**
+ * Longest list a check or filter reads from a subject, resource or context. Work on a list follows its `length`, and
+ * a sparse array built in code can claim 2^32 - 1 items while holding none (seconds per check); a longer one denies
+ * with `invalid-input`, as an unreadable attribute does.
+ */
+export const MAX_INPUT_LIST_LENGTH = 100_000;
+
+/** Throws past {@link MAX_INPUT_LIST_LENGTH}; every caller runs inside a check's or filter's deny-on-throw. */
+export function checkInputList(list: readonly unknown[]): void {
+  if (list.length > MAX_INPUT_LIST_LENGTH) {
+    throw new BulwarkError(
+      'INPUT_INVALID',
+      `a list read from the request is longer than ${MAX_INPUT_LIST_LENGTH} items`,
+    );
+  }
+}
+
 export const POSITIVE_FORM: Readonly<Record<ComparisonOperator, PositiveOperator>> = {
   eq: 'eq',
   ne: 'eq',
@@ -72,6 +90,7 @@ export function fitsKind(value: unknown, kind: OperandKind): boolean {
  * also sees what a hole inherits from a polluted Array or Object prototype.
  */
 function includesScalar(list: readonly unknown[], value: unknown): boolean {
+  checkInputList(list);
   if (!isScalar(value)) return false;
   for (let i = list.indexOf(value); i !== -1; i = list.indexOf(value, i + 1)) if (Object.hasOwn(list, i)) return true;
   return false;
