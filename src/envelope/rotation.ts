@@ -52,9 +52,10 @@ const PREFIX_CHARS = ENVELOPE_TEXT_PREFIX.length;
 const HEAD_CHARS = 1736;
 
 /** The key part of an envelope and its length in bytes, decoding only the head of a long text form. */
-function readHead(envelope: StoredEnvelope): { bytes: Uint8Array; header: KeyHeader; length: number } {
+function readHead(envelope: StoredEnvelope, isPlain = false): { bytes: Uint8Array; header: KeyHeader; length: number } {
   if (typeof envelope !== 'string') {
-    const bytes = plainBytes(envelope, 'envelope');
+    // isPlain: the caller already made it a plain view (plainBytes costs ~80 ns a call).
+    const bytes = isPlain ? envelope : plainBytes(envelope, 'envelope');
     return { bytes, header: readKeyPart(bytes, bytes.length), length: bytes.length };
   }
   if (envelope.length <= PREFIX_CHARS + HEAD_CHARS) {
@@ -130,7 +131,7 @@ export async function rewrap<T extends StoredEnvelope>(
   // A plain view first: no caller code (a subclass's getters) runs once rewrapping starts.
   const input = typeof envelope === 'string' ? envelope : plainBytes(envelope, 'envelope');
   assertEnvelopeWithin(input, maxBytes);
-  const { bytes, header, length } = readHead(input);
+  const { bytes, header, length } = readHead(input, true);
   // The exact bound, as decryption applies it: the payload this envelope carries.
   if (length - header.end - IV_BYTES - TAG_BYTES > maxBytes) throw envelopeTooLarge(maxBytes);
   if (header.keyId === primary.id) return envelope;

@@ -30,6 +30,11 @@ const getByteLength = intrinsicGetter('byteLength');
 /** What bulwark reads or calls on a byte array; `constructor` because subarray and slice look up a species. */
 const OVERRIDABLE = ['length', 'subarray', 'set', 'slice', 'fill', 'buffer', 'byteOffset', 'byteLength', 'constructor'];
 
+function hasOwnOverride(bytes: Uint8Array): boolean {
+  for (let i = 0; i < OVERRIDABLE.length; i++) if (Object.hasOwn(bytes, OVERRIDABLE[i] as string)) return true;
+  return false;
+}
+
 /**
  * `value` (checked as by assertBytes) as a plain Uint8Array over the same memory. A subclass (a Node Buffer too) or
  * an instance with own accessors can run caller code on `length`, `subarray` or `set`, in the middle of an operation
@@ -40,9 +45,7 @@ const OVERRIDABLE = ['length', 'subarray', 'set', 'slice', 'fill', 'buffer', 'by
  */
 export function plainBytes(value: unknown, name: string): Uint8Array {
   const bytes = assertBytes(value, name);
-  if (Object.getPrototypeOf(bytes) === Uint8Array.prototype && !OVERRIDABLE.some((k) => Object.hasOwn(bytes, k))) {
-    return bytes;
-  }
+  if (Object.getPrototypeOf(bytes) === Uint8Array.prototype && !hasOwnOverride(bytes)) return bytes;
   try {
     return new Uint8Array(
       getBuffer.call(bytes) as ArrayBuffer,
