@@ -202,6 +202,7 @@ export {
   type LoginGuardResult,
   type LoginGuardStore,
   RATE_LIMIT_ALGORITHMS,
+  RATE_LIMIT_MAX_RULES,
   type RateLimitAlgorithm,
   type RateLimitDecide,
   type RateLimiter,

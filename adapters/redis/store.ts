@@ -4,6 +4,7 @@ import {
   type LoginFailureCount,
   type LoginGuardStore,
   RATE_LIMIT_ALGORITHMS,
+  RATE_LIMIT_MAX_RULES,
   type RateLimitMode,
   type RateLimitResult,
   type RateLimitRule,
@@ -284,7 +285,9 @@ const MODES: readonly unknown[] = ['consume', 'peek', 'refund'];
 /** Why a rate-limit decision passed to the store directly is invalid, or undefined (see applyRateLimit). */
 function decisionProblem(key: unknown, rules: unknown, cost: unknown, mode: unknown): string | undefined {
   if (typeof key !== 'string') return 'key must be a string';
-  if (!Array.isArray(rules) || rules.length === 0 || rules.length > 16) return 'rules must be 1 to 16 limiter rules';
+  if (!Array.isArray(rules) || rules.length === 0 || rules.length > RATE_LIMIT_MAX_RULES) {
+    return `rules must be 1 to ${RATE_LIMIT_MAX_RULES} limiter rules`;
+  }
   if (!Number.isSafeInteger(cost) || (cost as number) < 1) return 'cost must be a positive integer';
   if (!MODES.includes(mode)) return 'mode must be consume, peek or refund';
   return undefined;

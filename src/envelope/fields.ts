@@ -37,14 +37,15 @@ function jsonText(value: unknown, field: string): string {
   let text: string | undefined;
   try {
     text = JSON.stringify(value, onlyJson);
-  } catch (e) {
-    if (e === NOT_JSON) throw notJson(field);
+  } catch {
+    // onlyJson's refusal, a BigInt, a cycle or a throwing toJSON: all the caller's value.
     text = undefined;
   }
   if (text === undefined) throw notJson(field);
   return text;
 }
 
+/** What onlyJson throws; jsonText turns every throw into one INPUT_INVALID. */
 const NOT_JSON = Symbol('not JSON');
 
 /** A JSON.stringify replacer that throws on anything but null, booleans, finite numbers, strings, arrays and plain objects. */

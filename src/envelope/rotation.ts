@@ -51,13 +51,18 @@ const PREFIX_CHARS = ENVELOPE_TEXT_PREFIX.length;
 /** 1302 bytes: the largest key part (4 + 255 + 1024) and then some; a multiple of 4 characters, so valid alone. */
 const HEAD_CHARS = 1736;
 
+/**
+ * An envelope as given, or its bytes as a plain view (see plainBytes): nothing a caller defined runs while rotation
+ * works on it.
+ */
+function storedInput(envelope: StoredEnvelope): string | Uint8Array {
+  return typeof envelope === 'string' ? envelope : plainBytes(envelope, 'envelope');
+}
+
 /** The key part of an envelope and its length in bytes, decoding only the head of a long text form. */
-function readHead(envelope: StoredEnvelope, isPlain = false): { bytes: Uint8Array; header: KeyHeader; length: number } {
-  if (typeof envelope !== 'string') {
-    // isPlain: the caller already made it a plain view (plainBytes costs ~80 ns a call).
-    const bytes = isPlain ? envelope : plainBytes(envelope, 'envelope');
-    return { bytes, header: readKeyPart(bytes, bytes.length), length: bytes.length };
-  }
+function readHead(envelope: string | Uint8Array): { bytes: Uint8Array; header: KeyHeader; length: number } {
+  if (typeof envelope !== 'string')
+    return { bytes: envelope, header: readKeyPart(envelope, envelope.length), length: envelope.length };
   if (envelope.length <= PREFIX_CHARS + HEAD_CHARS) {
     const bytes = envelopeFromText(envelope);
     return { bytes, header: readKeyPart(bytes, bytes.length), length: bytes.length };
@@ -84,7 +89,7 @@ function readKeyPart(bytes: Uint8Array, length: number): KeyHeader {
  */
 export function needsRotation(envelope: StoredEnvelope, keyring: Keyring): boolean {
   const { primary } = keyringState(keyring);
-  return readHead(envelope).header.keyId !== primary.id;
+  return readHead(storedInput(envelope)).header.keyId !== primary.id;
 }
 
 function replaceKeyPart(bytes: Uint8Array, oldEnd: number, keyPart: Uint8Array, inPlace: boolean): Uint8Array {
@@ -128,10 +133,9 @@ export async function rewrap<T extends StoredEnvelope>(
   const options = readOptions<RewrapOptions>(optionsArg);
   const { primary } = keyringState(keyring);
   const maxBytes = readMaxBytes(options);
-  // A plain view first: no caller code (a subclass's getters) runs once rewrapping starts.
-  const input = typeof envelope === 'string' ? envelope : plainBytes(envelope, 'envelope');
+  const input = storedInput(envelope);
   assertEnvelopeWithin(input, maxBytes);
-  const { bytes, header, length } = readHead(input, true);
+  const { bytes, header, length } = readHead(input);
   // The exact bound, as decryption applies it: the payload this envelope carries.
   if (length - header.end - IV_BYTES - TAG_BYTES > maxBytes) throw envelopeTooLarge(maxBytes);
   if (header.keyId === primary.id) return envelope;

@@ -45,6 +45,10 @@ function hasOwnOverride(bytes: Uint8Array): boolean {
  */
 export function plainBytes(value: unknown, name: string): Uint8Array {
   const bytes = assertBytes(value, name);
+  // A Proxy of a Uint8Array passes assertBytes (instanceof asks its trap) and would run traps on every read below;
+  // only a real view has the internal slot isView checks, and the prototype and own-property reads of a real one
+  // run no caller code.
+  if (!ArrayBuffer.isView(bytes)) throw notBytes(name);
   if (Object.getPrototypeOf(bytes) === Uint8Array.prototype && !hasOwnOverride(bytes)) return bytes;
   try {
     return new Uint8Array(
@@ -53,17 +57,19 @@ export function plainBytes(value: unknown, name: string): Uint8Array {
       getByteLength.call(bytes) as number,
     );
   } catch {
-    // A Proxy passes the instanceof check but has no typed-array internals.
-    throw new BulwarkError('INPUT_INVALID', `${name} must be a Uint8Array`, { details: { parameter: name } });
+    // A DataView whose prototype was set to Uint8Array's: a view, but not a typed array.
+    throw notBytes(name);
   }
 }
 
 /** Throws INPUT_INVALID unless `value` is a Uint8Array; returns it typed. */
 export function assertBytes(value: unknown, name: string): Uint8Array {
-  if (!isBytes(value)) {
-    throw new BulwarkError('INPUT_INVALID', `${name} must be a Uint8Array`, { details: { parameter: name } });
-  }
+  if (!isBytes(value)) throw notBytes(name);
   return value;
+}
+
+function notBytes(name: string): BulwarkError {
+  return new BulwarkError('INPUT_INVALID', `${name} must be a Uint8Array`, { details: { parameter: name } });
 }
 
 /** Concatenates byte arrays into one new array. */

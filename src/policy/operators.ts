@@ -1,10 +1,10 @@
-import { BulwarkError } from '../errors.js';
 /**
  * The meaning of every comparison, written once. The compiled closures, the query-filter folding and
  * `matchesFilter` all call these, so the in-memory decision and the filter cannot drift apart.
  *
  * Comparisons are two-valued and type-strict: absent (missing or null) or mistyped operands make them false.
  */
+import { BulwarkError } from '../errors.js';
 import { isScalar } from './attributes.js';
 
 /** The comparisons whose truth the functions below define; `ne` and `nin` are their negations. */
@@ -24,7 +24,6 @@ export const COMPARISON_OPERATORS: readonly ComparisonOperator[] = [
   'startsWith',
 ];
 
-/** The positive operator each comparison is (possibly negated) form of. */
 /**
  * Longest list a check or filter reads from a subject, resource or context. Work on a list follows its `length`, and
  * a sparse array built in code can claim 2^32 - 1 items while holding none (seconds per check); a longer one denies
@@ -42,6 +41,7 @@ export function checkInputList(list: readonly unknown[]): void {
   }
 }
 
+/** The positive operator each comparison is (possibly negated) form of. */
 export const POSITIVE_FORM: Readonly<Record<ComparisonOperator, PositiveOperator>> = {
   eq: 'eq',
   ne: 'eq',

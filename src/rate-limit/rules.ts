@@ -14,6 +14,9 @@ export interface RateLimitRuleOptions {
 }
 
 /** The algorithms, each described once: its short code in stored keys and the largest `limit` it accepts. */
+/** Most limits one limiter checks together (and one Redis script decides). */
+export const RATE_LIMIT_MAX_RULES = 16;
+
 export const RATE_LIMIT_ALGORITHMS: Readonly<Record<RateLimitAlgorithm, { code: string; maxLimit: number }>> =
   Object.freeze({
     'sliding-window': { code: 'sw', maxLimit: 1e9 },
@@ -92,8 +95,8 @@ export function readRules(name: string, o: RuleListOptions): RateLimitRule[] {
       details: { parameter: 'limits' },
     });
   }
-  if (!Array.isArray(o.limits) || o.limits.length === 0 || o.limits.length > 16) {
-    throw new BulwarkError('CONFIG_INVALID', 'limits must be an array of 1 to 16 rules', {
+  if (!Array.isArray(o.limits) || o.limits.length === 0 || o.limits.length > RATE_LIMIT_MAX_RULES) {
+    throw new BulwarkError('CONFIG_INVALID', `limits must be an array of 1 to ${RATE_LIMIT_MAX_RULES} rules`, {
       details: { parameter: 'limits' },
     });
   }

@@ -192,6 +192,18 @@ describe('re-entrancy: caller code that calls bulwark in the middle of an operat
     expect(new TextDecoder().decode(await decryptEnvelope(next, rotated, { context: ctxOf(3) }))).toBe('row A');
     // The subclass getter never ran inside bulwark (it would have on every length read).
     expect(nested).toBe(0);
+    // A Proxy of a Uint8Array passes instanceof but would run its traps on every read: refused before any.
+    const trapped = new Proxy(await encryptEnvelope(old, 'row B'), {
+      get(target, key) {
+        nested++;
+        const value = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await expectBulwarkError(() => encryptEnvelope(old, trapped), 'INPUT_INVALID');
+    await expectBulwarkError(() => decryptEnvelope(old, trapped), 'INPUT_INVALID');
+    await expectBulwarkError(() => rewrap(trapped, next), 'INPUT_INVALID');
+    expect(nested).toBe(0);
   });
 
   it('a context getter that decrypts another record meanwhile does not swap the plaintext', async () => {
