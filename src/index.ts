@@ -6,6 +6,7 @@ export {
   decodeBase32,
   decodeBase64,
   decodeBase64Url,
+  decodeBase64UrlInto,
   decodeHex,
   decodeUtf8,
   encodeBase32,

@@ -2,7 +2,7 @@ import { encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
 import { ownOptions } from '../internal/assert.js';
 import { assertBytes, type OwnedBytes, plainBytes, wipe } from '../internal/bytes.js';
-import { hasSyncAesGcm, importAesGcmKey, takeRandomBytes } from '../runtime/index.js';
+import { hasSyncAesGcm, importAesGcmKey, takeRandomBytes, takeRandomBytesInto } from '../runtime/index.js';
 import { EncodedContext, type EncryptionContext, encodeContext } from './context.js';
 import {
   DATA_KEY_BYTES,
@@ -125,9 +125,8 @@ function seal(
   const data = plaintextBytes(plaintext);
   if (data.length > maxBytes) throw envelopeTooLarge(maxBytes);
   const aad = dataAad(context);
-  const fresh = takeRandomBytes(DATA_KEY_BYTES + IV_BYTES);
-  if (primary.wrappedBytes !== undefined && hasSyncAesGcm()) return sealInOneBuffer(primary, fresh, data, aad, scratch);
-  return sealEnvelopeAsync(primary, fresh, data, aad);
+  if (primary.wrappedBytes !== undefined && hasSyncAesGcm()) return sealInOneBuffer(primary, data, aad, scratch);
+  return sealEnvelopeAsync(primary, takeRandomBytes(DATA_KEY_BYTES + IV_BYTES), data, aad);
 }
 
 /**
@@ -157,7 +156,6 @@ function offHeap(aad: Uint8Array): Uint8Array {
  */
 function sealInOneBuffer(
   primary: KeyEntry,
-  fresh: Uint8Array,
   data: Uint8Array,
   aad: Uint8Array,
   scratch: Uint8Array | undefined,
@@ -173,8 +171,9 @@ function sealInOneBuffer(
     writeKeyAad(out, ENVELOPE_VERSION, primary);
     out[keyAadEnd] = wrappedBytes >>> 8;
     out[keyAadEnd + 1] = wrappedBytes & 255;
-    out.set(fresh.subarray(DATA_KEY_BYTES), keyPart);
-    syncDataKey.set(fresh.subarray(0, DATA_KEY_BYTES));
+    // Random bytes go straight from the pool to where they are used, with no small array in between.
+    takeRandomBytesInto(out, keyPart, IV_BYTES);
+    takeRandomBytesInto(syncDataKey, 0, DATA_KEY_BYTES);
     const wrapped = primary.wrapSyncInto(syncDataKey, out.subarray(0, keyAadEnd), out, keyAadEnd + 2);
     const iv = out.subarray(keyPart, keyPart + IV_BYTES);
     const at = keyPart + IV_BYTES;
@@ -194,7 +193,6 @@ function sealInOneBuffer(
     if (out !== undefined) wipe(out);
     throw e;
   } finally {
-    wipe(fresh);
     wipe(syncDataKey);
   }
 }

@@ -2,7 +2,13 @@ import { encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
 import { withoutPrototype } from '../internal/assert.js';
 import { isBytes, type OwnedBytes } from '../internal/bytes.js';
-import { type AesGcmKey, importAesGcmKey, randomBytes, takeRandomBytes } from '../runtime/index.js';
+import {
+  type AesGcmKey,
+  importAesGcmKey,
+  randomBytes,
+  takeRandomBytes,
+  takeRandomBytesInto,
+} from '../runtime/index.js';
 
 /**
  * What a key may do. `primary` encrypts and decrypts (exactly one per keyring); `active` decrypts and is ready to
@@ -25,7 +31,8 @@ export const KEYRING_KEY_STATUSES: readonly KeyringKeyStatus[] = Object.freeze([
  * wrapped key does not authenticate (bulwark then throws ENVELOPE_DECRYPT_FAILED). Wrapped keys are opaque to
  * bulwark, at most 1024 bytes. Errors the provider throws (network, permissions) reach the caller unchanged.
  * Ownership: the `dataKey` passed to `wrapKey` is zeroed once its promise settles (copy it to keep it); the array
- * `unwrapKey` resolves to stays the provider's (bulwark copies it), so a provider may cache unwrapped keys. Both
+ * `unwrapKey` resolves to stays the provider's (bulwark copies it), so a provider may cache unwrapped keys; the
+ * `wrappedKey` and `aad` it is given are fresh copies, its to keep. Both results
  * must be `Uint8Array`s (an `ArrayBuffer` from WebCrypto needs `new Uint8Array(...)`): anything else is
  * CONFIG_INVALID.
  * @example
@@ -120,7 +127,7 @@ function localEntry(id: string, status: KeyringKeyStatus, material: Uint8Array):
   // A local wrapped key is wrapIv(12) ‖ AES-256-GCM(KEK, wrapIv, dataKey, aad) (32 + 16), written where the
   // caller wants it; the IV is passed as a view of that buffer, so no second small array goes to native code.
   const wrapSyncInto = (dataKey: Uint8Array, aad: Uint8Array, out: Uint8Array, at: number): boolean => {
-    out.set(takeRandomBytes(12), at);
+    takeRandomBytesInto(out, at, 12);
     return aes.sealSyncInto(out.subarray(at, at + 12), dataKey, aad, out, at + 12);
   };
   return {
@@ -167,7 +174,8 @@ function providerEntry(id: string, status: KeyringKeyStatus, provider: KeyProvid
     wrapSyncInto: () => false,
     unwrapSync: () => undefined,
     unwrap: async (wrapped, aad) => {
-      const key = await provider.unwrapKey(id, wrapped, aad);
+      // Copies: the provider is caller code, and the envelope may be a view of bulwark's transient memory.
+      const key = await provider.unwrapKey(id, wrapped.slice(), aad.slice());
       return key === null ? null : new Uint8Array(providerBytes(key));
     },
   };

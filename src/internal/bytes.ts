@@ -109,3 +109,28 @@ export function toArrayView(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 export function wipe(bytes: Uint8Array): void {
   bytes.fill(0);
 }
+
+const SLAB_BYTES = 16384;
+/** Larger arrays get a buffer of their own: their allocation is small next to the work done on them. */
+export const MAX_TRANSIENT_BYTES = 2048;
+let slab: ArrayBuffer | undefined;
+let slabUsed = SLAB_BYTES;
+
+/**
+ * A zeroed array of `length` bytes for data that never leaves bulwark and is not secret (a decoded envelope on its
+ * way to AES-GCM), carved from a shared 16 KiB buffer. Why: every new array over 64 bytes gets memory outside the
+ * V8 heap of its own, whose malloc, and the free on V8's sweeper thread, cost more than decoding a small envelope.
+ * Each region is handed out once and never reused (a full slab is replaced, and stays alive while any view of it
+ * does), so a nested or concurrent call can never write into another call's bytes. The catch: `.buffer` reaches
+ * the other regions, so such an array must never be handed to caller code (a key provider gets a copy).
+ */
+export function transientBytes(length: number): Uint8Array {
+  if (length > MAX_TRANSIENT_BYTES) return new Uint8Array(length);
+  if (slabUsed + length > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = new Uint8Array(slab as ArrayBuffer, slabUsed, length);
+  slabUsed += length;
+  return out;
+}

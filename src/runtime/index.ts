@@ -18,5 +18,5 @@ export {
   setRuntimeOverrideForTesting,
 } from './platform.js';
 export { fillRandom, randomBytes } from './random.js';
-export { resetRandomPool, takeRandomBytes } from './random-pool.js';
+export { resetRandomPool, takeRandomBytes, takeRandomBytesInto } from './random-pool.js';
 export { isScryptNWithinRfcBound, pbkdf2Sha256, scrypt, scryptMemory } from './scrypt.js';

@@ -47,11 +47,27 @@ function buildingSnapshot(): boolean {
 export function takeRandomBytes(length: number): Uint8Array {
   assertIntegerInRange(length, 'length', 0, 1 << 30);
   if (length > MAX_POOLED_DRAW) return fillRandom(new Uint8Array(length));
+  const out = new Uint8Array(length);
+  takeRandomBytesInto(out, 0, length);
+  return out;
+}
+
+/**
+ * Writes `length` (at most 256) fresh CSPRNG bytes into `target` from `at`, straight from the pool: no array of
+ * its own. A small fresh array lives on the JavaScript heap, and the first `subarray` of it or native call with it
+ * makes V8 move it off-heap (a malloc, freed later on another thread), which costs more than the draw itself.
+ */
+export function takeRandomBytesInto(target: Uint8Array, at: number, length: number): void {
+  assertIntegerInRange(length, 'length', 0, MAX_POOLED_DRAW);
+  assertIntegerInRange(at, 'at', 0, target.length - length);
   if (proc?.pid !== poolPid) resetRandomPool();
   if (offset + length > POOL_BYTES) {
     proc = (globalThis as { process?: Proc }).process;
     // Whatever stays in the heap is written into the snapshot: hand out fresh bytes and keep none.
-    if (buildingSnapshot()) return fillRandom(new Uint8Array(length));
+    if (buildingSnapshot()) {
+      target.set(fillRandom(new Uint8Array(length)), at);
+      return;
+    }
     if (pool === undefined) {
       pool = new Uint8Array(POOL_BYTES);
       resets().add(resetOwnPool);
@@ -61,10 +77,11 @@ export function takeRandomBytes(length: number): Uint8Array {
     offset = 0;
   }
   const p = pool as Uint8Array;
-  const out = p.slice(offset, offset + length);
-  p.fill(0, offset, offset + length);
+  for (let i = 0; i < length; i++) {
+    target[at + i] = p[offset + i] as number;
+    p[offset + i] = 0;
+  }
   offset += length;
-  return out;
 }
 
 /**

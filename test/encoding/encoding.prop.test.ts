@@ -4,6 +4,7 @@ import {
   decodeBase32,
   decodeBase64,
   decodeBase64Url,
+  decodeBase64UrlInto,
   decodeHex,
   decodeUtf8,
   encodeBase32,
@@ -71,6 +72,54 @@ describe('round trips for any bytes', () => {
     const buf = Buffer.from('hello');
     expect(encodeBase64(buf)).toBe('aGVsbG8=');
     expect(decodeUtf8(buf)).toBe('hello');
+  });
+});
+
+describe('decodeBase64UrlInto', () => {
+  const alphabet = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/ '.split(''));
+  const outcome = (f: () => Uint8Array): Uint8Array | string => {
+    try {
+      return Uint8Array.from(f());
+    } catch (e) {
+      return isBulwarkError(e) ? e.code : 'OTHER';
+    }
+  };
+
+  it('agrees with decodeBase64Url on any text, short or native-path long, and writes into the target it returns', () => {
+    const text = fc.oneof(
+      bytes.map((b) => encodeBase64Url(b)),
+      fc.string({ unit: alphabet, maxLength: 60 }),
+      fc.tuple(fc.uint8Array({ minLength: 288, maxLength: 600 }), fc.nat(), alphabet).map(([b, at, c]) => {
+        const t = encodeBase64Url(b);
+        const i = at % t.length;
+        return t.slice(0, i) + c + t.slice(i + 1);
+      }),
+    );
+    fc.assert(
+      fc.property(text, fc.nat({ max: 8 }), (s, offset) => {
+        const target = new Uint8Array(offset + 2400).fill(0xaa).subarray(offset);
+        const expected = outcome(() => decodeBase64Url(s));
+        expect(outcome(() => decodeBase64UrlInto(s, target))).toEqual(expected);
+        if (typeof expected !== 'string') {
+          const view = decodeBase64UrlInto(s, target);
+          expect(view.buffer).toBe(target.buffer);
+          expect(view.byteOffset).toBe(target.byteOffset);
+          expect(target[expected.length]).toBe(0xaa); // nothing written past the decoded bytes
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('refuses a target too short for the bytes, or not a Uint8Array, with INPUT_INVALID', () => {
+    const text = encodeBase64Url(new Uint8Array(10).fill(7));
+    expect(outcome(() => decodeBase64UrlInto(text, new Uint8Array(10)))).toEqual(new Uint8Array(10).fill(7));
+    expect(outcome(() => decodeBase64UrlInto(text, new Uint8Array(9)))).toBe('INPUT_INVALID');
+    expect(outcome(() => decodeBase64UrlInto(encodeBase64Url(new Uint8Array(600)), new Uint8Array(599)))).toBe(
+      'INPUT_INVALID',
+    );
+    expect(outcome(() => decodeBase64UrlInto(text, [] as never))).toBe('INPUT_INVALID');
+    expect(outcome(() => decodeBase64UrlInto(42 as never, new Uint8Array(10)))).toBe('ENCODING_INVALID');
   });
 });
 

@@ -215,6 +215,29 @@ describe('KeyProvider (a stand-in KMS)', () => {
     await expectBulwarkError(() => createKeyring({ keys: [{ id: 'kms-1', status: 'primary' }] }), 'KEYRING_INVALID');
   });
 
+  it('gives the provider arrays of its own: their buffers hold the wrapped key or its additional data, nothing else', async () => {
+    // Decoded text lives in memory bulwark shares between calls (transientBytes), and a byte envelope is the
+    // caller's: a view of either would let provider code read past what it was given.
+    const seen: Uint8Array[] = [];
+    const inner = stubKms();
+    const keyring = createKeyring({
+      keys: [{ id: 'kms-1', status: 'primary' }],
+      provider: {
+        wrapKey: inner.wrapKey,
+        unwrapKey: (id, wrapped, aad) => {
+          seen.push(wrapped, aad);
+          return inner.unwrapKey(id, wrapped, aad);
+        },
+      },
+    });
+    const text = await encryptEnvelopeToString(keyring, 'via kms', { context });
+    const bytes = await encryptEnvelope(keyring, 'via kms', { context });
+    expect(decodeUtf8(await decryptEnvelopeFromString(keyring, text, { context }))).toBe('via kms');
+    expect(decodeUtf8(await decryptEnvelope(keyring, bytes, { context }))).toBe('via kms');
+    expect(seen.length).toBe(4);
+    for (const array of seen) expect(array.buffer.byteLength).toBe(array.length);
+  });
+
   it('decrypts text forms under provider and local keys all at once, each to its own plaintext', async () => {
     // Text is decoded into one reused array on the synchronous path; a provider awaits while holding views of the
     // envelope, so its envelopes must be copied out first or a concurrent decryption would overwrite them.

@@ -1,7 +1,7 @@
 import v8 from 'node:v8';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resetRandomPool as publicResetRandomPool } from '../../src/envelope/index.js';
-import { resetRandomPool, takeRandomBytes } from '../../src/runtime/index.js';
+import { resetRandomPool, takeRandomBytes, takeRandomBytesInto } from '../../src/runtime/index.js';
 import * as random from '../../src/runtime/random.js';
 
 afterEach(() => vi.restoreAllMocks());
@@ -38,6 +38,39 @@ describe('takeRandomBytes (pooled CSPRNG)', () => {
     expect(takeRandomBytes(4096).length).toBe(4096);
     expect(takeRandomBytes(0).length).toBe(0);
     expect(() => takeRandomBytes(-1)).toThrow();
+  });
+
+  it('takeRandomBytesInto writes fresh pool bytes where asked, touches nothing else and zeroes the pool copy', () => {
+    resetRandomPool();
+    const seen = new Set<string>();
+    for (let i = 0; i < 600; i++) {
+      const target = new Uint8Array(48).fill(0xaa);
+      const at = i % 17;
+      takeRandomBytesInto(target, at, 16 + (i % 3) * 8);
+      const drawn = target.subarray(at, at + 16 + (i % 3) * 8);
+      const hex = Buffer.from(drawn.subarray(0, 16)).toString('hex');
+      expect(seen.has(hex)).toBe(false);
+      seen.add(hex);
+      expect([...target.subarray(0, at)].every((b) => b === 0xaa)).toBe(true);
+      expect([...target.subarray(at + drawn.length)].every((b) => b === 0xaa)).toBe(true);
+    }
+    // Bounds are checked before any byte is drawn or written.
+    const small = new Uint8Array(8);
+    for (const [at, length] of [
+      [0, 9],
+      [1, 8],
+      [-1, 4],
+      [0.5, 4],
+      [0, 257],
+      [0, -1],
+    ] as const) {
+      expect(() => takeRandomBytesInto(small, at, length)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    }
+    expect([...small].every((b) => b === 0)).toBe(true);
+    // Up to 256 bytes come from the pool: one refill, then none for the next draw.
+    resetRandomPool();
+    expect(refills(() => takeRandomBytesInto(new Uint8Array(256), 0, 256))).toEqual([4096]);
+    expect(refills(() => takeRandomBytesInto(new Uint8Array(256), 0, 256))).toEqual([]);
   });
 
   it('looks uniform (a coarse byte-frequency check)', () => {
