@@ -173,7 +173,8 @@ export function decodeBase64Url(text: string): OwnedBytes {
  * {@link decodeBase64Url} writing into `target` instead of a new array; returns the view of `target` that holds the
  * bytes. For hot paths that decode into one reused buffer: a new array over 64 bytes lives outside the JavaScript
  * heap, and allocating one can cost more than decoding a few hundred characters. Strict as decodeBase64Url; after
- * a failure, `target` may hold part of the output.
+ * a failure, `target` may hold part of the output. The target's size is checked first, from the text's length
+ * alone: a target too short is INPUT_INVALID even for text that is not base64url.
  * @throws BulwarkError ENCODING_INVALID; INPUT_INVALID when `target` is not a Uint8Array or is too short
  * @example
  * const scratch = new Uint8Array(1024);

@@ -65,7 +65,7 @@ export function takeRandomBytesInto(target: Uint8Array, at: number, length: numb
     proc = (globalThis as { process?: Proc }).process;
     // Whatever stays in the heap is written into the snapshot: hand out fresh bytes and keep none.
     if (buildingSnapshot()) {
-      target.set(fillRandom(new Uint8Array(length)), at);
+      fillRandom(target.subarray(at, at + length)); // in place: no copy of a key left behind
       return;
     }
     if (pool === undefined) {

@@ -123,6 +123,11 @@ describe('takeRandomBytes (pooled CSPRNG)', () => {
     vi.spyOn(v8.startupSnapshot, 'isBuildingSnapshot').mockReturnValue(true);
     expect(refills(() => takeRandomBytes(16))).toEqual([16]);
     expect(refills(() => takeRandomBytes(12))).toEqual([12]);
+    // Into a target, the CSPRNG writes straight into it: no temporary copy of a data key is left unwiped.
+    const spy = vi.spyOn(random, 'fillRandom');
+    const target = new Uint8Array(new ArrayBuffer(40));
+    takeRandomBytesInto(target, 4, 32);
+    expect(spy.mock.calls.map(([b]) => [b.buffer === target.buffer, b.byteOffset, b.length])).toEqual([[true, 4, 32]]);
     vi.restoreAllMocks();
     expect(refills(() => takeRandomBytes(16))).toEqual([4096]);
   });
