@@ -4,7 +4,8 @@
  *
  * - Memory, 1 key and 100k keys, through the Promise API (every library's normal path) and through our
  *   `consumeSync`. Each case runs 100 decisions per sample so the harness's own await does not dominate. Every
- *   store is pre-filled with the same key strings before timing, so all cases start from the same state.
+ *   store is pre-filled with the same key strings before timing, so all cases start from the same state. A
+ *   reference row (a bare `Map` lookup and counter, async and not) shows the floor under every library.
  * - Heap bytes per tracked key: a child process with --expose-gc inserts 100k address-like keys (made on the fly and
  *   kept only by the store, so the key strings count, as they would in an app) and reports the growth of heap + array buffers, after GC, divided by
  *   100k.
@@ -35,11 +36,28 @@ function makeErl(): MemoryStore {
   return store;
 }
 
+/**
+ * The floor of any limiter over a `Map`: one lookup, one counter bump and a fresh result, with no clock, no
+ * algorithm, no input checks and no eviction bound. Not a product (it never forgets a key): it shows what is
+ * structural, as the bare four-call row does for envelopes. `consume` is the same through an async function.
+ */
+function bareMapLookup() {
+  const counts = new Map<string, { hits: number }>();
+  const decide = (key: string) => {
+    let entry = counts.get(key);
+    if (entry === undefined) counts.set(key, (entry = { hits: 0 }));
+    entry.hits++;
+    return { allowed: true, limit: LIMIT, remaining: LIMIT - entry.hits, resetMs: 0, retryAfterMs: 0 };
+  };
+  return { decide, consume: async (key: string) => decide(key) };
+}
+
 async function memoryCases(label: string, keys: readonly string[]): Promise<void> {
   const ours = createRateLimiter({ limit: LIMIT, windowMs: WINDOW_MS });
   const oursSync = createRateLimiter({ limit: LIMIT, windowMs: WINDOW_MS });
   const rlf = new RateLimiterMemory({ points: LIMIT, duration: WINDOW_MS / 1000 });
   const erl = makeErl();
+  const bare = bareMapLookup();
   // Every store starts the measurement holding every key, so no case pays for first inserts the others skipped
   // (the synchronous comparison would otherwise pit a cold store of ours against peers warmed by the first table).
   for (const key of keys) {
@@ -47,6 +65,7 @@ async function memoryCases(label: string, keys: readonly string[]): Promise<void
     oursSync.consumeSync(key);
     await rlf.consume(key);
     await erl.increment(key);
+    bare.decide(key);
   }
   const count = keys.length;
   const keyOf = (i: number) => keys[i % count] as string;
@@ -54,6 +73,8 @@ async function memoryCases(label: string, keys: readonly string[]): Promise<void
   let b = 0;
   let c = 0;
   let d = 0;
+  let e = 0;
+  let f = 0;
   await compare(`memory, ${label}: Promise API (${BATCH} decisions per sample)`, [
     {
       name: 'bulwark consume (sliding window)',
@@ -72,6 +93,12 @@ async function memoryCases(label: string, keys: readonly string[]): Promise<void
       name: 'express-rate-limit MemoryStore.increment',
       fn: async () => {
         for (let i = 0; i < BATCH; i++) await erl.increment(keyOf(c++));
+      },
+    },
+    {
+      name: 'reference: async Map lookup, no algorithm',
+      fn: async () => {
+        for (let i = 0; i < BATCH; i++) await bare.consume(keyOf(e++));
       },
     },
   ]);
@@ -93,6 +120,12 @@ async function memoryCases(label: string, keys: readonly string[]): Promise<void
       name: 'rate-limiter-flexible RateLimiterMemory',
       fn: async () => {
         for (let i = 0; i < BATCH; i++) await rlf.consume(keyOf(b++));
+      },
+    },
+    {
+      name: 'reference: Map lookup, no algorithm',
+      fn: () => {
+        for (let i = 0; i < BATCH; i++) bare.decide(keyOf(f++));
       },
     },
   ]);
