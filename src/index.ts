@@ -218,6 +218,7 @@ export {
   type RateLimitRuleOptions,
   type RateLimitStore,
   rateLimitHeaders,
+  rebuildRateLimitRule,
   type StoreErrorPolicy,
   type SyncRateLimitStore,
 } from './rate-limit/index.js';

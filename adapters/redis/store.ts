@@ -9,6 +9,7 @@ import {
   type RateLimitResult,
   type RateLimitRule,
   type RateLimitStore,
+  rebuildRateLimitRule,
 } from 'bulwark/rate-limit';
 import { createBatcher, REPLY_FAILED, replyInteger } from './batch.js';
 import { isSingleServerClient, type RedisClientLike, toScriptRunner } from './client.js';
@@ -114,28 +115,44 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     });
   }
   const enqueue = createBatcher(run, now, across ?? isSingleServerClient(own.client));
-  const ruleParts = new WeakMap<RateLimitRule, { suffix: string; args: string[] }>();
+  const ruleParts = new WeakMap<object, RuleParts>();
 
-  function partsOf(rule: RateLimitRule) {
-    let parts = ruleParts.get(rule);
+  /**
+   * A rule's key suffix and script arguments, built once per rule object from the rule rebuilt from its parameters;
+   * undefined for a rule no limiter could have made (the script would fail on it, halfway through a shared batch).
+   */
+  function partsOf(value: RateLimitRule): RuleParts | undefined {
+    let parts = ruleParts.get(value);
     if (parts === undefined) {
+      const rule = rebuildRateLimitRule(value);
+      if (rule === undefined) return undefined;
       const code = RATE_LIMIT_ALGORITHMS[rule.algorithm].code;
       parts = {
+        scope: rule.scope,
         suffix: `}:${code}:${rule.limit}:${rule.windowMs}:${rule.burst}`,
         args: [code, String(rule.limit), String(rule.windowMs), String(rule.burst)],
       };
-      ruleParts.set(rule, parts);
+      ruleParts.set(value, parts);
     }
     return parts;
   }
 
-  /** Every key of one decision shares the hash tag `{limiter name:client key}`, both encoded. */
-  function tagOf(key: string, rules: readonly RateLimitRule[]): string {
-    return `${encodePart(rules[0]?.scope ?? '')}:${encodePart(key)}`;
-  }
-
-  function rateLimitKeys(tag: string, rules: readonly RateLimitRule[]): string[] {
-    return rules.map((rule) => `${prefix}rl:{${tag}${partsOf(rule).suffix}`);
+  /**
+   * The parts of every rule of a decision with its keys, which all share the hash tag `{limiter name:client key}`
+   * (both encoded); or INPUT_INVALID for a bad key or rule list, found before anything is sent.
+   */
+  function decisionOf(
+    key: unknown,
+    rules: unknown,
+  ): { tag: string; parts: RuleParts[]; keys: string[] } | BulwarkError {
+    if (typeof key !== 'string') return invalidDecision('key', 'key must be a string');
+    const parts = Array.isArray(rules) && rules.length <= RATE_LIMIT_MAX_RULES ? rules.map(partsOf) : [];
+    if (parts.length === 0 || parts.includes(undefined)) {
+      return invalidDecision('rules', `rules must be 1 to ${RATE_LIMIT_MAX_RULES} rules of a limiter`);
+    }
+    const ready = parts as RuleParts[];
+    const tag = `${encodePart(ready[0]?.scope as string)}:${encodePart(key)}`;
+    return { tag, parts: ready, keys: ready.map((p) => `${prefix}rl:{${tag}${p.suffix}`) };
   }
 
   function loginKeys(group: string, keys: readonly string[]): string[] {
@@ -148,18 +165,21 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     applyRateLimit(key, rules, cost, mode: RateLimitMode): Promise<RateLimitResult> {
       // The limiter checks all of these; a direct caller's bad decision must fail alone, not abort the script
       // halfway through a shared batch (Redis keeps the writes of the decisions before it).
-      const problem = decisionProblem(key, rules, cost, mode);
-      if (problem !== undefined) {
-        return Promise.reject(new BulwarkError('INPUT_INVALID', problem, { details: { parameter: 'rateLimit' } }));
+      const decision = decisionOf(key, rules);
+      if (decision instanceof BulwarkError) return Promise.reject(decision);
+      if (!Number.isSafeInteger(cost) || cost < 1) {
+        return Promise.reject(invalidDecision('cost', 'cost must be a positive integer'));
       }
-      const tag = tagOf(key, rules);
+      if (!MODES.includes(mode)) return Promise.reject(invalidDecision('mode', 'mode must be consume, peek or refund'));
+      const { tag, parts, keys } = decision;
       const args = [mode, String(cost), String(rules.length)];
-      for (const rule of rules) for (const a of partsOf(rule).args) args.push(a);
-      const keys = rateLimitKeys(tag, rules);
+      for (const p of parts) for (const a of p.args) args.push(a);
       return new Promise((resolve, reject) => enqueue({ tag, keys, args, rules, resolve, reject }));
     },
     async resetRateLimit(key, rules) {
-      await run(DELETE_SCRIPT, rateLimitKeys(tagOf(key, rules), rules), []);
+      const decision = decisionOf(key, rules);
+      if (decision instanceof BulwarkError) throw decision;
+      await run(DELETE_SCRIPT, decision.keys, []);
     },
     async reserveLoginAttempt(group, keys, rules, inFlightTtlMs) {
       const args = [now(), String(inFlightTtlMs)];
@@ -282,13 +302,14 @@ function replyFlag(reply: unknown): boolean {
 
 const MODES: readonly unknown[] = ['consume', 'peek', 'refund'];
 
-/** Why a rate-limit decision passed to the store directly is invalid, or undefined (see applyRateLimit). */
-function decisionProblem(key: unknown, rules: unknown, cost: unknown, mode: unknown): string | undefined {
-  if (typeof key !== 'string') return 'key must be a string';
-  if (!Array.isArray(rules) || rules.length === 0 || rules.length > RATE_LIMIT_MAX_RULES) {
-    return `rules must be 1 to ${RATE_LIMIT_MAX_RULES} limiter rules`;
-  }
-  if (!Number.isSafeInteger(cost) || (cost as number) < 1) return 'cost must be a positive integer';
-  if (!MODES.includes(mode)) return 'mode must be consume, peek or refund';
-  return undefined;
+/** What a rule contributes to a decision's keys and script arguments. */
+interface RuleParts {
+  scope: string;
+  suffix: string;
+  args: string[];
+}
+
+/** A rate-limit decision passed to the store directly with a bad input (see applyRateLimit). */
+function invalidDecision(parameter: string, message: string): BulwarkError {
+  return new BulwarkError('INPUT_INVALID', message, { details: { parameter } });
 }

@@ -22,7 +22,12 @@ export {
   type RateLimitMemoryStore,
   type RateLimitMemoryStoreOptions,
 } from './memory-store.js';
-export { RATE_LIMIT_ALGORITHMS, RATE_LIMIT_MAX_RULES, type RateLimitRuleOptions } from './rules.js';
+export {
+  RATE_LIMIT_ALGORITHMS,
+  RATE_LIMIT_MAX_RULES,
+  type RateLimitRuleOptions,
+  rebuildRateLimitRule,
+} from './rules.js';
 export type {
   LoginCounterRule,
   LoginFailureCount,

@@ -13,10 +13,10 @@ export interface RateLimitRuleOptions {
   burst?: number;
 }
 
-/** The algorithms, each described once: its short code in stored keys and the largest `limit` it accepts. */
 /** Most limits one limiter checks together (and one Redis script decides). */
 export const RATE_LIMIT_MAX_RULES = 16;
 
+/** The algorithms, each described once: its short code in stored keys and the largest `limit` it accepts. */
 export const RATE_LIMIT_ALGORITHMS: Readonly<Record<RateLimitAlgorithm, { code: string; maxLimit: number }>> =
   Object.freeze({
     'sliding-window': { code: 'sw', maxLimit: 1e9 },
@@ -60,6 +60,26 @@ export function toRule(scope: string, optionsArg: RateLimitRuleOptions, paramete
   }
   const id = `${scope}\u0000${code}:${limit}:${windowMs}:${burst}`;
   return Object.freeze({ id, scope, algorithm, limit, windowMs, burst });
+}
+
+/**
+ * The rule `value` stands for, rebuilt from its parameters (each read once), when it is one a limiter could have made
+ * (every parameter in range, its id matching them); else undefined. For stores that take rules from direct callers:
+ * use the rebuilt rule, never the caller's object, whose getters could answer differently on a second read.
+ */
+export function rebuildRateLimitRule(value: unknown): RateLimitRule | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { id, scope, algorithm, limit, windowMs, burst } = value as Record<string, unknown>;
+  if (typeof scope !== 'string' || typeof algorithm !== 'string' || !Object.hasOwn(RATE_LIMIT_ALGORITHMS, algorithm)) {
+    return undefined;
+  }
+  try {
+    const options = { algorithm, limit, windowMs, ...(algorithm === 'token-bucket' ? { burst } : {}) };
+    const rule = toRule(scope, options as RateLimitRuleOptions, 'rule');
+    return rule.id === id && rule.burst === burst ? rule : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The most cost one request can ever take under `rules`: anything above could never be admitted. */

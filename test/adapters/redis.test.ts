@@ -1,7 +1,12 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../adapters/redis/index.js';
-import { createLoginGuard, createRateLimiter, type RateLimitAlgorithm } from '../../src/rate-limit/index.js';
+import {
+  createLoginGuard,
+  createRateLimiter,
+  type RateLimitAlgorithm,
+  type RateLimitRule,
+} from '../../src/rate-limit/index.js';
 import { loginGuardStoreContract } from '../stores/contract.js';
 import { rateLimitStoreContract } from '../stores/rate-limit-contract.js';
 import { expectBulwarkErrorSync } from '../support/errors.js';
@@ -184,20 +189,36 @@ describe.skipIf(!enabled)('Redis store', () => {
     const p = `${prefix}direct-bad:`;
     const store = createRedisStore({ client: redis.ioredis, prefix: p });
     const limiter = createRateLimiter({ limit: 5, windowMs: 60_000, store });
+    const rule = limiter.rules[0] as RateLimitRule;
+    const bad: [string, () => unknown][] = [
+      ['rules', () => store.applyRateLimit('B', [], 1, 'consume')],
+      ['cost', () => store.applyRateLimit('C', limiter.rules, -3, 'consume')],
+      ['mode', () => store.applyRateLimit('D', limiter.rules, 1, 'take' as never)],
+      ['key', () => store.applyRateLimit(7 as never, limiter.rules, 1, 'consume')],
+      // Rules no limiter could have made: each would stop the script on the server, halfway through the batch.
+      ['rules', () => store.applyRateLimit('F', [{ ...rule, limit: 'x' as never }], 1, 'consume')],
+      ['rules', () => store.applyRateLimit('G', [{ ...rule, algorithm: 'nope' as never }], 1, 'consume')],
+      ['rules', () => store.applyRateLimit('H', [{ ...rule, limit: 1000 }], 1, 'consume')], // id says 5
+      ['rules', () => store.applyRateLimit('I', [null as never], 1, 'consume')],
+      ['rules', () => store.applyRateLimit('J', Array(17).fill(rule), 1, 'consume')],
+    ];
     const outcomes = await Promise.allSettled([
       store.applyRateLimit('A', limiter.rules, 1, 'consume'),
-      store.applyRateLimit('B', [], 1, 'consume'),
-      store.applyRateLimit('C', limiter.rules, -3, 'consume'),
-      store.applyRateLimit('D', limiter.rules, 1, 'take' as never),
+      ...bad.map(([, call]) => call()),
       store.applyRateLimit('E', limiter.rules, 1, 'consume'),
     ]);
-    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected', 'fulfilled']);
-    for (const o of outcomes) {
-      if (o.status === 'rejected') expect((o.reason as { code?: string }).code).toBe('INPUT_INVALID');
-    }
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', ...bad.map(() => 'rejected'), 'fulfilled']);
+    bad.forEach(([parameter], i) => {
+      const o = outcomes[i + 1] as PromiseRejectedResult;
+      expect(o.reason).toMatchObject({ code: 'INPUT_INVALID', details: { parameter } });
+    });
     expect((await limiter.peek('A')).remaining).toBe(4);
     expect((await limiter.peek('C')).remaining).toBe(5);
     expect((await limiter.peek('E')).remaining).toBe(4);
+    await expect(store.resetRateLimit('A', [{ ...rule, windowMs: -1 }])).rejects.toMatchObject({
+      code: 'INPUT_INVALID',
+    });
+    expect((await limiter.peek('A')).remaining).toBe(4);
   });
 
   it('reads integer replies given as strings (ioredis stringNumbers) on every script', async () => {

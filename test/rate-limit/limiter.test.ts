@@ -5,6 +5,7 @@ import {
   DEFAULT_RATE_LIMITER,
   type RateLimitStore,
   rateLimitHeaders,
+  rebuildRateLimitRule,
 } from '../../src/rate-limit/index.js';
 import { createFakeClock } from '../support/clock.js';
 import { expectBulwarkError, expectBulwarkErrorSync } from '../support/errors.js';
@@ -344,5 +345,58 @@ describe('createRateLimiter', () => {
       await limiter.consume(key);
     }
     expect((await limiter.consume('a')).allowed).toBe(false);
+  });
+});
+
+describe('rebuildRateLimitRule', () => {
+  const [sliding, bucket] = createRateLimiter({
+    name: 'api',
+    limits: [
+      { limit: 5, windowMs: 60_000 },
+      { algorithm: 'token-bucket', limit: 2, windowMs: 1000, burst: 10 },
+    ],
+  }).rules;
+
+  it("rebuilds a limiter's own rules as equal copies", () => {
+    for (const rule of [sliding, bucket]) {
+      const again = rebuildRateLimitRule(rule);
+      expect(again).toEqual(rule);
+      expect(again).not.toBe(rule);
+      expect(rebuildRateLimitRule({ ...rule })).toEqual(rule);
+    }
+  });
+
+  it('refuses anything a limiter could not have made', () => {
+    for (const value of [
+      undefined,
+      null,
+      'rule',
+      { ...sliding, limit: '5' },
+      { ...sliding, limit: 0 },
+      { ...sliding, limit: 6 }, // the id says 5
+      { ...sliding, windowMs: 1.5 },
+      { ...sliding, algorithm: 'nope' },
+      { ...sliding, algorithm: 'toString' }, // inherited, not an algorithm
+      { ...sliding, burst: 10 }, // burst is the limit outside token-bucket
+      { ...sliding, scope: 7 },
+      { ...sliding, id: 'forged' },
+      { ...bucket, burst: 11 },
+      { ...bucket, burst: undefined },
+    ]) {
+      expect(rebuildRateLimitRule(value)).toBeUndefined();
+    }
+  });
+
+  it('reads each parameter once, so a getter cannot answer differently later', () => {
+    let reads = 0;
+    const tricky = {
+      ...sliding,
+      get limit() {
+        reads++;
+        return reads === 1 ? 5 : 1e9;
+      },
+    };
+    expect(rebuildRateLimitRule(tricky)?.limit).toBe(5);
+    expect(reads).toBe(1);
   });
 });
