@@ -14,6 +14,7 @@ import {
   checkInputList,
   EVALUATE,
   fitsKind,
+  MAX_INPUT_LIST_LENGTH,
   OPERAND_KINDS,
   POSITIVE_FORM,
 } from './operators.js';
@@ -138,12 +139,13 @@ export function buildFilter(buckets: readonly RuleBucket[], inputs: FilterInputs
   return and([or(allows), not(or(denies))]);
 }
 
-// A filter carries substituted subject values (long id lists) and one branch per rule: looser than a policy.
+// A filter carries substituted subject values (id lists, as long as a request's lists may be) and one branch per
+// rule: looser than a policy.
 const FILTER_LIMITS = Object.freeze({
   ...DEFAULT_POLICY_LIMITS,
   maxConditionDepth: DEFAULT_POLICY_LIMITS.maxConditionDepth + 8,
   maxStringLength: 1_000_000,
-  maxListLength: 1_000_000,
+  maxListLength: MAX_INPUT_LIST_LENGTH,
 });
 
 /**
@@ -172,7 +174,8 @@ export function assertFilter(filter: unknown): asserts filter is PolicyFilter {
 }
 
 /**
- * Evaluates a filter from `policy.filter` against one resource in memory, with the semantics of `policy.can`.
+ * Evaluates a filter from `policy.filter` against one resource in memory, with the semantics of `policy.can`: a row
+ * that cannot be read (a getter that throws, a list longer than 100,000 items) does not match.
  *
  * @throws INPUT_INVALID when `filter` is not a valid filter.
  * @example
@@ -188,7 +191,12 @@ export function matchesFilter(filter: PolicyFilter, resource: object): boolean {
     test = compileCondition(filter, { now: () => Number.NaN });
     if (Object.isFrozen(filter)) compiledFilters.set(filter, test);
   }
-  return test(undefined, resource, undefined);
+  try {
+    return test(undefined, resource, undefined);
+  } catch {
+    // As policy.can denies: a row that cannot be read (a throwing getter, a list past the input bound) never matches.
+    return false;
+  }
 }
 
 const compiledFilters = new WeakMap<object, ConditionTest>();

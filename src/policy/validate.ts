@@ -6,6 +6,7 @@ import { BulwarkError } from '../errors.js';
 import { assertIntegerInRange } from '../internal/assert.js';
 import { childPath, forEachItem, REFERENCE_ROOTS } from './attributes.js';
 import { type ConditionValidation, validateCondition } from './condition-validate.js';
+import { MAX_INPUT_LIST_LENGTH } from './operators.js';
 import { flattenRoles, validateName } from './roles.js';
 import type { PolicyLimits, PolicyProblem } from './types.js';
 
@@ -44,7 +45,9 @@ const MAX_PROBLEMS = 1_000;
 export function readLimits(limits: Partial<PolicyLimits> | undefined): PolicyLimits {
   const merged = { ...DEFAULT_POLICY_LIMITS, ...limits };
   for (const key of Object.keys(DEFAULT_POLICY_LIMITS) as (keyof PolicyLimits)[]) {
-    assertIntegerInRange(merged[key], `limits.${key}`, 1, 10_000_000);
+    // No list of a policy may be longer than a list read from a request can be: the operators bound the lists
+    // they compare, and a literal one must never trip that bound.
+    assertIntegerInRange(merged[key], `limits.${key}`, 1, key === 'maxListLength' ? MAX_INPUT_LIST_LENGTH : 10_000_000);
   }
   return merged;
 }

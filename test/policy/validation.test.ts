@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY_LIMITS, definePolicy, ownerCondition } from '../../src/policy/index.js';
 import { expectBulwarkErrorSync } from '../support/errors.js';
+import { sparse } from '../support/sparse.js';
 
 const roles = { viewer: {}, editor: { inherits: ['viewer'] } };
 const base = { effect: 'allow', roles: ['viewer'], actions: ['read'], resources: ['doc'] };
@@ -356,11 +357,6 @@ describe('definePolicy validation: every problem with its JSON path', () => {
     expect(error.message).toMatch(/1 problem\(s\); first at \$\.rules\[0\]\.when: unknown operator "foo"/);
   });
 });
-
-/** An array of `length` with only `items` present: the rest are holes (as `[ , ]` writes them). */
-function sparse(length: number, items: Record<number, unknown> = {}): unknown[] {
-  return Object.assign(new Array(length), items);
-}
 
 describe('every list in a policy must be dense', () => {
   const hole = /hole/;
