@@ -88,11 +88,10 @@ function decode(text: string, table: Int16Array, name: string, target?: Uint8Arr
       throw invalidEncoding(name, 'character outside the alphabet');
     }
     // Padding, if any, was checked above; slicing it off would copy the string.
-    const decoded = fast.decode(text, table === URL_TABLE);
-    if (target === undefined) return decoded;
-    target.set(decoded);
-    decoded.fill(0);
-    return target.subarray(0, length) as OwnedBytes;
+    if (target === undefined) return fast.decode(text, table === URL_TABLE);
+    const out = target.subarray(0, length) as OwnedBytes;
+    fast.decodeInto(text, table === URL_TABLE, out);
+    return out;
   }
   const out = target === undefined ? new Uint8Array(length) : (target.subarray(0, length) as OwnedBytes);
   let o = 0;

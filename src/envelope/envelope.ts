@@ -1,7 +1,7 @@
 import { encodeUtf8 } from '../encoding/index.js';
 import { BulwarkError } from '../errors.js';
-import { ownOptions } from '../internal/assert.js';
-import { assertBytes, type OwnedBytes, plainBytes, wipe } from '../internal/bytes.js';
+import { readOptions } from '../internal/assert.js';
+import { type OwnedBytes, plainBytes, wipe } from '../internal/bytes.js';
 import { hasSyncAesGcm, importAesGcmKey, takeRandomBytes, takeRandomBytesInto } from '../runtime/index.js';
 import { EncodedContext, type EncryptionContext, encodeContext } from './context.js';
 import {
@@ -218,9 +218,9 @@ async function sealEnvelopeAsync(
   }
 }
 
-/** Parses an envelope's layout: key part, data IV, sealed payload. */
-export function readEnvelope(envelope: Uint8Array): { header: KeyHeader; iv: Uint8Array; sealed: Uint8Array } {
-  const header = readKeyHeader(assertBytes(envelope, 'envelope'), ENVELOPE_VERSION);
+/** Parses an envelope's layout (key part, data IV, sealed payload) from checked bytes. */
+function readEnvelope(envelope: Uint8Array): { header: KeyHeader; iv: Uint8Array; sealed: Uint8Array } {
+  const header = readKeyHeader(envelope, ENVELOPE_VERSION);
   if (envelope.length < header.end + IV_BYTES + TAG_BYTES) throw malformedEnvelope();
   return {
     header,
@@ -237,10 +237,11 @@ export function openEnvelope(
   options: EnvelopeOptions | undefined,
 ): Uint8Array | Promise<Uint8Array> {
   keyringState(keyring);
-  return openBounded(keyring, envelope, context, readMaxBytes(options));
+  const maxBytes = readMaxBytes(options);
+  return openBounded(keyring, plainBytes(envelope, 'envelope'), context, maxBytes);
 }
 
-/** openEnvelope once the keyring and maxBytes are checked. */
+/** openEnvelope once the keyring, maxBytes and the envelope (plain bytes: ours, or the caller's checked) are. */
 function openBounded(
   keyring: Keyring,
   envelope: Uint8Array,
@@ -248,10 +249,9 @@ function openBounded(
   maxBytes: number,
 ): Uint8Array | Promise<Uint8Array> {
   // The cheap bound refuses a huge input before parsing; the exact one (payload vs maxBytes) needs the header.
-  const bytes = plainBytes(envelope, 'envelope');
-  assertEnvelopeWithin(bytes, maxBytes);
+  assertEnvelopeWithin(envelope, maxBytes);
   const aad = dataAad(context);
-  const { header, iv, sealed } = readEnvelope(bytes);
+  const { header, iv, sealed } = readEnvelope(envelope);
   if (sealed.length - TAG_BYTES > maxBytes) throw envelopeTooLarge(maxBytes);
   const dataKey = unwrapDataKey(findKey(keyring, header.keyId), header);
   if (dataKey instanceof Promise) return dataKey.then((key) => openPayload(key, iv, sealed, aad));
@@ -303,7 +303,7 @@ export async function encryptEnvelope(
   plaintext: Uint8Array | string,
   options?: EnvelopeOptions,
 ): Promise<OwnedBytes> {
-  const o = ownOptions(options);
+  const o = readOptions<EnvelopeOptions>(options);
   // Owned: a fresh array (or the platform cipher's output), never the caller's memory, so never a SharedArrayBuffer.
   return sealEnvelope(keyring, plaintext, o?.context, o) as OwnedBytes | Promise<OwnedBytes>;
 }
@@ -320,7 +320,7 @@ export async function decryptEnvelope(
   envelope: Uint8Array,
   options?: EnvelopeOptions,
 ): Promise<OwnedBytes> {
-  const o = ownOptions(options);
+  const o = readOptions<EnvelopeOptions>(options);
   // Owned: what the platform cipher returned (a fresh ArrayBuffer), never a view of the caller's envelope.
   return openEnvelope(keyring, envelope, o?.context, o) as OwnedBytes | Promise<OwnedBytes>;
 }
@@ -349,7 +349,7 @@ export async function encryptEnvelopeToString(
   plaintext: Uint8Array | string,
   options?: EnvelopeOptions,
 ): Promise<string> {
-  const o = ownOptions(options);
+  const o = readOptions<EnvelopeOptions>(options);
   return sealEnvelopeToText(keyring, plaintext, o?.context, o);
 }
 
@@ -365,7 +365,7 @@ export async function decryptEnvelopeFromString(
   text: string,
   options?: EnvelopeOptions,
 ): Promise<OwnedBytes> {
-  const o = ownOptions(options);
+  const o = readOptions<EnvelopeOptions>(options);
   return openEnvelopeText(keyring, text, o?.context, o) as OwnedBytes | Promise<OwnedBytes>;
 }
 

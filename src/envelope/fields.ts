@@ -31,7 +31,8 @@ function checkFields(object: unknown, fields: readonly string[]): Record<string,
 /**
  * JSON text, not bytes: the envelope then refuses a text longer than maxBytes before encoding it. Only JSON values
  * are taken: JSON.stringify alone would turn NaN into null, a Date into a string, a Map or Set into {} and drop a
- * function, so decryptFields would hand back something else than was stored, without a word.
+ * function, so decryptFields would hand back something else than was stored, without a word. (Plain JSON's own
+ * rewrites pass, as docs/envelope.md says: undefined and symbol-keyed properties, -0, a plain object's toJSON.)
  */
 function jsonText(value: unknown, field: string): string {
   let text: string | undefined;
@@ -48,7 +49,10 @@ function jsonText(value: unknown, field: string): string {
 /** What onlyJson throws; jsonText turns every throw into one INPUT_INVALID. */
 const NOT_JSON = Symbol('not JSON');
 
-/** A JSON.stringify replacer that throws on anything but null, booleans, finite numbers, strings, arrays and plain objects. */
+/**
+ * A JSON.stringify replacer that throws on anything but null, booleans, finite numbers, strings, arrays and plain
+ * objects.
+ */
 function onlyJson(this: unknown, key: string, value: unknown): unknown {
   // `value` is after toJSON; the holder still has the original.
   const original = (this as Record<string, unknown>)[key];

@@ -1,4 +1,4 @@
-import { ownOptions, readOptions } from '../internal/assert.js';
+import { readOptions } from '../internal/assert.js';
 import { concatBytes, plainBytes, wipe } from '../internal/bytes.js';
 import {
   assertEnvelopeWithin,
@@ -196,7 +196,7 @@ export async function reencrypt<T extends StoredEnvelope>(
   keyring: Keyring,
   optionsArg?: EnvelopeOptions,
 ): Promise<T> {
-  const options = ownOptions(optionsArg);
+  const options = readOptions<EnvelopeOptions>(optionsArg);
   const plaintext =
     typeof envelope === 'string'
       ? await openEnvelopeText(keyring, envelope, options?.context, options)

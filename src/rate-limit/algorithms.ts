@@ -6,8 +6,9 @@
  * State per key (`a`, `b`, `c`), empty state is `a = -1, b = 0, c = 0`:
  * - fixed-window:   a = start of the aligned window, b = cost used in it
  * - sliding-window: a = start of the aligned current window, b = cost in it, c = cost in the previous window
- * - token-bucket:   a = time of the last update (-1 at zero debt), b = debt in units where one token is `windowMs` and the debt
- *                   drains by `limit` per millisecond (exact integer GCRA: a request fits while debt ≤ burst·windowMs)
+ * - token-bucket:   a = time of the last update (-1 at zero debt), b = debt in units where one token is `windowMs`
+ *                   and the debt drains by `limit` per millisecond (exact integer GCRA: a request fits while
+ *                   debt ≤ burst·windowMs)
  * Sliding-log keeps one timestamp per cost unit and lives in the stores.
  */
 import type { RateLimitMode, RateLimitRule } from './types.js';

@@ -10,9 +10,14 @@ export interface NativeBase64 {
   encode(bytes: Uint8Array, url: boolean, pad: boolean): string;
   /** `text` must already be validated (alphabet, length, padding, trailing bits). Returns an owned array. */
   decode(text: string, url: boolean): OwnedBytes;
+  /** {@link NativeBase64.decode} into the start of `target`, which the caller sized to the decoded length or more. */
+  decodeInto(text: string, url: boolean, target: Uint8Array): void;
 }
 
-type StandardU8 = Uint8Array & { toBase64?: (o: { alphabet: string; omitPadding: boolean }) => string };
+type StandardU8 = Uint8Array & {
+  toBase64?: (o: { alphabet: string; omitPadding: boolean }) => string;
+  setFromBase64?: (s: string, o: { alphabet: string; lastChunkHandling: string }) => unknown;
+};
 type StandardCtor = { fromBase64?: (s: string, o: { alphabet: string; lastChunkHandling: string }) => OwnedBytes };
 type BufferLike = {
   isEncoding?: (encoding: string) => boolean;
@@ -34,15 +39,22 @@ export function getNativeBase64(): NativeBase64 | null {
   // codec that sees every key and ciphertext encoded.
   if (
     Object.hasOwn(proto, 'toBase64') &&
+    Object.hasOwn(proto, 'setFromBase64') &&
     Object.hasOwn(ctor, 'fromBase64') &&
     typeof proto.toBase64 === 'function' &&
+    typeof proto.setFromBase64 === 'function' &&
     typeof ctor.fromBase64 === 'function'
   ) {
     const fromBase64 = ctor.fromBase64;
+    const setFromBase64 = proto.setFromBase64;
+    const options = (url: boolean) => ({ alphabet: url ? 'base64url' : 'base64', lastChunkHandling: 'loose' });
     native = {
       encode: (bytes, url, pad) =>
         (bytes as StandardU8).toBase64!({ alphabet: url ? 'base64url' : 'base64', omitPadding: !pad }),
-      decode: (text, url) => fromBase64(text, { alphabet: url ? 'base64url' : 'base64', lastChunkHandling: 'loose' }),
+      decode: (text, url) => fromBase64(text, options(url)),
+      decodeInto: (text, url, target) => {
+        setFromBase64.call(target, text, options(url));
+      },
     };
     return native;
   }
@@ -73,8 +85,11 @@ export function bufferBase64(candidate: unknown): NativeBase64 | null {
       let end = text.length;
       while (end > 0 && text.charCodeAt(end - 1) === 61) end--;
       const out = new Uint8Array(Math.floor((end * 3) / 4));
-      B.from(out.buffer, 0, out.length).write(text, url ? 'base64url' : 'base64');
+      codec.decodeInto(text, url, out);
       return out;
+    },
+    decodeInto: (text, url, target) => {
+      B.from(target.buffer, target.byteOffset, target.length).write(text, url ? 'base64url' : 'base64');
     },
   };
   try {

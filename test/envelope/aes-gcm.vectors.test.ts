@@ -49,7 +49,7 @@ const paths: [string, () => void][] = [
   ['WebCrypto', () => setRuntimeOverrideForTesting({ nodeCrypto: null })],
 ];
 
-describe.each(paths)('Wycheproof AES-256-GCM (96-bit IV, 128-bit tag) via %s', (_name, select) => {
+describe.each(paths)('Wycheproof AES-256-GCM (96-bit IV, 128-bit tag) via %s', (name, select) => {
   it('has the expected vector counts', () => {
     expect(ours.length).toBe(66);
     expect(ours.filter((t) => t.result === 'valid').length).toBe(39);
@@ -140,7 +140,9 @@ describe.each(paths)('Wycheproof AES-256-GCM (96-bit IV, 128-bit tag) via %s', (
       const expected = Buffer.concat([cipher.update(msg), cipher.final(), cipher.getAuthTag()]);
       const prepared = importAesGcmKey(key);
       const out = new Uint8Array(5 + length + 16);
-      if (!prepared.sealSyncInto(iv, msg, aad, out, 5)) continue; // WebCrypto path: no synchronous sealing
+      const sealed = prepared.sealSyncInto(iv, msg, aad, out, 5);
+      expect(sealed).toBe(name === 'node:crypto'); // WebCrypto has no synchronous sealing
+      if (!sealed) continue;
       expect(Buffer.from(out.subarray(5)).equals(expected), `length ${length}`).toBe(true);
       // In place, the plaintext where its ciphertext goes, and shifted by one byte either way (one buffer).
       for (const shift of [0, 1, -1]) {

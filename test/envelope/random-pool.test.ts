@@ -71,6 +71,17 @@ describe('takeRandomBytes (pooled CSPRNG)', () => {
     resetRandomPool();
     expect(refills(() => takeRandomBytesInto(new Uint8Array(256), 0, 256))).toEqual([4096]);
     expect(refills(() => takeRandomBytesInto(new Uint8Array(256), 0, 256))).toEqual([]);
+    // The pool keeps no copy of what it handed out: the drawn regions are zero, the rest still random.
+    resetRandomPool();
+    const spy = vi.spyOn(random, 'fillRandom');
+    const target = new Uint8Array(100);
+    takeRandomBytesInto(target, 0, 60);
+    takeRandomBytesInto(target, 60, 40);
+    const pool = spy.mock.calls[0]?.[0] as Uint8Array;
+    expect(pool.length).toBe(4096);
+    expect(pool.subarray(0, 100).every((b) => b === 0)).toBe(true);
+    expect(pool.subarray(100).some((b) => b !== 0)).toBe(true);
+    expect(target.some((b) => b !== 0)).toBe(true);
   });
 
   it('looks uniform (a coarse byte-frequency check)', () => {

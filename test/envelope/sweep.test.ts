@@ -14,6 +14,7 @@ import {
   needsRotation,
   openKeyring,
   parseKeyring,
+  reencrypt,
   rewrap,
   rotateAll,
   rotateKeyring,
@@ -54,13 +55,17 @@ describe('rotation on bad rows', () => {
   });
 
   it('rewrap bounds the payload exactly as decryption does, in both forms', async () => {
-    const bytes = await encryptEnvelope(old, new Uint8Array(1200), { context });
-    const text = await encryptEnvelopeToString(old, new Uint8Array(1200), { context });
-    for (const envelope of [bytes, text]) {
-      await expectBulwarkError(() => rewrap(envelope, next, { maxBytes: 1199 }), 'ENVELOPE_TOO_LARGE');
-      await expectBulwarkError(() => rewrap(envelope, next, { maxBytes: 0 }), 'ENVELOPE_TOO_LARGE');
-      expect(needsRotation(await rewrap(envelope, next, { maxBytes: 1200 }), next)).toBe(false);
+    // 3000 bytes make a text long enough that rewrap decodes only its head and computes the length from the rest.
+    for (const size of [1200, 3000]) {
+      const sealed = await encryptEnvelope(old, new Uint8Array(size), { context });
+      const text = await encryptEnvelopeToString(old, new Uint8Array(size), { context });
+      for (const envelope of [sealed, text]) {
+        await expectBulwarkError(() => rewrap(envelope, next, { maxBytes: size - 1 }), 'ENVELOPE_TOO_LARGE');
+        await expectBulwarkError(() => rewrap(envelope, next, { maxBytes: 0 }), 'ENVELOPE_TOO_LARGE');
+        expect(needsRotation(await rewrap(envelope, next, { maxBytes: size }), next)).toBe(false);
+      }
     }
+    const bytes = await encryptEnvelope(old, new Uint8Array(1200), { context });
     await expectBulwarkError(() => decryptEnvelope(old, bytes, { context, maxBytes: 1199 }), 'ENVELOPE_TOO_LARGE');
     const result = await rotateAll([{ id: 1, envelope: bytes }], next, { save: () => {}, maxBytes: 1199 });
     expect(result.failures).toEqual([expect.objectContaining({ code: 'ENVELOPE_TOO_LARGE' })]);
@@ -68,11 +73,17 @@ describe('rotation on bad rows', () => {
 });
 
 describe('options arguments', () => {
-  it('null options are CONFIG_INVALID everywhere, never a TypeError', async () => {
+  it('null options are CONFIG_INVALID in every function that takes options, never a TypeError', async () => {
     const bytes = await encryptEnvelope(old, 'x');
+    const column = await encryptEnvelopeToString(old, 'x');
     const sealed = await sealKeyring(old, { masterKey: new Uint8Array(32).fill(1) });
     const n = null as never;
     await expectBulwarkError(() => rewrap(bytes, next, n), 'CONFIG_INVALID');
+    await expectBulwarkError(() => reencrypt(bytes, next, n), 'CONFIG_INVALID');
+    await expectBulwarkError(() => encryptEnvelope(old, 'x', n), 'CONFIG_INVALID');
+    await expectBulwarkError(() => decryptEnvelope(old, bytes, n), 'CONFIG_INVALID');
+    await expectBulwarkError(() => encryptEnvelopeToString(old, 'x', n), 'CONFIG_INVALID');
+    await expectBulwarkError(() => decryptEnvelopeFromString(old, column, n), 'CONFIG_INVALID');
     await expectBulwarkError(() => encryptFields({ a: 1 }, ['a'], n), 'CONFIG_INVALID');
     await expectBulwarkError(() => decryptFields({ a: 1 }, ['a'], n), 'CONFIG_INVALID');
     await expectBulwarkError(() => sealKeyring(old, { masterKey: new Uint8Array(32) }, n), 'CONFIG_INVALID');
